@@ -1,0 +1,102 @@
+# atlas-backup-emulator container image.
+#
+#   docker build -t atlas-backup-emulator .
+#   docker run --rm -p 8080:8080 atlas-backup-emulator
+#
+# NODE_IMAGE is the runtime base (the official Node 20 image by default).
+# BUILD_IMAGE is the build-stage base; it defaults to NODE_IMAGE. Where Docker
+# Hub cannot be reached, test/docker/base-image.sh makes both from Debian's
+# archive; see test/docker/NOTES.md ("air-gapped build").
+#
+# Works with the classic builder and with BuildKit (no BuildKit-only syntax).
+ARG NODE_IMAGE=node:20-slim
+ARG BUILD_IMAGE=${NODE_IMAGE}
+
+# ---------------------------------------------------------------------------
+FROM ${BUILD_IMAGE} AS build
+WORKDIR /src
+
+# Toolchain for better-sqlite3's node-gyp fallback (used when its prebuilt
+# binary cannot be downloaded). Skipped when the base image already has it.
+RUN if ! command -v python3 >/dev/null || ! command -v make >/dev/null \
+       || ! command -v g++ >/dev/null; then \
+      apt-get update \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+           python3 make g++ \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
+
+# Optional extra CA certificates (PEM *.crt) for builds behind a TLS-
+# intercepting proxy; the folder holds only a README by default. Build stage
+# only: nothing of it reaches the runtime image.
+COPY test/docker/ca/ /tmp/extra-ca/
+RUN cat /tmp/extra-ca/*.crt > /tmp/extra-ca.pem 2>/dev/null || true
+
+# npm registry to install from (same as the build host's, if it differs).
+ARG NPM_CONFIG_REGISTRY=https://registry.npmjs.org/
+
+# Dependencies first (cached until the lockfile changes). Scripts are skipped
+# here because `prepare` compiles src/, which is not copied yet; the only
+# native dependency is then built explicitly. node-gyp is pointed at the
+# base image's own Node headers, so nothing but the registry is fetched.
+COPY package.json package-lock.json ./
+RUN set -eu; \
+    if [ -s /tmp/extra-ca.pem ]; then export NODE_EXTRA_CA_CERTS=/tmp/extra-ca.pem; fi; \
+    nodedir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"; \
+    if [ -z "${npm_config_nodedir:-}" ] && [ -f "$nodedir/include/node/node_version.h" ]; then \
+      export npm_config_nodedir="$nodedir"; \
+    fi; \
+    npm ci --ignore-scripts --no-audit --no-fund --cache /tmp/npm-cache; \
+    npm rebuild better-sqlite3 --foreground-scripts; \
+    node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"; \
+    rm -rf /tmp/npm-cache
+
+# Compile TypeScript (what `prepare` does), then drop dev dependencies and
+# better-sqlite3's build leftovers (sources, objects, static lib).
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN set -eu; \
+    npm run build; \
+    npm prune --omit=dev --ignore-scripts --no-audit --no-fund; \
+    cd node_modules/better-sqlite3; \
+    rm -rf deps src build/deps build/Release/obj build/Release/obj.target \
+           build/Release/.deps build/Release/sqlite3.a build/Release/test_extension.node; \
+    cd /src; \
+    node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"
+
+# ---------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+
+LABEL org.opencontainers.image.title="atlas-backup-emulator" \
+      org.opencontainers.image.description="Emulator of the MongoDB Atlas Admin API legacy-backup checkpoints resource, with HTTP Digest auth" \
+      org.opencontainers.image.licenses="Apache-2.0"
+
+# Listen on all interfaces inside the container. The database is in memory
+# unless ATLAS_EMU_DB is set, e.g. ATLAS_EMU_DB=/data/emulator.db with a
+# volume on /data (an existing database file is used as is, never re-seeded).
+# Fixture documents can be mounted anywhere, e.g. -v ./my-fixtures:/fixtures:ro
+# with ATLAS_EMU_FIXTURES=/fixtures.
+ENV NODE_ENV=production \
+    ATLAS_EMU_HOST=0.0.0.0 \
+    ATLAS_EMU_PORT=8080
+
+WORKDIR /app
+RUN mkdir -p /data && chown node:node /data
+
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY fixtures ./fixtures
+COPY package.json ./
+
+USER node
+VOLUME /data
+EXPOSE 8080
+
+# No curl in the image: Node's own fetch. Follows ATLAS_EMU_PORT, so it also
+# works with --network host and another port.
+HEALTHCHECK --interval=2s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.ATLAS_EMU_PORT||8080)+'/_emulator/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+
+# Exec form: node is PID 1 and receives SIGTERM/SIGINT itself; the server
+# closes gracefully and exits 0 (docker stop).
+CMD ["node", "dist/server.js"]

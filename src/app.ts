@@ -1,0 +1,69 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { registerAtlasErrors } from './atlas/error-handler.js';
+import { PageCache } from './atlas/page-cache.js';
+import { checkpointRoutes } from './atlas/routes.js';
+import { DigestVerifier } from './auth/digest-verifier.js';
+import { ApiKeys } from './auth/keys.js';
+import { NonceService, NonceUsage } from './auth/nonce.js';
+import authPlugin from './auth/plugin.js';
+import type { Config } from './config.js';
+import { healthRoutes } from './control/health.js';
+import type { FixtureDocument } from './seed/fixture-document.js';
+import { DEFAULT_FIXTURE, readFixtures } from './seed/load-fixtures.js';
+import { CheckpointStore } from './store/checkpoint-store.js';
+import { openDatabase } from './store/database.js';
+
+/** What the emulator holds besides Fastify itself; the control plane and tests reach it here. */
+export interface EmulatorState {
+  config: Readonly<Config>;
+  store: CheckpointStore;
+  keys: ApiKeys;
+  cache: PageCache;
+  /** The documents loaded at start-up (the default dataset or the user's fixtures). */
+  startupDocuments: FixtureDocument[];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    emulator: EmulatorState;
+  }
+}
+
+/**
+ * Builds the emulator (it never listens). Throws a FixtureFileError, DatabaseOpenError or
+ * ConfigError with a message fit for the user when the configuration cannot be served.
+ */
+export function buildApp(config: Readonly<Config>): FastifyInstance {
+  const startupDocuments = readFixtures(config.fixtures ?? DEFAULT_FIXTURE);
+  const store = new CheckpointStore(openDatabase(config.db), config.seed);
+  // An existing database is served as it is; a new or empty one is seeded.
+  if (store.isEmpty()) store.load(startupDocuments, 'replace');
+
+  const keys = new ApiKeys();
+  keys.set({ publicKey: config.publicKey, privateKey: config.privateKey, projects: '*' });
+  const cache = new PageCache();
+  store.onChange(() => cache.clear());
+
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    // No per-request log lines: they would cost more than a cached page. The journal and
+    // the auth-failure lines say what happened.
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { maxParamLength: 1000 },
+  });
+  app.decorate('emulator', { config, store, keys, cache, startupDocuments });
+  app.addHook('onClose', async () => store.close());
+
+  // 1. Errors: every failure, from any stage below, leaves in Atlas's shape.
+  registerAtlasErrors(app);
+  // 2. Control plane and health, outside Atlas auth.
+  app.register(healthRoutes, { prefix: '/_emulator' });
+  // 3. Authentication before routing and validation, as Atlas does.
+  const digest = new DigestVerifier(keys, new NonceService(config.nonceSecret, config.nonceTtlSeconds * 1000), new NonceUsage());
+  app.register(authPlugin, { digest });
+  // 4. The emulated API under both version prefixes.
+  for (const version of ['v1.0', 'v2'] as const) {
+    app.register(checkpointRoutes, { prefix: `/api/atlas/${version}`, version, store, cache, publicUrl: config.publicUrl });
+  }
+  return app;
+}

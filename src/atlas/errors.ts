@@ -1,0 +1,109 @@
+import { prettyJson } from './render.js';
+
+// Atlas's error catalogue. Every failure the emulator answers is an AtlasError built by one of
+// the named constructors below, so status, errorCode and detail wording live in one place.
+// Wording: Atlas API error reference (see README fidelity table).
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+export function reasonPhrase(status: number): string {
+  return REASONS[status] ?? 'Error';
+}
+
+export class AtlasError extends Error {
+  readonly reason: string;
+  constructor(
+    readonly status: number,
+    readonly errorCode: string,
+    readonly detail: string,
+    readonly parameters: string[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.reason = reasonPhrase(status);
+  }
+
+  /** The response body: Atlas's compact form with alphabetical keys. */
+  body(): string {
+    return JSON.stringify(this);
+  }
+
+  /** Atlas's compact wire body: alphabetical keys, no whitespace. */
+  toJSON(): { detail: string; error: number; errorCode: string; parameters: string[]; reason: string } {
+    return {
+      detail: this.detail,
+      error: this.status,
+      errorCode: this.errorCode,
+      parameters: this.parameters,
+      reason: this.reason,
+    };
+  }
+}
+
+/**
+ * The Digest challenge's 401. Atlas sends this one body pretty-printed, in its own key
+ * order and without parameters, and no X-Error-Code (observed 2026, atlas-fidelity.md 5).
+ */
+export class UnauthorizedError extends AtlasError {
+  static readonly BODY = prettyJson({
+    error: 401,
+    reason: 'Unauthorized',
+    detail: 'You are not authorized for this resource.',
+    errorCode: 'UNEXPECTED_ERROR',
+  });
+
+  constructor(readonly stale = false) {
+    super(401, 'UNEXPECTED_ERROR', 'You are not authorized for this resource.');
+  }
+
+  override body(): string {
+    return UnauthorizedError.BODY;
+  }
+}
+
+export const errors = {
+  invalidGroupId: (groupId: string) =>
+    new AtlasError(404, 'INVALID_GROUP_ID', `An invalid group ID ${groupId} was specified.`, [groupId]),
+  groupNotFound: (groupId: string) =>
+    new AtlasError(404, 'GROUP_NOT_FOUND', `No group with ID ${groupId} exists.`, [groupId]),
+  clusterNotFound: (clusterName: string, groupId: string) =>
+    new AtlasError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${clusterName} exists in group ${groupId}.`, [
+      clusterName,
+      groupId,
+    ]),
+  invalidCheckpointId: (checkpointId: string) =>
+    new AtlasError(404, 'INVALID_CHECKPOINT_ID', `An invalid checkpoint ID ${checkpointId} was specified.`, [
+      checkpointId,
+    ]),
+  checkpointNotFound: (checkpointId: string, clusterName: string) =>
+    new AtlasError(
+      404,
+      'CHECKPOINT_NOT_FOUND',
+      `No checkpoint with ID ${checkpointId} exists for cluster ${clusterName}.`,
+      [checkpointId, clusterName],
+    ),
+  // The misspelling is Atlas's own error code.
+  checkpointsOnlyOnContinuousBackup: () =>
+    new AtlasError(400, 'CHECKPOINTS_ONLY_ON_CONTINOUS_BACKUP', 'Checkpoints do not exist for Cloud Backups.'),
+  resourceNotFound: (path: string) =>
+    new AtlasError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${path}.`, [path]),
+  methodNotAllowed: (method: string, path: string) =>
+    new AtlasError(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed on resource ${path}.`, [method, path], {
+      allow: 'GET, HEAD',
+    }),
+  invalidQueryParameter: (name: string) =>
+    new AtlasError(400, 'INVALID_QUERY_PARAMETER', `Invalid query parameter ${name} specified.`, [name]),
+  cannotAccessGroup: () => new AtlasError(401, 'USER_CANNOT_ACCESS_GROUP', 'User cannot access this group.'),
+  invalidVersionDate: () => new AtlasError(406, 'INVALID_VERSION_DATE', 'Invalid accept header or version date.'),
+  unexpected: () => new AtlasError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'),
+};

@@ -1,0 +1,58 @@
+import { challengeHeader, expectedResponse, parseDigest, REALM, safeEqual } from './digest.js';
+import type { ApiKeys } from './keys.js';
+import type { NonceService, NonceUsage } from './nonce.js';
+import type { Principal } from './principal.js';
+
+/** Why a request did not authenticate: logged and journaled, never sent to the client. */
+export type AuthFailureReason =
+  | 'missing_credentials'
+  | 'malformed_header'
+  | 'realm_mismatch'
+  | 'uri_mismatch'
+  | 'bad_qop'
+  | 'forged_nonce'
+  | 'unknown_key'
+  | 'bad_response'
+  | 'stale_nonce'
+  | 'nc_replay';
+
+export type DigestResult =
+  | { ok: true; principal: Principal }
+  | { ok: false; reason: AuthFailureReason; stale: boolean; username?: string };
+
+const NC = /^[0-9a-fA-F]{8}$/;
+
+/** Checks Digest credentials against the API keys, the nonce signature and nonce-count reuse. */
+export class DigestVerifier {
+  constructor(
+    private readonly keys: ApiKeys,
+    private readonly nonces: NonceService,
+    private readonly usage: NonceUsage,
+  ) {}
+
+  challenge(stale: boolean): string {
+    return challengeHeader(this.nonces.issue(), stale);
+  }
+
+  verify(method: string, requestUri: string, authorization: string | undefined): DigestResult {
+    if (!authorization) return { ok: false, reason: 'missing_credentials', stale: false };
+    const credentials = parseDigest(authorization);
+    if (!credentials) return { ok: false, reason: 'malformed_header', stale: false };
+    const fail = (reason: AuthFailureReason, stale = false): DigestResult => ({ ok: false, reason, stale, username: credentials.username });
+    if (credentials.realm !== REALM) return fail('realm_mismatch');
+    // The uri must be the request-target exactly, query string included (RFC 7616 section 3.4.6).
+    if (credentials.uri !== requestUri) return fail('uri_mismatch');
+    if (credentials.qop !== 'auth' || !credentials.cnonce || !credentials.nc || !NC.test(credentials.nc)) return fail('bad_qop');
+    const nonce = this.nonces.check(credentials.nonce);
+    if (nonce.status === 'forged') return fail('forged_nonce');
+    const base = this.keys.ha1(credentials.username, credentials.algorithm);
+    if (base === undefined) return fail('unknown_key');
+    if (!safeEqual(expectedResponse(credentials, method, base), credentials.response.toLowerCase())) return fail('bad_response');
+    // Only a correct response learns that its nonce is stale (RFC 7616 section 3.3, stale).
+    if (nonce.status === 'stale') return fail('stale_nonce', true);
+    const use = this.usage.use(credentials.nonce, nonce.issuedAt, parseInt(credentials.nc, 16));
+    if (use === 'replay') return fail('nc_replay');
+    if (use === 'stale') return fail('stale_nonce', true);
+    return { ok: true, principal: this.keys.principal(credentials.username)! };
+  }
+}

@@ -1,0 +1,91 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+// Stateless Digest nonces (RFC 7616 section 3.3 leaves their form to the server):
+// 24 bytes = 6-byte issue time (ms) + 2 random bytes + a 16-byte HMAC-SHA256 of the
+// first 8. Base64 gives the 32 characters Atlas's nonces have. Any process holding the
+// secret can verify one, and the issue time gives expiry (stale=true) without state.
+
+export type NonceCheck = { status: 'valid'; issuedAt: number } | { status: 'stale'; issuedAt: number } | { status: 'forged' };
+
+const NONCE = /^[A-Za-z0-9+/]{32}$/;
+
+export class NonceService {
+  private readonly secret: Buffer;
+
+  constructor(
+    secret: string | undefined,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.secret = secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8');
+  }
+
+  issue(): string {
+    const raw = Buffer.alloc(24);
+    raw.writeUIntBE(this.now(), 0, 6);
+    randomBytes(2).copy(raw, 6);
+    this.sign(raw).copy(raw, 8);
+    return raw.toString('base64');
+  }
+
+  check(nonce: string): NonceCheck {
+    if (!NONCE.test(nonce)) return { status: 'forged' };
+    const raw = Buffer.from(nonce, 'base64');
+    if (!timingSafeEqual(this.sign(raw), raw.subarray(8, 24))) return { status: 'forged' };
+    const issuedAt = raw.readUIntBE(0, 6);
+    const age = this.now() - issuedAt;
+    return age >= 0 && age <= this.ttlMs ? { status: 'valid', issuedAt } : { status: 'stale', issuedAt };
+  }
+
+  private sign(raw: Buffer): Buffer {
+    return createHmac('sha256', this.secret).update(raw.subarray(0, 8)).digest().subarray(0, 16);
+  }
+}
+
+/**
+ * Remembers which nonce counts each nonce has used, so a (nonce, nc) pair is accepted once.
+ * Per nonce: the highest nc and a 32-wide window below it (out-of-order requests on one
+ * nonce still pass). Memory is bounded: past `maxNonces` the least recently used nonce is
+ * forgotten, and every nonce issued no later than a forgotten one is then treated as stale,
+ * so forgetting never lets a replay through; the client just gets a fresh nonce.
+ */
+export class NonceUsage {
+  private readonly seen = new Map<string, { issuedAt: number; max: number; window: number }>();
+  private forgottenUpTo = -1;
+
+  constructor(private readonly maxNonces = 100_000) {}
+
+  get size(): number {
+    return this.seen.size;
+  }
+
+  use(nonce: string, issuedAt: number, nc: number): 'ok' | 'replay' | 'stale' {
+    const entry = this.seen.get(nonce);
+    if (!entry) {
+      if (issuedAt <= this.forgottenUpTo) return 'stale';
+      this.seen.set(nonce, { issuedAt, max: nc, window: 1 });
+      this.evict();
+      return 'ok';
+    }
+    if (nc > entry.max) {
+      const shift = nc - entry.max;
+      entry.window = shift >= 32 ? 1 : ((entry.window << shift) | 1) >>> 0;
+      entry.max = nc;
+    } else {
+      const offset = entry.max - nc;
+      if (offset >= 32 || (entry.window >>> offset) & 1) return 'replay';
+      entry.window = (entry.window | (1 << offset)) >>> 0;
+    }
+    this.seen.delete(nonce);
+    this.seen.set(nonce, entry);
+    return 'ok';
+  }
+
+  private evict(): void {
+    while (this.seen.size > this.maxNonces) {
+      const [oldest, entry] = this.seen.entries().next().value!;
+      this.forgottenUpTo = Math.max(this.forgottenUpTo, entry.issuedAt);
+      this.seen.delete(oldest);
+    }
+  }
+}

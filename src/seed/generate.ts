@@ -1,0 +1,92 @@
+import { faker } from '@faker-js/faker/locale/base';
+import type { Checkpoint, CheckpointPart, ClusterFixture } from './fixture-document.js';
+
+// Deterministic checkpoint generation. The sequence depends only on the seed, the project,
+// the cluster and where it starts, never on the clock or on other clusters, so the same
+// seed and fixtures give byte-identical responses. (The base locale is imported on purpose:
+// the full faker bundle costs ~350 ms of start-up.)
+
+/** Generated histories start here when nothing precedes them (the documentation's era). */
+export const REFERENCE_DATE = Date.UTC(2018, 1, 8);
+const DEFAULT_INTERVAL_MINUTES = 360;
+
+export function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19) + 'Z';
+}
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+function hex(value: number, digits: number): string {
+  return value.toString(16).padStart(digits, '0').slice(-digits);
+}
+
+function partNames(cluster: Pick<ClusterFixture, 'name' | 'type' | 'shards'>): Omit<CheckpointPart, 'tokenDiscovered' | 'tokenTimestamp'>[] {
+  if (cluster.type === 'REPLICASET') return [{ replicaSetName: `${cluster.name}-shard-0`, typeName: 'REPLICA_SET' }];
+  // Shards in descending order, then the config server: the order of the documentation's example.
+  const parts: Omit<CheckpointPart, 'tokenDiscovered' | 'tokenTimestamp'>[] = [];
+  for (let shard = cluster.shards - 1; shard >= 0; shard--) {
+    const name = `${cluster.name}-shard-${shard}`;
+    parts.push({ replicaSetName: name, shardName: name, typeName: 'REPLICA_SET' });
+  }
+  parts.push({ replicaSetName: `${cluster.name}-config-0`, typeName: 'CONFIG_SERVER_REPLICA_SET' });
+  return parts;
+}
+
+export interface GenerationInput {
+  seed: number;
+  groupId: string;
+  cluster: Pick<ClusterFixture, 'name' | 'clusterId' | 'type' | 'shards'>;
+  count: number;
+  intervalMinutes?: number;
+  /** Epoch ms after which the first generated checkpoint falls. */
+  after: number;
+}
+
+/**
+ * Yields `count` checkpoints with strictly increasing timestamps after `input.after`.
+ * Consume one generator at a time: they share faker's seeded generator.
+ */
+export function* generateCheckpoints(input: GenerationInput): Generator<Checkpoint> {
+  const { groupId, cluster, count } = input;
+  faker.seed([input.seed, fnv1a(`${groupId}/${cluster.name}`)]);
+  const names = partNames(cluster);
+  const intervalMs = (input.intervalMinutes ?? DEFAULT_INTERVAL_MINUTES) * 60_000;
+  const jitterMs = Math.floor(intervalMs / 10);
+  const machine = hex(faker.number.int(0xffffffffff), 10);
+  let counter = faker.number.int(0xffffff);
+  let time = Math.floor(input.after / 1000) * 1000;
+  for (let i = 0; i < count; i++) {
+    time += Math.max(1000, Math.round((intervalMs + faker.number.int({ min: -jitterMs, max: jitterMs })) / 1000) * 1000);
+    const started = time + faker.number.int({ min: 20, max: 120 }) * 1000;
+    const completed = started + faker.number.int({ min: 0, max: 90 }) * 1000;
+    // About one in twenty checkpoints is not restorable: one of its parts never saw its token.
+    const missingToken = faker.number.int(19) === 0 ? faker.number.int(names.length - 1) : -1;
+    const startedIso = isoSeconds(started);
+    const parts = names.map((name, p) => {
+      const part: CheckpointPart = { replicaSetName: name.replicaSetName };
+      if (name.shardName !== undefined) part.shardName = name.shardName;
+      part.tokenDiscovered = p !== missingToken;
+      part.tokenTimestamp = { date: startedIso, increment: faker.number.int({ min: 1, max: 8 }) };
+      part.typeName = name.typeName;
+      return part;
+    });
+    counter = (counter + 1) & 0xffffff;
+    yield {
+      clusterId: cluster.clusterId,
+      completed: isoSeconds(completed),
+      groupId,
+      id: hex(Math.floor(time / 1000) >>> 0, 8) + machine + hex(counter, 6),
+      parts,
+      restorable: missingToken < 0,
+      started: startedIso,
+      timestamp: isoSeconds(time),
+    };
+  }
+}
