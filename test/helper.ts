@@ -1,0 +1,93 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY, loadConfig, type Config } from '../src/config.js';
+import { contractProblems } from './contract/openapi.js';
+
+// Shared test plumbing: an app on an in-memory store, an independent Digest client (written
+// from RFC 7616, not from src/auth), and contract validation of every response it returns.
+
+export const GROUP = '6b8cd3c380eef5349ef77af7';
+export const GROUP2 = '5e2211c17a3e5a48f5497de3';
+export const CLUSTER0 = `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/backupCheckpoints`;
+export const V2_ACCEPT = 'application/vnd.atlas.2023-01-01+json';
+export const PUBLIC_KEY = DEFAULT_PUBLIC_KEY;
+export const PRIVATE_KEY = DEFAULT_PRIVATE_KEY;
+
+interface Teardown {
+  teardown(fn: () => unknown): void;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
+  return loadConfig({}, { logLevel: 'silent', port: 0, ...overrides });
+}
+
+export function buildTestApp(t: Teardown, overrides: Partial<Config> = {}): FastifyInstance {
+  const app = buildApp(testConfig(overrides));
+  t.teardown(() => app.close());
+  return app;
+}
+
+export type DigestAlgorithmName = 'MD5' | 'MD5-sess' | 'SHA-256' | 'SHA-256-sess';
+
+export function parseChallenge(header: string): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const m of header.replace(/^Digest\s+/, '').matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]*))/g)) params[m[1]!] = m[2] ?? m[3]!;
+  return params;
+}
+
+export interface DigestInput {
+  method: string;
+  uri: string;
+  nonce: string;
+  username?: string;
+  password?: string;
+  realm?: string;
+  nc?: number;
+  cnonce?: string;
+  algorithm?: DigestAlgorithmName;
+}
+
+/** An Authorization header computed the RFC 7616 way. */
+export function digestHeader(input: DigestInput): string {
+  const { method, uri, nonce, username = PUBLIC_KEY, password = PRIVATE_KEY, realm = 'MMS Public API', algorithm = 'MD5' } = input;
+  const nc = (input.nc ?? 1).toString(16).padStart(8, '0');
+  const cnonce = input.cnonce ?? randomBytes(8).toString('hex');
+  const h = (s: string) => createHash(algorithm.startsWith('SHA-256') ? 'sha256' : 'md5').update(s).digest('hex');
+  let ha1 = h(`${username}:${realm}:${password}`);
+  if (algorithm.endsWith('-sess')) ha1 = h(`${ha1}:${nonce}:${cnonce}`);
+  const response = h(`${ha1}:${nonce}:${nc}:${cnonce}:auth:${h(`${method}:${uri}`)}`);
+  return `Digest username="${username}", realm="${realm}", nonce="${nonce}", uri="${uri}", algorithm=${algorithm}, response="${response}", qop=auth, nc=${nc}, cnonce="${cnonce}"`;
+}
+
+export interface Call {
+  url: string;
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  headers?: Record<string, string>;
+}
+
+/** Checks a response against the contract; throws with the problems when it does not conform. */
+export function assertContract(url: string, res: { statusCode: number; headers: Record<string, unknown>; body: string }): void {
+  const problems = contractProblems(url, res.statusCode, res.headers['content-type'] as string | undefined, res.body);
+  if (problems.length > 0) throw new Error(`response to ${url} breaks the OpenAPI contract:\n${problems.join('\n')}\n${res.body.slice(0, 300)}`);
+}
+
+/** inject() plus contract validation of the response. */
+export async function send(app: FastifyInstance, call: Call): Promise<LightMyRequestResponse> {
+  const res = await app.inject({ method: call.method ?? 'GET', url: call.url, headers: call.headers });
+  if (call.url.startsWith('/api/atlas/') && call.method !== 'HEAD') assertContract(call.url, res);
+  return res;
+}
+
+/** The Go clients' pattern: an unauthenticated call for the challenge, then the signed call. */
+export async function authed(app: FastifyInstance, call: Call, digest: Partial<DigestInput> = {}): Promise<LightMyRequestResponse> {
+  const challenge = await send(app, call);
+  if (challenge.statusCode !== 401) throw new Error(`expected a 401 challenge, got ${challenge.statusCode}`);
+  const { nonce } = parseChallenge(String(challenge.headers['www-authenticate']));
+  const authorization = digestHeader({ method: call.method ?? 'GET', uri: call.url, nonce: nonce!, ...digest });
+  return send(app, { ...call, headers: { ...call.headers, authorization } });
+}
+
+export function json<T = any>(res: { body: string }): T {
+  return JSON.parse(res.body) as T;
+}
