@@ -62,6 +62,7 @@ RUN set -eu; \
     rm -rf deps src build/deps build/Release/obj build/Release/obj.target \
            build/Release/.deps build/Release/sqlite3.a build/Release/test_extension.node; \
     cd /src; \
+    find node_modules -mindepth 1 -maxdepth 1 -type d -empty -delete; \
     node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"
 
 # ---------------------------------------------------------------------------
