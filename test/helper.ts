@@ -91,3 +91,4 @@ export async function authed(app: FastifyInstance, call: Call, digest: Partial<D
 export function json<T = any>(res: { body: string }): T {
   return JSON.parse(res.body) as T;
 }
+
