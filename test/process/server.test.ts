@@ -1,0 +1,108 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import t from 'tap';
+import { assertContract, CLUSTER0, PRIVATE_KEY, PUBLIC_KEY } from '../helper.js';
+
+// The emulator as users start it: `npm start` runs `node dist/server.js` (built by `npm test`
+// and on install). curl --digest is the client, as in the README.
+
+const SERVER = new URL('../../dist/server.js', import.meta.url).pathname;
+const run = promisify(execFile);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+}
+
+async function start(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, [SERVER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  await new Promise<void>((resolve, reject) => {
+    const onData = () => output.includes('atlas-backup-emulator ready at ') && resolve();
+    child.stdout!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+  });
+  return { child, output: () => output };
+}
+
+async function stop({ child }: Started): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  child.kill('SIGTERM');
+  return exited;
+}
+
+async function curlDigest(url: string): Promise<{ status: number; body: string }> {
+  const { stdout } = await run('curl', ['-sS', '--digest', '--user', `${PUBLIC_KEY}:${PRIVATE_KEY}`, '-w', '\n%{http_code}', url]);
+  const cut = stdout.lastIndexOf('\n');
+  return { body: stdout.slice(0, cut), status: Number(stdout.slice(cut + 1)) };
+}
+
+t.test('npm start: curl --digest reads Cluster0; bytes stable across restarts, changed by the seed', async (t) => {
+  const port = await freePort();
+  const env = { ATLAS_EMU_PORT: String(port), ATLAS_EMU_HOST: '127.0.0.1', ATLAS_EMU_LOG_LEVEL: 'warn' };
+  const url = `http://127.0.0.1:${port}${CLUSTER0}`;
+
+  const first = await start(env);
+  t.match(first.output(), `Digest API key: public key ${PUBLIC_KEY}, private key ${PRIVATE_KEY}`);
+  t.match(first.output(), `atlas-backup-emulator ready at http://127.0.0.1:${port}`);
+  const a = await curlDigest(url);
+  t.equal(await stop(first), 0, 'SIGTERM exits 0');
+  t.equal(a.status, 200);
+  assertContract(CLUSTER0, { statusCode: a.status, headers: { 'content-type': 'application/json' }, body: a.body });
+  const body = JSON.parse(a.body);
+  t.equal(body.totalCount, 61);
+  t.equal(body.results.length, 61);
+  t.same(body.results.slice(0, 2).map((c: { id: string }) => c.id), ['5a7cdb3980eef53de5bffdcf', '5a7db53987d9d64fe298ff46']);
+
+  const second = await start(env);
+  const b = await curlDigest(url);
+  await stop(second);
+  t.equal(b.body, a.body, 'byte-identical after a restart with the same seed and port');
+
+  const third = await start({ ...env, ATLAS_EMU_SEED: '99' });
+  const c = await curlDigest(url);
+  await stop(third);
+  t.not(c.body, a.body, 'another seed, other generated checkpoints');
+});
+
+t.test('a custom private key is not printed', async (t) => {
+  const port = await freePort();
+  const started = await start({ ATLAS_EMU_PORT: String(port), ATLAS_EMU_PUBLIC_KEY: 'ci-key', ATLAS_EMU_PRIVATE_KEY: 'not-for-your-eyes', ATLAS_EMU_LOG_LEVEL: 'warn' });
+  await stop(started);
+  t.match(started.output(), 'public key ci-key, private key (set by ATLAS_EMU_PRIVATE_KEY)');
+  t.notMatch(started.output(), 'not-for-your-eyes');
+});
+
+t.test('bad options are refused at start with a message naming the variable', async (t) => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ ATLAS_EMU_PORT: 'eighty' }, /ATLAS_EMU_PORT must be an integer from 0 to 65535, got "eighty"/],
+    [{ ATLAS_EMU_SEED: '1.5' }, /ATLAS_EMU_SEED must be an integer/],
+    [{ ATLAS_EMU_LOG_LEVEL: 'loud' }, /ATLAS_EMU_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
+    [{ ATLAS_EMU_PUBLIC_URL: 'ftp://x' }, /ATLAS_EMU_PUBLIC_URL must be an http or https URL/],
+    [{ ATLAS_EMU_FIXTURES: '/nonexistent/fixture.json' }, /fixture \/nonexistent\/fixture\.json: ENOENT/],
+  ];
+  for (const [env, message] of cases) {
+    const result = await run(process.execPath, [SERVER], { env: { ...process.env, ...env } }).then(
+      () => ({ code: 0, stderr: '' }),
+      (err: { code: number; stderr: string }) => err,
+    );
+    t.equal(result.code, 2, JSON.stringify(env));
+    t.match(result.stderr, message);
+    t.notMatch(result.stderr, /\n\s+at /, 'no stack trace');
+  }
+});
