@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+import { authed, buildTestApp, CLUSTER0, V2_ACCEPT } from '../helper.js';
+import { contractProblems } from './openapi.js';
+
+const read = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/contract/${name}`, import.meta.url), 'utf8'));
+
+t.test('the patched contract is the official fragment plus exactly the listed patches', async (t) => {
+  const official = read('atlas-openapi-checkpoints.official.json');
+  const patched = read('atlas-openapi-checkpoints.json');
+  t.equal(official.info['x-xgen-sha'], 'f84b8e4346991132f70f5610809ad1b6af020975');
+  const expected = structuredClone(official);
+  expected.components.schemas.ApiError.properties.parameters.items = { type: 'string', nullable: true };
+  delete expected.components.schemas.ApiBSONTimestampView.properties.increment.minimum;
+  expected.info['x-emulator-patches'] = patched.info['x-emulator-patches'];
+  t.same(patched, expected);
+});
+
+t.test('the validator rejects what the contract forbids (it can fail)', async (t) => {
+  const list = `${CLUSTER0}`;
+  t.same(contractProblems(list, 200, 'application/json', '{"links":[],"results":[],"totalCount":0}'), []);
+  t.not(contractProblems(list, 200, 'application/json', '{"links":[],"totalCount":0}').length, 0, 'results is required');
+  t.not(contractProblems(list, 200, 'application/json', '{"results":[{"id":"nothex"}]}').length, 0, 'id pattern');
+  t.not(contractProblems(list, 200, 'application/json', '{"results":[{"parts":[{"tokenTimestamp":{"increment":"1"}}]}]}').length, 0, 'increment is an integer');
+  t.not(contractProblems(list, 200, 'application/json', '{"results":[],"totalCount":-1}').length, 0, 'totalCount minimum');
+  t.not(contractProblems(list, 200, 'text/plain', '{"results":[]}').length, 0, 'media type');
+  t.not(contractProblems(list.replace('v1.0', 'v2'), 200, 'application/json', '{"results":[]}').length, 0, 'v2 success media type');
+  t.not(contractProblems(list, 404, 'application/json', '{"error":404}').length, 0, 'errorCode is required');
+  t.not(contractProblems(list, 404, 'application/json', '{"error":404,"errorCode":"X","parameters":[{}]}').length, 0, 'parameters are strings');
+  t.not(contractProblems(list, 404, 'text/html', '{"error":404,"errorCode":"X"}').length, 0, 'errors are JSON');
+  t.not(contractProblems(list, 500, 'application/json', '<html>').length, 0, 'bodies are JSON');
+});
+
+t.test('every kind of response the API gives conforms (v1.0 and v2, list and one, errors)', async (t) => {
+  const app = buildTestApp(t);
+  const v2 = { accept: V2_ACCEPT };
+  // `authed` throws when a response breaks the contract; these add the shapes other tests do not.
+  const responses = await Promise.all([
+    authed(app, { url: `${CLUSTER0}?pretty=true&envelope=true` }),
+    authed(app, { url: `${CLUSTER0.replace('v1.0', 'v2')}?includeCount=false`, headers: v2 }),
+    authed(app, { url: `${CLUSTER0.replace('v1.0', 'v2')}/5a7db53987d9d64fe298ff46?pretty=true`, headers: v2 }),
+    authed(app, { url: `${CLUSTER0}/5a7db53987d9d64fe298ff46?envelope=true` }),
+  ]);
+  t.same(responses.map((r) => r.statusCode), [200, 200, 200, 200]);
+});
