@@ -1,5 +1,5 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import { registerAtlasErrors } from './atlas/error-handler.js';
+import { answerClientError, registerAtlasErrors, sendAtlasError, toAtlasError } from './atlas/error-handler.js';
 import { PageCache } from './atlas/page-cache.js';
 import { checkpointRoutes } from './atlas/routes.js';
 import { DigestVerifier } from './auth/digest-verifier.js';
@@ -50,6 +50,17 @@ export function buildApp(config: Readonly<Config>): FastifyInstance {
     // the auth-failure lines say what happened.
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { maxParamLength: 1000 },
+    // Limits on what a client may send or hold (README "Limits and reliability"). The header
+    // limit covers the request line, so it bounds the URL too.
+    http: { maxHeaderSize: 16_384, headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
+    requestTimeout: 30_000,
+    keepAliveTimeout: 72_000,
+    // While closing, requests already on open connections are still answered (Connection: close),
+    // instead of Fastify's own 503 body.
+    return503OnClosing: false,
+    // Malformed URLs (routing) and malformed HTTP (the parser) leave in Atlas's error shape too.
+    frameworkErrors: (error, request, reply) => sendAtlasError(reply, toAtlasError(error, request)),
+    clientErrorHandler: answerClientError,
   });
   app.decorate('emulator', { config, store, keys, cache, startupDocuments });
   app.addHook('onClose', async () => store.close());

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
 import { AtlasError, errors, UnauthorizedError } from './errors.js';
 import { ERROR_CONTENT_TYPE } from './media-type.js';
 
@@ -21,7 +22,7 @@ export function toAtlasError(error: unknown, request: FastifyRequest): AtlasErro
     // A client mistake Fastify caught before us (bad URL encoding, oversized body, ...).
     const code = (error as FastifyError).code ?? 'FST_ERR';
     request.log.info({ code }, 'client error');
-    return new AtlasError(status, 'INVALID_REQUEST', 'The request is not valid.');
+    return errors.invalidRequest(status);
   }
   request.log.error({ err: error }, 'unexpected error');
   return errors.unexpected();
@@ -41,4 +42,37 @@ export function registerAtlasErrors(app: FastifyInstance): void {
     const error = CHECKPOINT_PATH.test(path) ? errors.methodNotAllowed(request.method, path) : errors.resourceNotFound(path);
     sendAtlasError(reply, error);
   });
+}
+
+// Node's own status for the parser errors it names (lib/_http_server.js); anything else is 400.
+const CLIENT_ERROR_STATUS: Record<string, number> = {
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
+  HPE_HEADER_OVERFLOW: 431,
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 413,
+};
+
+/**
+ * The server's 'clientError' handler: HTTP that never became a request (malformed, oversized,
+ * too slow) still gets Atlas's error body, then the connection closes. Only the error code is
+ * logged: the error carries the raw bytes, Authorization header included.
+ */
+export function answerClientError(this: FastifyInstance, err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  this.log.debug({ code: err.code }, 'client error');
+  // A response already begun on this connection cannot be followed by another one.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (!socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const error = errors.invalidRequest(CLIENT_ERROR_STATUS[err.code ?? ''] ?? 400);
+  const body = error.body();
+  socket.end(
+    `HTTP/1.1 ${error.status} ${error.reason}\r\n` +
+      `Content-Type: ${ERROR_CONTENT_TYPE}\r\n` +
+      `X-Error-Code: ${error.errorCode}\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
 }

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { prettyJson } from './render.js';
 
 // Atlas's error catalogue. Every failure the emulator answers is an AtlasError built by one of
@@ -17,7 +18,7 @@ const REASONS: Record<number, string> = {
 };
 
 export function reasonPhrase(status: number): string {
-  return REASONS[status] ?? 'Error';
+  return REASONS[status] ?? STATUS_CODES[status] ?? 'Error';
 }
 
 export class AtlasError extends Error {
@@ -105,5 +106,7 @@ export const errors = {
     new AtlasError(400, 'INVALID_QUERY_PARAMETER', `Invalid query parameter ${name} specified.`, [name]),
   cannotAccessGroup: () => new AtlasError(401, 'USER_CANNOT_ACCESS_GROUP', 'User cannot access this group.'),
   invalidVersionDate: () => new AtlasError(406, 'INVALID_VERSION_DATE', 'Invalid accept header or version date.'),
+  /** Malformed HTTP or a limit exceeded (bad URL encoding, oversized headers, slow client, ...). */
+  invalidRequest: (status: number) => new AtlasError(status, 'INVALID_REQUEST', 'The request is not valid.'),
   unexpected: () => new AtlasError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'),
 };

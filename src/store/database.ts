@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 
 // Schema versions are PRAGMA user_version values; each migration moves the file one step up.
 export const SCHEMA_VERSION = 1;
@@ -36,23 +37,72 @@ const MIGRATIONS: Record<number, string> = {
 
 export class DatabaseOpenError extends Error {}
 
+const SQLITE_MAGIC = 'SQLite format 3\0';
+
+/**
+ * Refuses an existing file that is not a database this emulator can serve, before anything
+ * writes to it: not SQLite, a newer schema, or corrupt. The file is left byte-for-byte as it
+ * was, and side files (-wal, -shm) that the read-only check had to create are removed.
+ */
+function verifyExisting(location: string): void {
+  let header: Buffer;
+  try {
+    if (!existsSync(location) || statSync(location).size === 0) return;
+    header = Buffer.alloc(100);
+    const fd = openSync(location, 'r');
+    try {
+      readSync(fd, header, 0, 100, 0);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    throw new DatabaseOpenError(`cannot open database ${location}: ${(err as Error).message}`);
+  }
+  if (header.toString('latin1', 0, 16) !== SQLITE_MAGIC) {
+    throw new DatabaseOpenError(`database ${location} is not a SQLite database; refusing to open it`);
+  }
+  refuseNewer(location, header.readUInt32BE(60));
+  // A read-only connection cannot write the file, not even a checkpoint when it closes.
+  const created = ['-wal', '-shm'].map((suffix) => location + suffix).filter((file) => !existsSync(file));
+  try {
+    const db = new Database(location, { readonly: true, fileMustExist: true });
+    try {
+      refuseNewer(location, db.pragma('user_version', { simple: true }) as number);
+      const check = db.pragma('quick_check(1)', { simple: true }) as string;
+      if (check !== 'ok') throw new DatabaseOpenError(`database ${location} is corrupt (${check.replace(/\s+/g, ' ')}); refusing to open it`);
+    } finally {
+      db.close();
+    }
+  } catch (err) {
+    if (err instanceof DatabaseOpenError) throw err;
+    throw new DatabaseOpenError(`database ${location} is corrupt or not a SQLite database (${(err as Error).message}); refusing to open it`);
+  } finally {
+    for (const file of created) rmSync(file, { force: true });
+  }
+}
+
+function refuseNewer(location: string, version: number): void {
+  if (version > SCHEMA_VERSION) {
+    throw new DatabaseOpenError(
+      `database ${location} has schema version ${version}, newer than this emulator's ${SCHEMA_VERSION}; refusing to open it`,
+    );
+  }
+}
+
 /** Opens (and creates or migrates) the store's SQLite database. */
 export function openDatabase(location: string): Database.Database {
+  if (location !== ':memory:') verifyExisting(location);
   let db: Database.Database;
   try {
     db = new Database(location, { fileMustExist: false });
     db.pragma('foreign_keys = ON');
     if (location !== ':memory:') {
+      // WAL: a write (a fixture load) commits whole or not at all, even under SIGKILL, and
+      // readers never wait for it. NORMAL is durable against process crashes (not power loss).
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
     }
     const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > SCHEMA_VERSION) {
-      db.close();
-      throw new DatabaseOpenError(
-        `database ${location} has schema version ${version}, newer than this emulator's ${SCHEMA_VERSION}; refusing to open it`,
-      );
-    }
     if (version < SCHEMA_VERSION) {
       db.transaction(() => {
         for (let v = version + 1; v <= SCHEMA_VERSION; v++) {
@@ -62,7 +112,6 @@ export function openDatabase(location: string): Database.Database {
       })();
     }
   } catch (err) {
-    if (err instanceof DatabaseOpenError) throw err;
     throw new DatabaseOpenError(`cannot open database ${location}: ${(err as Error).message}`);
   }
   return db;
