@@ -54,7 +54,7 @@ note() { echo "# $*"; }
 
 cleanup() {
   local c v
-  for c in "${CONTAINERS[@]+"${CONTAINERS[@]}"}"; do docker rm -f "$c" >/dev/null 2>&1 || true; done
+  for c in "${CONTAINERS[@]+"${CONTAINERS[@]}"}"; do docker rm -f -v "$c" >/dev/null 2>&1 || true; done
   for v in "${VOLUMES[@]+"${VOLUMES[@]}"}"; do docker volume rm -f "$v" >/dev/null 2>&1 || true; done
   rm -rf "$TMP"
 }
@@ -92,9 +92,8 @@ wait_healthy() { # wait_healthy CONTAINER TIMEOUT_S
   return 1
 }
 
-run_container() { # run_container NAME [docker run args...] -- prints nothing
+run_container() { # run_container NAME [docker run args...] (NAME must be in CONTAINERS)
   local name="$1"; shift
-  CONTAINERS+=("$name")
   docker run -d --name "$name" --network host \
     -e ATLAS_EMU_HOST=127.0.0.1 -e ATLAS_EMU_PORT="$PORT" "$@" "$IMAGE" >/dev/null
 }
@@ -165,6 +164,7 @@ fi
 PORT="$(free_port)"
 BASE="http://127.0.0.1:$PORT"
 MAIN="atlas-emu-test-main-$RUN_ID"
+CONTAINERS+=("$MAIN")
 t_run=$(now_ms)
 run_container "$MAIN"
 if wait_http_200 "$BASE/_emulator/health" 30; then
@@ -247,11 +247,16 @@ else
 fi
 
 # (g) volume-backed database survives a new container; an existing DB is not re-seeded
+# Named here, not in the function: it runs in a subshell, and the cleanup trap must know them.
+PERSIST_VOLUME="atlas-emu-test-data-$RUN_ID"
+PERSIST_FIRST="atlas-emu-test-db1-$RUN_ID"
+PERSIST_SECOND="atlas-emu-test-db2-$RUN_ID"
+CONTAINERS+=("$PERSIST_FIRST" "$PERSIST_SECOND")
+VOLUMES+=("$PERSIST_VOLUME")
 persistence() {
-  local vol="atlas-emu-test-data-$RUN_ID" first="atlas-emu-test-db1-$RUN_ID" second="atlas-emu-test-db2-$RUN_ID"
+  local vol="$PERSIST_VOLUME" first="$PERSIST_FIRST" second="$PERSIST_SECOND"
   local fixture_project=d0c4e1000000000000000001 fixture_cluster=DockerCluster
   local path="/api/atlas/v1.0/groups/$fixture_project/clusters/$fixture_cluster/backupCheckpoints"
-  VOLUMES+=("$vol")
   docker volume create "$vol" >/dev/null
   run_container "$first" -v "$vol:/data" -v "$HERE/fixture-persistence.json:/fixtures/persistence.json:ro" \
     -e ATLAS_EMU_DB=/data/emulator.db -e ATLAS_EMU_FIXTURES=/fixtures
