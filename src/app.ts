@@ -1,11 +1,16 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
 import { answerClientError, registerAtlasErrors, sendAtlasError, toAtlasError } from './atlas/error-handler.js';
 import { PageCache } from './atlas/page-cache.js';
 import { checkpointRoutes } from './atlas/routes.js';
+import { BearerVerifier } from './auth/bearer-verifier.js';
 import { DigestVerifier } from './auth/digest-verifier.js';
 import { ApiKeys } from './auth/keys.js';
 import { NonceService, NonceUsage } from './auth/nonce.js';
+import { oauthRoutes } from './auth/oauth-routes.js';
 import authPlugin from './auth/plugin.js';
+import { RateLimiter } from './auth/rate-limit.js';
+import { BearerTokens, ServiceAccounts } from './auth/service-accounts.js';
 import type { Config } from './config.js';
 import { healthRoutes } from './control/health.js';
 import type { FixtureDocument } from './seed/fixture-document.js';
@@ -18,6 +23,7 @@ export interface EmulatorState {
   config: Readonly<Config>;
   store: CheckpointStore;
   keys: ApiKeys;
+  accounts: ServiceAccounts;
   cache: PageCache;
   /** The documents loaded at start-up (the default dataset or the user's fixtures). */
   startupDocuments: FixtureDocument[];
@@ -29,23 +35,35 @@ declare module 'fastify' {
   }
 }
 
+export interface BuildOptions {
+  /** Where log lines go (default: stdout); tests capture them here. */
+  logStream?: DestinationStream;
+}
+
 /**
  * Builds the emulator (it never listens). Throws a FixtureFileError, DatabaseOpenError or
  * ConfigError with a message fit for the user when the configuration cannot be served.
  */
-export function buildApp(config: Readonly<Config>): FastifyInstance {
+export function buildApp(config: Readonly<Config>, options: BuildOptions = {}): FastifyInstance {
   const startupDocuments = readFixtures(config.fixtures ?? DEFAULT_FIXTURE);
   const store = new CheckpointStore(openDatabase(config.db), config.seed);
   // An existing database is served as it is; a new or empty one is seeded.
   if (store.isEmpty()) store.load(startupDocuments, 'replace');
 
-  const keys = new ApiKeys();
-  keys.set({ publicKey: config.publicKey, privateKey: config.privateKey, projects: '*' });
+  // The configured default credentials, plus those the loaded fixtures declare (kept in sync).
+  const keys = new ApiKeys({ publicKey: config.publicKey, privateKey: config.privateKey, projects: '*' });
+  const accounts = new ServiceAccounts({ clientId: config.clientId, clientSecret: config.clientSecret, projects: '*' });
+  const syncCredentials = () => {
+    keys.replaceDeclared(store.credentials.apiKeys());
+    accounts.replaceDeclared(store.credentials.serviceAccounts());
+  };
+  syncCredentials();
+  store.onChange(syncCredentials);
   const cache = new PageCache();
   store.onChange(() => cache.clear());
 
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'], stream: options.logStream },
     // No per-request log lines: they would cost more than a cached page. The journal and
     // the auth-failure lines say what happened.
     logController: new LogController({ disableRequestLogging: true }),
@@ -62,7 +80,7 @@ export function buildApp(config: Readonly<Config>): FastifyInstance {
     frameworkErrors: (error, request, reply) => sendAtlasError(reply, toAtlasError(error, request)),
     clientErrorHandler: answerClientError,
   });
-  app.decorate('emulator', { config, store, keys, cache, startupDocuments });
+  app.decorate('emulator', { config, store, keys, accounts, cache, startupDocuments });
   app.addHook('onClose', async () => store.close());
 
   // 1. Errors: every failure, from any stage below, leaves in Atlas's shape.
@@ -71,7 +89,11 @@ export function buildApp(config: Readonly<Config>): FastifyInstance {
   app.register(healthRoutes, { prefix: '/_emulator' });
   // 3. Authentication before routing and validation, as Atlas does.
   const digest = new DigestVerifier(keys, new NonceService(config.nonceSecret, config.nonceTtlSeconds * 1000), new NonceUsage());
-  app.register(authPlugin, { digest });
+  const tokens = new BearerTokens(config.tokenTtlSeconds * 1000);
+  const bearer = new BearerVerifier(accounts, tokens);
+  const rateLimiter = config.rateLimit && new RateLimiter(config.rateLimit);
+  app.register(authPlugin, { digest, bearer, rateLimiter });
+  app.register(oauthRoutes, { prefix: '/api/oauth', accounts, tokens });
   // 4. The emulated API under both version prefixes.
   for (const version of ['v1.0', 'v2'] as const) {
     app.register(checkpointRoutes, { prefix: `/api/atlas/${version}`, version, store, cache, publicUrl: config.publicUrl });

@@ -5,6 +5,16 @@
 export const DEFAULT_PUBLIC_KEY = 'emulator';
 /** The documented development private key: well known, like Azurite's account key. */
 export const DEFAULT_PRIVATE_KEY = '6f2d8a1c-3b4e-4f5a-9c7d-0e1f2a3b4c5d';
+/** The documented development service account, shaped like Atlas's mdb_sa_id_/mdb_sa_sk_ credentials. */
+export const DEFAULT_CLIENT_ID = 'mdb_sa_id_656d756c61746f7200000001';
+export const DEFAULT_CLIENT_SECRET = 'mdb_sa_sk_emulator-development-secret-0001';
+
+/** A token bucket: `capacity` requests, refilled continuously at capacity per `periodMs`. */
+export interface RateLimit {
+  capacity: number;
+  periodMs: number;
+}
+
 
 export interface Config {
   host: string;
@@ -18,6 +28,10 @@ export interface Config {
   publicUrl: string | undefined;
   nonceSecret: string | undefined;
   nonceTtlSeconds: number;
+  clientId: string;
+  clientSecret: string;
+  tokenTtlSeconds: number;
+  rateLimit: RateLimit | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -43,6 +57,18 @@ function integer(min: number, max: number) {
 function nonEmpty(raw: string, name: string): string {
   if (raw.trim() === '') throw new ConfigError(`${name} must not be empty`);
   return raw;
+}
+
+// "<requests>/<period>", the period in seconds (60s) or minutes (1m); "off" disables.
+function rateLimit(raw: string, name: string): RateLimit | undefined {
+  if (raw.trim() === 'off') return undefined;
+  const match = /^(\d{1,7})\/(\d{1,5})([sm])$/.exec(raw.trim());
+  const capacity = Number(match?.[1]);
+  const periodMs = Number(match?.[2]) * (match?.[3] === 'm' ? 60_000 : 1000);
+  if (!match || capacity < 1 || periodMs < 1000) {
+    throw new ConfigError(`${name} must be "off" or <requests>/<period> like 100/60s or 100/1m (requests >= 1, period >= 1s), got ${JSON.stringify(raw)}`);
+  }
+  return { capacity, periodMs };
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -85,6 +111,17 @@ export const OPTIONS: Option<keyof Config>[] = [
   },
   { key: 'nonceSecret', env: 'ATLAS_EMU_NONCE_SECRET', flag: '--nonce-secret', default: undefined, describe: 'HMAC secret of Digest nonces (default: random per process)', parse: nonEmpty },
   { key: 'nonceTtlSeconds', env: 'ATLAS_EMU_NONCE_TTL_SECONDS', flag: '--nonce-ttl-seconds', default: 300, describe: 'lifetime of a Digest nonce', parse: integer(1, 86_400) },
+  { key: 'clientId', env: 'ATLAS_EMU_CLIENT_ID', flag: '--client-id', default: DEFAULT_CLIENT_ID, describe: 'client id of the default service account', parse: nonEmpty },
+  { key: 'clientSecret', env: 'ATLAS_EMU_CLIENT_SECRET', flag: '--client-secret', default: DEFAULT_CLIENT_SECRET, describe: 'client secret of the default service account', parse: nonEmpty },
+  { key: 'tokenTtlSeconds', env: 'ATLAS_EMU_TOKEN_TTL_SECONDS', flag: '--token-ttl-seconds', default: 3600, describe: 'lifetime of a service-account access token', parse: integer(1, 86_400) },
+  {
+    key: 'rateLimit',
+    env: 'ATLAS_EMU_RATE_LIMIT',
+    flag: '--rate-limit',
+    default: undefined,
+    describe: 'token bucket per project, <requests>/<period> like 100/60s or 100/1m (default: off)',
+    parse: rateLimit,
+  },
 ];
 
 /** Builds the configuration from the environment, then from explicit overrides (CLI flags, tests). */

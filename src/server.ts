@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { pathToFileURL } from 'node:url';
 import { buildApp } from './app.js';
-import { ConfigError, DEFAULT_PRIVATE_KEY, loadConfig, type Config } from './config.js';
+import { ConfigError, DEFAULT_CLIENT_SECRET, DEFAULT_PRIVATE_KEY, loadConfig, type Config } from './config.js';
 import { VERSION } from './control/health.js';
 import { FixtureFileError } from './seed/load-fixtures.js';
 import { DatabaseOpenError } from './store/database.js';
@@ -35,6 +35,7 @@ export async function main(overrides: Partial<Config> = {}): Promise<void> {
   process.stdout.write(
     `atlas-backup-emulator ${VERSION}: ${counts.projects} projects, ${counts.clusters} clusters, ${counts.checkpoints} checkpoints (seed ${config.seed}, store ${config.db})\n` +
       `  Digest API key: public key ${config.publicKey}, private key ${privateKey}\n` +
+      `  Service account: client id ${config.clientId}, client secret ${config.clientSecret === DEFAULT_CLIENT_SECRET ? config.clientSecret : '(set by ATLAS_EMU_CLIENT_SECRET)'}\n` +
       `${READY_LINE_PREFIX}${address}\n`,
   );
 }

@@ -105,8 +105,19 @@ export const errors = {
   invalidQueryParameter: (name: string) =>
     new AtlasError(400, 'INVALID_QUERY_PARAMETER', `Invalid query parameter ${name} specified.`, [name]),
   cannotAccessGroup: () => new AtlasError(401, 'USER_CANNOT_ACCESS_GROUP', 'User cannot access this group.'),
+  ipNotOnAccessList: (ip: string) =>
+    new AtlasError(403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', `IP address ${ip} is not allowed to access this resource.`, [ip]),
   invalidVersionDate: () => new AtlasError(406, 'INVALID_VERSION_DATE', 'Invalid accept header or version date.'),
   /** Malformed HTTP or a limit exceeded (bad URL encoding, oversized headers, slow client, ...). */
   invalidRequest: (status: number) => new AtlasError(status, 'INVALID_REQUEST', 'The request is not valid.'),
   unexpected: () => new AtlasError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'),
+  rateLimited: (resource: string, limit: number, minutes: number, retryAfterSeconds: number) =>
+    new AtlasError(
+      429,
+      'RATE_LIMITED',
+      `Resource ${resource} is limited to ${limit} requests every ${minutes} minutes.`,
+      [resource, String(limit), String(minutes)],
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
+
 };

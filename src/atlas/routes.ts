@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { canRead } from '../auth/principal.js';
+import { assertCanRead, canRead } from '../auth/principal.js';
 import { HEX24, CLUSTER_NAME } from '../seed/fixture-document.js';
 import type { CheckpointStore, ClusterRecord } from '../store/checkpoint-store.js';
 import { checkpointView } from './checkpoint-view.js';
@@ -35,7 +35,7 @@ export async function checkpointRoutes(app: FastifyInstance, options: Checkpoint
   function resolveCluster(request: FastifyRequest, { groupId, clusterName }: ClusterParams): ClusterRecord {
     if (!HEX24.test(groupId)) throw errors.invalidGroupId(groupId);
     if (!store.project(groupId)) throw errors.groupNotFound(groupId);
-    if (!canRead(request.principal!, groupId)) throw errors.cannotAccessGroup();
+    assertCanRead(request, groupId);
     const cluster = CLUSTER_NAME.test(clusterName) ? store.cluster(groupId, clusterName) : undefined;
     if (!cluster) throw errors.clusterNotFound(clusterName, groupId);
     if (cluster.backup === 'CLOUD') throw errors.checkpointsOnlyOnContinuousBackup();

@@ -1,20 +1,8 @@
 import { challengeHeader, expectedResponse, parseDigest, REALM, safeEqual } from './digest.js';
+import type { AuthFailureReason } from './failure.js';
 import type { ApiKeys } from './keys.js';
 import type { NonceService, NonceUsage } from './nonce.js';
 import type { Principal } from './principal.js';
-
-/** Why a request did not authenticate: logged and journaled, never sent to the client. */
-export type AuthFailureReason =
-  | 'missing_credentials'
-  | 'malformed_header'
-  | 'realm_mismatch'
-  | 'uri_mismatch'
-  | 'bad_qop'
-  | 'forged_nonce'
-  | 'unknown_key'
-  | 'bad_response'
-  | 'stale_nonce'
-  | 'nc_replay';
 
 export type DigestResult =
   | { ok: true; principal: Principal }

@@ -1,11 +1,6 @@
+import type { ApiKeyFixture } from '../seed/fixture-document.js';
 import { ha1Base, type DigestAlgorithm } from './digest.js';
-import type { Principal } from './principal.js';
-
-export interface ApiKey {
-  publicKey: string;
-  privateKey: string;
-  projects: '*' | ReadonlySet<string>;
-}
+import { principalOf, type Principal } from './principal.js';
 
 interface StoredKey {
   principal: Principal;
@@ -14,20 +9,28 @@ interface StoredKey {
   ha1: Partial<Record<DigestAlgorithm, string>>;
 }
 
-/** Programmatic API keys (public key -> private key and project access). */
+/**
+ * Programmatic API keys (public key -> private key, project access, access list): the
+ * configured default key, then the keys the loaded fixtures declare (which win on a clash).
+ */
 export class ApiKeys {
-  private readonly keys = new Map<string, StoredKey>();
+  private keys = new Map<string, StoredKey>();
 
-  set(key: ApiKey): void {
-    this.keys.set(key.publicKey, {
-      principal: { kind: 'apiKey', id: key.publicKey, projects: key.projects },
-      privateKey: key.privateKey,
-      ha1: {},
-    });
+  constructor(private readonly defaultKey: ApiKeyFixture) {
+    this.replaceDeclared([]);
   }
 
-  delete(publicKey: string): void {
-    this.keys.delete(publicKey);
+  /** Replaces the fixture-declared keys (after every store change). */
+  replaceDeclared(declared: readonly ApiKeyFixture[]): void {
+    const keys = new Map<string, StoredKey>();
+    for (const key of [this.defaultKey, ...declared]) {
+      keys.set(key.publicKey, {
+        principal: principalOf('apiKey', key.publicKey, key.projects, key.accessList),
+        privateKey: key.privateKey,
+        ha1: {},
+      });
+    }
+    this.keys = keys;
   }
 
   principal(publicKey: string): Principal | undefined {

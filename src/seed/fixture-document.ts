@@ -1,3 +1,5 @@
+import { isAccessListEntry } from '../auth/access-list.js';
+
 // The fixture document format (README "Fixtures"): projects, their clusters, and each
 // cluster's checkpoints, listed explicitly or generated. validateFixture() turns untrusted
 // JSON into a typed document or throws a FixtureError naming the place and the problem.
@@ -48,8 +50,24 @@ export interface ProjectFixture {
   name: string;
   clusters: ClusterFixture[];
 }
+/** The projects a credential may read: a list of project ids, or "*" for all. */
+export type ProjectAccess = '*' | string[];
+export interface ApiKeyFixture {
+  publicKey: string;
+  privateKey: string;
+  projects: ProjectAccess;
+  accessList?: string[];
+}
+export interface ServiceAccountFixture {
+  clientId: string;
+  clientSecret: string;
+  projects: ProjectAccess;
+  accessList?: string[];
+}
 export interface FixtureDocument {
   projects: ProjectFixture[];
+  apiKeys?: ApiKeyFixture[];
+  serviceAccounts?: ServiceAccountFixture[];
 }
 
 export class FixtureError extends Error {
@@ -194,13 +212,55 @@ function project(value: unknown, where: string): ProjectFixture {
   return { id, name, clusters };
 }
 
+// Identifiers travel in Digest's quoted username and before HTTP Basic's colon; secrets are hashed.
+const CREDENTIAL_ID = /^[A-Za-z0-9._~@+-]{1,128}$/;
+const SECRET = /^[\x21-\x7e]{1,256}$/;
+
+function projectAccess(value: unknown, where: string): ProjectAccess {
+  if (value === '*') return '*';
+  if (!Array.isArray(value)) throw new FixtureError(where, 'must be "*" (every project) or an array of project ids');
+  return [...new Set(value.map((id, i) => string(id, `${where}[${i}]`, HEX24, 'a 24-hexadecimal-digit project id')))];
+}
+
+function accessList(value: unknown, where: string): string[] {
+  return array(value, where).map((entry, i) => {
+    const text = string(entry, `${where}[${i}]`);
+    if (!isAccessListEntry(text)) throw new FixtureError(`${where}[${i}]`, 'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128');
+    return text;
+  });
+}
+
+function credentials<T>(value: unknown, where: string, idField: string, secretField: string, make: (id: string, secret: string, projects: ProjectAccess, list?: string[]) => T): T[] {
+  const seen = new Set<string>();
+  return array(value, where).map((item, i) => {
+    const w = `${where}[${i}]`;
+    const o = object(item, w, [idField, secretField, 'projects', 'accessList']);
+    const id = string(o[idField], `${w}.${idField}`, CREDENTIAL_ID, '1 to 128 letters, digits or ._~@+-');
+    if (seen.has(id)) throw new FixtureError(`${w}.${idField}`, `duplicates ${id}`);
+    seen.add(id);
+    const secret = string(o[secretField], `${w}.${secretField}`, SECRET, '1 to 256 printable ASCII characters without spaces');
+    return make(id, secret, projectAccess(o.projects, `${w}.projects`), optional(o, 'accessList', w, accessList));
+  });
+}
+
 export function validateFixture(value: unknown): FixtureDocument {
-  const o = object(value, '$', ['$schema', 'description', 'projects']);
+  const o = object(value, '$', ['$schema', 'description', 'projects', 'apiKeys', 'serviceAccounts']);
   const projects = o.projects === undefined ? [] : array(o.projects, '$.projects').map((p, i) => project(p, `$.projects[${i}]`));
   const ids = new Set<string>();
   projects.forEach((p, i) => {
     if (ids.has(p.id)) throw new FixtureError(`$.projects[${i}].id`, `duplicates project ${p.id}`);
     ids.add(p.id);
   });
-  return { projects };
+  const document: FixtureDocument = { projects };
+  if (o.apiKeys !== undefined) {
+    document.apiKeys = credentials(o.apiKeys, '$.apiKeys', 'publicKey', 'privateKey', (publicKey, privateKey, access, list) =>
+      defined({ publicKey, privateKey, projects: access, accessList: list }),
+    );
+  }
+  if (o.serviceAccounts !== undefined) {
+    document.serviceAccounts = credentials(o.serviceAccounts, '$.serviceAccounts', 'clientId', 'clientSecret', (clientId, clientSecret, access, list) =>
+      defined({ clientId, clientSecret, projects: access, accessList: list }),
+    );
+  }
+  return document;
 }

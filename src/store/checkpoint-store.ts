@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { generateCheckpoints, REFERENCE_DATE } from '../seed/generate.js';
 import type { Checkpoint, ClusterFixture, FixtureDocument } from '../seed/fixture-document.js';
+import { CredentialStore } from './credential-store.js';
 
 export interface ProjectRecord {
   id: string;
@@ -41,11 +42,14 @@ export class CheckpointStore {
   generation = 0;
   private readonly listeners = new Set<() => void>();
   private readonly sql;
+  /** The credentials fixture documents declare, loaded and exported with the data. */
+  readonly credentials: CredentialStore;
 
   constructor(
     readonly db: Database.Database,
     readonly seed: number,
   ) {
+    this.credentials = new CredentialStore(db);
     this.sql = {
       project: db.prepare<[string], ProjectRecord>('SELECT id, name FROM projects WHERE id = ?'),
       cluster: db.prepare<[string, string], ClusterRecord>(
@@ -119,8 +123,12 @@ export class CheckpointStore {
   /** Loads fixture documents in one transaction: all of them or nothing. */
   load(documents: FixtureDocument[], mode: LoadMode = 'merge'): StoreCounts {
     this.write(() => {
-      if (mode === 'replace') this.db.exec('DELETE FROM checkpoints; DELETE FROM clusters; DELETE FROM projects;');
+      if (mode === 'replace') {
+        this.db.exec('DELETE FROM checkpoints; DELETE FROM clusters; DELETE FROM projects;');
+        this.credentials.clear();
+      }
       for (const document of documents) {
+        this.credentials.load(document);
         for (const project of document.projects) {
           this.sql.upsertProject.run(project.id, project.name);
           for (const cluster of project.clusters) this.loadCluster(project.id, cluster);
@@ -153,6 +161,7 @@ export class CheckpointStore {
           checkpoints: this.sql.allRows.all(c.rowid).map((row) => JSON.parse(row.body) as Checkpoint),
         })),
       })),
+      ...this.credentials.exportFields(),
     };
   }
 

@@ -32,6 +32,20 @@ const MIGRATIONS: Record<number, string> = {
       PRIMARY KEY (cluster, ord)
     ) WITHOUT ROWID;
     CREATE UNIQUE INDEX checkpoints_by_id ON checkpoints (cluster, id);
+    -- Credentials declared by fixture documents (credential-store.ts). projects is JSON: "*"
+    -- or an array of project ids; access_list is a JSON array of addresses/CIDRs, or NULL.
+    CREATE TABLE api_keys (
+      public_key  TEXT PRIMARY KEY,
+      private_key TEXT NOT NULL,
+      projects    TEXT NOT NULL,
+      access_list TEXT
+    ) WITHOUT ROWID;
+    CREATE TABLE service_accounts (
+      client_id     TEXT PRIMARY KEY,
+      client_secret TEXT NOT NULL,
+      projects      TEXT NOT NULL,
+      access_list   TEXT
+    ) WITHOUT ROWID;
   `,
 };
 
