@@ -12,7 +12,10 @@ import authPlugin from './auth/plugin.js';
 import { RateLimiter } from './auth/rate-limit.js';
 import { BearerTokens, ServiceAccounts } from './auth/service-accounts.js';
 import type { Config } from './config.js';
-import { healthRoutes } from './control/health.js';
+import { FaultRules } from './control/fault-rules.js';
+import { RequestJournal } from './control/journal.js';
+import { controlPlane } from './control/plugin.js';
+import { faultsAfterAuth, requestHooksBeforeAuth } from './control/request-hooks.js';
 import type { FixtureDocument } from './seed/fixture-document.js';
 import { DEFAULT_FIXTURE, readFixtures } from './seed/load-fixtures.js';
 import { CheckpointStore } from './store/checkpoint-store.js';
@@ -27,6 +30,10 @@ export interface EmulatorState {
   cache: PageCache;
   /** The documents loaded at start-up (the default dataset or the user's fixtures). */
   startupDocuments: FixtureDocument[];
+  /** The latest requests (ATLAS_EMU_JOURNAL_MAX of them), for tests to assert on. */
+  journal: RequestJournal;
+  /** Fault rules set through the control plane. */
+  faults: FaultRules;
 }
 
 declare module 'fastify' {
@@ -80,13 +87,17 @@ export function buildApp(config: Readonly<Config>, options: BuildOptions = {}): 
     frameworkErrors: (error, request, reply) => sendAtlasError(reply, toAtlasError(error, request)),
     clientErrorHandler: answerClientError,
   });
-  app.decorate('emulator', { config, store, keys, accounts, cache, startupDocuments });
+  const journal = new RequestJournal(config.journalMax);
+  const faults = new FaultRules(config.seed);
+  app.decorate('emulator', { config, store, keys, accounts, cache, startupDocuments, journal, faults });
   app.addHook('onClose', async () => store.close());
 
   // 1. Errors: every failure, from any stage below, leaves in Atlas's shape.
   registerAtlasErrors(app);
-  // 2. Control plane and health, outside Atlas auth.
-  app.register(healthRoutes, { prefix: '/_emulator' });
+  // 2. Control plane and health, outside Atlas auth; the request journal and the fault rules
+  //    that apply to every request, before auth (challenges included).
+  app.register(controlPlane, { prefix: '/_emulator' });
+  app.register(requestHooksBeforeAuth, { journal, faults });
   // 3. Authentication before routing and validation, as Atlas does.
   const digest = new DigestVerifier(keys, new NonceService(config.nonceSecret, config.nonceTtlSeconds * 1000), new NonceUsage());
   const tokens = new BearerTokens(config.tokenTtlSeconds * 1000);
@@ -94,6 +105,8 @@ export function buildApp(config: Readonly<Config>, options: BuildOptions = {}): 
   const rateLimiter = config.rateLimit && new RateLimiter(config.rateLimit);
   app.register(authPlugin, { digest, bearer, rateLimiter });
   app.register(oauthRoutes, { prefix: '/api/oauth', accounts, tokens });
+  // 3b. Fault rules for authenticated API requests.
+  app.register(faultsAfterAuth, { journal, faults });
   // 4. The emulated API under both version prefixes.
   for (const version of ['v1.0', 'v2'] as const) {
     app.register(checkpointRoutes, { prefix: `/api/atlas/${version}`, version, store, cache, publicUrl: config.publicUrl });

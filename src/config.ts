@@ -15,7 +15,6 @@ export interface RateLimit {
   periodMs: number;
 }
 
-
 export interface Config {
   host: string;
   port: number;
@@ -32,6 +31,8 @@ export interface Config {
   clientSecret: string;
   tokenTtlSeconds: number;
   rateLimit: RateLimit | undefined;
+  adminToken: string | undefined;
+  journalMax: number;
 }
 
 export class ConfigError extends Error {}
@@ -122,6 +123,8 @@ export const OPTIONS: Option<keyof Config>[] = [
     describe: 'token bucket per project, <requests>/<period> like 100/60s or 100/1m (default: off)',
     parse: rateLimit,
   },
+  { key: 'adminToken', env: 'ATLAS_EMU_ADMIN_TOKEN', flag: '--admin-token', default: undefined, describe: 'bearer token required by the /_emulator/ control routes except health and ready (default: none required)', parse: nonEmpty },
+  { key: 'journalMax', env: 'ATLAS_EMU_JOURNAL_MAX', flag: '--journal-max', default: 1000, describe: 'requests kept in the request journal (0: no journal)', parse: integer(0, 1_000_000) },
 ];
 
 /** Builds the configuration from the environment, then from explicit overrides (CLI flags, tests). */

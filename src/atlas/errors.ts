@@ -111,6 +111,7 @@ export const errors = {
   /** Malformed HTTP or a limit exceeded (bad URL encoding, oversized headers, slow client, ...). */
   invalidRequest: (status: number) => new AtlasError(status, 'INVALID_REQUEST', 'The request is not valid.'),
   unexpected: () => new AtlasError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'),
+  serviceUnavailable: () => new AtlasError(503, 'SERVICE_UNAVAILABLE', 'Service unavailable.'),
   rateLimited: (resource: string, limit: number, minutes: number, retryAfterSeconds: number) =>
     new AtlasError(
       429,
@@ -120,4 +121,12 @@ export const errors = {
       { 'retry-after': String(retryAfterSeconds) },
     ),
 
+  // The emulator's own control plane (/_emulator/*): not Atlas routes, but the same body shape.
+  invalidControlRequest: (field: string, problem: string) =>
+    new AtlasError(400, 'INVALID_CONTROL_REQUEST', `Invalid ${field}: ${problem}.`, [field]),
+  adminTokenRequired: () =>
+    new AtlasError(401, 'ADMIN_TOKEN_REQUIRED', 'This control route requires the emulator admin token (Authorization: Bearer).', [], {
+      'www-authenticate': 'Bearer realm="atlas-backup-emulator"',
+    }),
+  faultNotFound: (id: string) => new AtlasError(404, 'FAULT_NOT_FOUND', `No fault rule with ID ${id} exists.`, [id]),
 };

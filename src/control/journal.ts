@@ -1,0 +1,235 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { pathOf } from '../atlas/error-handler.js';
+import type { FaultEffect } from './fault-rules.js';
+import { boolean, integer, invalid, oneOf, string, type Obj } from './input.js';
+
+// The request journal: what clients asked and what they got, for tests to assert on. It is
+// written on every request, so recording is one small object put into a preallocated ring;
+// everything shaped for reading (ISO time, path, query) is computed when someone reads it.
+// Secrets never enter it: the Authorization header is cut to its scheme and user name.
+
+export type AuthOutcome = 'authenticated' | 'challenge' | 'rejected' | 'none';
+
+/** What the journal holds for one request (internal; see JournalEntry for the public view). */
+interface Recorded {
+  seq: number;
+  at: number;
+  method: string;
+  url: string;
+  accept: string | undefined;
+  userAgent: string | undefined;
+  contentType: string | undefined;
+  authorization: string | undefined;
+  /** null: the connection was dropped before any status was sent. */
+  status: number | null;
+  latencyMs: number;
+  principal: string | undefined;
+  authFailure: string | undefined;
+  fault: AppliedFault | null;
+}
+
+export interface AppliedFault {
+  id: string;
+  effect: FaultEffect['type'];
+  /** The delay a delay effect chose (random ones replay with the rule's seed). */
+  delayMs?: number;
+}
+
+export interface JournalEntry {
+  seq: number;
+  time: string;
+  method: string;
+  url: string;
+  path: string;
+  query: Record<string, string | string[]>;
+  headers: Record<string, string>;
+  status: number | null;
+  latencyMs: number;
+  auth: { outcome: AuthOutcome; principal?: string; reason?: string };
+  /** True for the unauthenticated first call a Digest client makes to get a nonce. */
+  challenge: boolean;
+  fault: AppliedFault | null;
+}
+
+export interface JournalFilter {
+  method?: string;
+  /** A path pattern (see compilePathPattern). */
+  path?: RegExp;
+  status?: number;
+  /** Epoch milliseconds: entries at or after it. */
+  since?: number;
+  challenge?: boolean;
+  authOutcome?: AuthOutcome;
+  principal?: string;
+  faulted?: boolean;
+}
+
+/** `*` matches within one path segment, `**` across segments; everything else is literal. */
+export function compilePathPattern(pattern: string): RegExp {
+  const source = pattern
+    .split('**')
+    .map((part) => part.split('*').map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
+    .join('.*');
+  return new RegExp(`^${source}$`);
+}
+
+/** `Digest username="x", ...` -> `Digest username="x"`; a bearer token or unknown credential -> its scheme only. */
+function reduceAuthorization(header: string): string {
+  const space = header.indexOf(' ');
+  const scheme = space < 0 ? header : header.slice(0, space);
+  if (/^digest$/i.test(scheme)) {
+    const username = /username="([^"]*)"/i.exec(header)?.[1];
+    return username === undefined ? scheme : `${scheme} username="${username}"`;
+  }
+  if (/^basic$/i.test(scheme)) {
+    const user = Buffer.from(header.slice(space + 1).trim(), 'base64').toString('utf8');
+    const colon = user.indexOf(':');
+    return colon < 0 ? scheme : `${scheme} username="${user.slice(0, colon)}"`;
+  }
+  return scheme;
+}
+
+function outcomeOf(entry: Recorded): AuthOutcome {
+  if (entry.principal !== undefined) return 'authenticated';
+  if (entry.authFailure === 'missing_credentials') return 'challenge';
+  return entry.authFailure === undefined ? 'none' : 'rejected';
+}
+
+function view(entry: Recorded): JournalEntry {
+  const query: Record<string, string | string[]> = {};
+  const q = entry.url.indexOf('?');
+  if (q >= 0) {
+    for (const [name, value] of new URLSearchParams(entry.url.slice(q + 1))) {
+      const previous = query[name];
+      query[name] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
+    }
+  }
+  const headers: Record<string, string> = {};
+  if (entry.accept !== undefined) headers.accept = entry.accept;
+  if (entry.authorization !== undefined) headers.authorization = entry.authorization;
+  if (entry.contentType !== undefined) headers['content-type'] = entry.contentType;
+  if (entry.userAgent !== undefined) headers['user-agent'] = entry.userAgent;
+  const outcome = outcomeOf(entry);
+  const auth: JournalEntry['auth'] = { outcome };
+  if (entry.principal !== undefined) auth.principal = entry.principal;
+  if (entry.authFailure !== undefined) auth.reason = entry.authFailure;
+  return {
+    seq: entry.seq,
+    time: new Date(entry.at).toISOString(),
+    method: entry.method,
+    url: entry.url,
+    path: pathOf(entry.url),
+    query,
+    headers,
+    status: entry.status,
+    latencyMs: Math.round(entry.latencyMs * 1000) / 1000,
+    auth,
+    challenge: outcome === 'challenge',
+    fault: entry.fault,
+  };
+}
+
+function matches(entry: Recorded, filter: JournalFilter): boolean {
+  return (
+    (filter.method === undefined || entry.method === filter.method) &&
+    (filter.path === undefined || filter.path.test(pathOf(entry.url))) &&
+    (filter.status === undefined || entry.status === filter.status) &&
+    (filter.since === undefined || entry.at >= filter.since) &&
+    (filter.challenge === undefined || (outcomeOf(entry) === 'challenge') === filter.challenge) &&
+    (filter.authOutcome === undefined || outcomeOf(entry) === filter.authOutcome) &&
+    (filter.principal === undefined || entry.principal === filter.principal) &&
+    (filter.faulted === undefined || (entry.fault !== null) === filter.faulted)
+  );
+}
+
+export const FILTER_FIELDS = ['method', 'path', 'status', 'since', 'challenge', 'authOutcome', 'principal', 'faulted'] as const;
+const AUTH_OUTCOMES: readonly AuthOutcome[] = ['authenticated', 'challenge', 'rejected', 'none'];
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+
+/** A journal filter from a query string (GET), a JSON matcher (POST .../count) or the in-process API. */
+export function parseJournalFilter(o: Obj): JournalFilter {
+  const filter: JournalFilter = {};
+  if (o.method !== undefined) filter.method = string(o.method, 'method').toUpperCase();
+  if (o.path !== undefined) {
+    const path = string(o.path, 'path');
+    if (!path.startsWith('/')) throw invalid('path', 'must start with /');
+    filter.path = compilePathPattern(path);
+  }
+  if (o.status !== undefined) filter.status = integer(o.status, 'status', 100, 599);
+  if (o.since !== undefined) {
+    const since = string(o.since, 'since');
+    if (!DATE_TIME.test(since) || Number.isNaN(Date.parse(since))) throw invalid('since', 'must be a UTC date-time like 2026-01-31T12:00:00.000Z');
+    filter.since = Date.parse(since);
+  }
+  if (o.challenge !== undefined) filter.challenge = boolean(o.challenge, 'challenge');
+  if (o.authOutcome !== undefined) filter.authOutcome = oneOf(o.authOutcome, 'authOutcome', AUTH_OUTCOMES);
+  if (o.principal !== undefined) filter.principal = string(o.principal, 'principal');
+  if (o.faulted !== undefined) filter.faulted = boolean(o.faulted, 'faulted');
+  return filter;
+}
+
+/** A bounded ring of the latest requests; the oldest entry goes when it is full. */
+export class RequestJournal {
+  private readonly ring: (Recorded | undefined)[];
+  private seq = 0;
+
+  constructor(readonly capacity: number) {
+    this.ring = new Array<Recorded | undefined>(capacity).fill(undefined);
+  }
+
+  /** Requests recorded since the start or the last clear, including those evicted. */
+  get total(): number {
+    return this.seq;
+  }
+
+  record(request: FastifyRequest, status: number | null, latencyMs: number, fault: AppliedFault | null): void {
+    if (this.capacity === 0) return;
+    const { headers } = request;
+    const authorization = headers.authorization;
+    const seq = this.seq++;
+    this.ring[seq % this.capacity] = {
+      seq,
+      at: Date.now() - latencyMs,
+      method: request.method,
+      url: request.url,
+      accept: headers.accept,
+      userAgent: headers['user-agent'],
+      contentType: headers['content-type'],
+      authorization: authorization === undefined ? undefined : reduceAuthorization(authorization),
+      status,
+      latencyMs,
+      principal: request.principal?.id,
+      authFailure: request.authFailure ?? undefined,
+      fault,
+    };
+  }
+
+  /** Records a finished response (the onResponse hook). */
+  recordReply(request: FastifyRequest, reply: FastifyReply): void {
+    this.record(request, reply.statusCode, reply.elapsedTime, request.appliedFault);
+  }
+
+  /** Matching entries, oldest first; with `limit`, the newest `limit` of them. */
+  list(filter: JournalFilter = {}, limit = Infinity): JournalEntry[] {
+    const found = [...this.matching(filter)];
+    return found.slice(Math.max(0, found.length - limit)).map(view);
+  }
+
+  count(filter: JournalFilter = {}): number {
+    let n = 0;
+    for (const _ of this.matching(filter)) n++;
+    return n;
+  }
+
+  private *matching(filter: JournalFilter): Generator<Recorded> {
+    for (let seq = Math.max(0, this.seq - this.capacity); seq < this.seq; seq++) {
+      const entry = this.ring[seq % this.capacity]!;
+      if (matches(entry, filter)) yield entry;
+    }
+  }
+
+  clear(): void {
+    this.ring.fill(undefined);
+    this.seq = 0;
+  }
+}

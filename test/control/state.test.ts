@@ -1,0 +1,173 @@
+import t from 'tap';
+import { authed, buildTestApp, CLUSTER0, GROUP, GROUP2, json } from '../helper.js';
+import { control, invalidControlRequest, listSnapshot } from './control-client.js';
+
+const DEFAULT_COUNTS = { projects: 2, clusters: 4, checkpoints: 73 };
+const NEW_GROUP = 'aaaaaaaaaaaaaaaaaaaaaaaa';
+
+/** A valid project with one cluster of `count` generated checkpoints. */
+function project(id: string, count: number, clusterName = 'Gen') {
+  return { id, name: `P ${id}`, clusters: [{ name: clusterName, clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb', generate: { count } }] };
+}
+
+t.test('GET /fixtures exports the whole state, every checkpoint listed', async (t) => {
+  const app = buildTestApp(t);
+  const res = await control(app, 'GET', '/fixtures');
+  t.equal(res.statusCode, 200);
+  t.match(res.headers['content-type'], /^application\/json/);
+  const doc = json(res);
+  t.same(doc.projects.map((p: { id: string }) => p.id), [GROUP2, GROUP].sort());
+  const cluster0 = doc.projects.find((p: { id: string }) => p.id === GROUP).clusters.find((c: { name: string }) => c.name === 'Cluster0');
+  t.equal(cluster0.checkpoints.length, 61);
+  t.equal(cluster0.checkpoints[0].id, '5a7cdb3980eef53de5bffdcf');
+  t.notOk('generate' in cluster0, 'generated checkpoints are exported explicitly');
+});
+
+t.test('export then load round-trips: list responses byte-identical, export identical', async (t) => {
+  const app = buildTestApp(t);
+  const before = await listSnapshot(app);
+  const exported = (await control(app, 'GET', '/fixtures')).body;
+
+  const replaced = await control(app, 'POST', '/fixtures?mode=replace', { projects: [project(NEW_GROUP, 3)] });
+  t.equal(replaced.statusCode, 200);
+  t.same(json(replaced), { mode: 'replace', counts: { projects: 1, clusters: 1, checkpoints: 3 } });
+  t.equal((await authed(app, { url: CLUSTER0 })).statusCode, 404, 'the old data is gone (and no cached page survives)');
+
+  const reloaded = await control(app, 'POST', '/fixtures?mode=replace', exported);
+  t.equal(reloaded.statusCode, 200);
+  t.same(json(reloaded), { mode: 'replace', counts: DEFAULT_COUNTS });
+  t.same(await listSnapshot(app), before);
+  t.equal((await control(app, 'GET', '/fixtures')).body, exported);
+});
+
+t.test('POST /fixtures merges by default', async (t) => {
+  const app = buildTestApp(t);
+  const res = await control(app, 'POST', '/fixtures', { projects: [project(NEW_GROUP, 5)] });
+  t.equal(res.statusCode, 200);
+  t.same(json(res), { mode: 'merge', counts: { projects: 3, clusters: 5, checkpoints: 78 } });
+  const list = await authed(app, { url: `/api/atlas/v1.0/groups/${NEW_GROUP}/clusters/Gen/backupCheckpoints` });
+  t.equal(json(list).totalCount, 5);
+  t.equal(json(await authed(app, { url: CLUSTER0 })).totalCount, 61, 'existing data stays');
+});
+
+t.test('a failed load changes nothing', async (t) => {
+  const app = buildTestApp(t);
+  const before = await listSnapshot(app);
+  const exported = (await control(app, 'GET', '/fixtures')).body;
+  // Valid projects first, the problem deep in the last one: nothing of it may land.
+  const bad = {
+    projects: [
+      project(NEW_GROUP, 10),
+      { id: GROUP, clusters: [{ name: 'Cluster0', clusterId: '6b8cd61180eef547110159d9', checkpoints: [{ id: 'nothex', timestamp: '2030-01-01T00:00:00Z' }] }] },
+    ],
+  };
+  for (const mode of ['merge', 'replace']) {
+    const res = await control(app, 'POST', `/fixtures?mode=${mode}`, bad);
+    t.equal(res.statusCode, 400, mode);
+    t.equal(res.headers['x-error-code'], 'INVALID_CONTROL_REQUEST');
+    t.same(json(res), invalidControlRequest('$.projects[1].clusters[0].checkpoints[0].id', 'must be a 24-hexadecimal-digit id'));
+  }
+  t.equal((await control(app, 'GET', '/fixtures')).body, exported);
+  t.same(await listSnapshot(app), before);
+});
+
+t.test('bad fixture requests name the field', async (t) => {
+  const app = buildTestApp(t);
+  const cases: [string, unknown, object][] = [
+    ['/fixtures?mode=upsert', { projects: [] }, invalidControlRequest('mode', 'must be one of merge, replace')],
+    ['/fixtures?modes=merge', { projects: [] }, invalidControlRequest('query.modes', 'unknown field (allowed: mode)')],
+    ['/fixtures', { projects: {} }, invalidControlRequest('$.projects', 'must be an array')],
+    ['/fixtures', { project: [] }, invalidControlRequest('$.project', 'unknown field (allowed: $schema, description, projects, apiKeys, serviceAccounts)')],
+    ['/fixtures', [], invalidControlRequest('$', 'must be an object')],
+    ['/fixtures', '{"projects": [', invalidControlRequest('body', 'is not valid JSON')],
+  ];
+  for (const [url, body, expected] of cases) {
+    const res = await control(app, 'POST', url, body);
+    t.equal(res.statusCode, 400, url);
+    t.same(json(res), expected, url);
+  }
+  const empty = await app.inject({ method: 'POST', url: '/_emulator/fixtures', headers: { 'content-type': 'application/json' } });
+  t.same(json(empty), invalidControlRequest('body', 'is empty'));
+  t.same(json(await control(app, 'GET', '/fixtures')).projects.length, 2);
+});
+
+t.test('DELETE /projects/:groupId removes a project, its clusters and checkpoints', async (t) => {
+  const app = buildTestApp(t);
+  t.ok((await authed(app, { url: CLUSTER0 })).statusCode === 200, 'cached before the delete');
+  const res = await control(app, 'DELETE', `/projects/${GROUP}`);
+  t.equal(res.statusCode, 204);
+  t.equal(res.body, '');
+  const list = await authed(app, { url: CLUSTER0 });
+  t.equal(list.statusCode, 404);
+  t.equal(json(list).errorCode, 'GROUP_NOT_FOUND');
+  t.same(json(await control(app, 'GET', '/ready')).counts, { projects: 1, clusters: 1, checkpoints: 12 });
+
+  const again = await control(app, 'DELETE', `/projects/${GROUP}`);
+  t.equal(again.statusCode, 404);
+  t.same(json(again), { detail: `No group with ID ${GROUP} exists.`, error: 404, errorCode: 'GROUP_NOT_FOUND', parameters: [GROUP], reason: 'Not Found' });
+});
+
+t.test('DELETE /projects/:groupId/clusters/:clusterName removes one cluster', async (t) => {
+  const app = buildTestApp(t);
+  const res = await control(app, 'DELETE', `/projects/${GROUP}/clusters/Cluster0`);
+  t.equal(res.statusCode, 204);
+  const list = await authed(app, { url: CLUSTER0 });
+  t.equal(json(list).errorCode, 'CLUSTER_NOT_FOUND');
+  t.equal((await authed(app, { url: `/api/atlas/v1.0/groups/${GROUP2}/clusters/Cluster0/backupCheckpoints` })).statusCode, 200, 'the other project keeps its Cluster0');
+
+  const again = await control(app, 'DELETE', `/projects/${GROUP}/clusters/Cluster0`);
+  t.equal(again.statusCode, 404);
+  t.equal(json(again).errorCode, 'CLUSTER_NOT_FOUND');
+  const noProject = await control(app, 'DELETE', `/projects/${NEW_GROUP}/clusters/Cluster0`);
+  t.equal(noProject.statusCode, 404);
+  t.equal(json(noProject).errorCode, 'GROUP_NOT_FOUND');
+});
+
+t.test('POST /reset', async (t) => {
+  t.test('scope data: back to the start-up dataset, byte for byte', async (t) => {
+    const app = buildTestApp(t);
+    const before = await listSnapshot(app);
+    await control(app, 'DELETE', `/projects/${GROUP}`);
+    await control(app, 'POST', '/fixtures', { projects: [project(NEW_GROUP, 4)] });
+    await control(app, 'POST', '/faults', { effect: { type: 'error' }, match: { path: '/nothing' } });
+    const res = await control(app, 'POST', '/reset?scope=data');
+    t.equal(res.statusCode, 200);
+    t.same(json(res), { scope: 'data', counts: DEFAULT_COUNTS });
+    t.same(await listSnapshot(app), before);
+    t.equal(json(await control(app, 'GET', '/faults')).faults.length, 1, 'faults untouched');
+    t.ok(json(await control(app, 'GET', '/requests')).requests.length > 0, 'journal untouched');
+  });
+
+  t.test('scope journal and scope faults touch only their part', async (t) => {
+    const app = buildTestApp(t);
+    await control(app, 'DELETE', `/projects/${GROUP2}`);
+    await authed(app, { url: CLUSTER0 });
+    await control(app, 'POST', '/faults', { effect: { type: 'error' }, match: { path: '/nothing' } });
+    t.same(json(await control(app, 'POST', '/reset?scope=journal')), { scope: 'journal', counts: { projects: 1, clusters: 3, checkpoints: 61 } });
+    t.same(json(await control(app, 'GET', '/requests')).requests, []);
+    t.equal(json(await control(app, 'GET', '/faults')).faults.length, 1);
+    t.same(json(await control(app, 'POST', '/reset?scope=faults')), { scope: 'faults', counts: { projects: 1, clusters: 3, checkpoints: 61 } });
+    t.same(json(await control(app, 'GET', '/faults')).faults, []);
+  });
+
+  t.test('scope all is the default', async (t) => {
+    const app = buildTestApp(t);
+    await control(app, 'DELETE', `/projects/${GROUP2}`);
+    await authed(app, { url: CLUSTER0 });
+    await control(app, 'POST', '/faults', { effect: { type: 'error' }, match: { path: '/nothing' } });
+    t.same(json(await control(app, 'POST', '/reset')), { scope: 'all', counts: DEFAULT_COUNTS });
+    t.same(json(await control(app, 'GET', '/requests')).requests, []);
+    t.same(json(await control(app, 'GET', '/faults')).faults, []);
+    const added = await control(app, 'POST', '/faults', { effect: { type: 'drop' }, match: { path: '/nothing' } });
+    t.equal(json(added).id, 'fault-1', 'rule ids restart, so a replayed run names its rules the same');
+  });
+
+  t.test('an unknown scope is refused and resets nothing', async (t) => {
+    const app = buildTestApp(t);
+    await control(app, 'DELETE', `/projects/${GROUP2}`);
+    const res = await control(app, 'POST', '/reset?scope=everything');
+    t.equal(res.statusCode, 400);
+    t.same(json(res), invalidControlRequest('scope', 'must be one of all, data, journal, faults'));
+    t.same(json(await control(app, 'GET', '/ready')).counts, { projects: 1, clusters: 3, checkpoints: 61 });
+  });
+});
