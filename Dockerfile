@@ -93,10 +93,12 @@ USER node
 VOLUME /data
 EXPOSE 8080
 
-# No curl in the image: Node's own fetch. Follows ATLAS_EMU_PORT, so it also
-# works with --network host and another port.
-HEALTHCHECK --interval=2s --timeout=3s --start-period=10s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.ATLAS_EMU_PORT||8080)+'/_emulator/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# No curl in the image: Node's own http client (cheaper to start than fetch).
+# Follows ATLAS_EMU_PORT, so it also works with --network host and another
+# port. A short interval makes `healthy` come soon after start (engines >= 25
+# could add --start-interval; older builders reject that flag).
+HEALTHCHECK --interval=2s --timeout=5s --start-period=10s --retries=3 \
+  CMD ["node", "-e", "require('http').get({host:'127.0.0.1',port:process.env.ATLAS_EMU_PORT||8080,path:'/_emulator/health',timeout:4000},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1)).on('timeout',()=>process.exit(1))"]
 
 # Exec form: node is PID 1 and receives SIGTERM/SIGINT itself; the server
 # closes gracefully and exits 0 (docker stop).
