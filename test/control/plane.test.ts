@@ -1,0 +1,96 @@
+import t from 'tap';
+import { buildTestApp, json } from '../helper.js';
+import { CONTROL_OPENAPI } from '../../src/control/openapi.js';
+import { control } from './control-client.js';
+
+const VERSION = (await import('../../package.json', { with: { type: 'json' } })).default.version;
+const ADMIN_REQUIRED = {
+  detail: 'This control route requires the emulator admin token (Authorization: Bearer).',
+  error: 401,
+  errorCode: 'ADMIN_TOKEN_REQUIRED',
+  parameters: [],
+  reason: 'Unauthorized',
+};
+
+/** Every operation the OpenAPI document declares, with its path parameters filled in. */
+const operations = Object.entries(CONTROL_OPENAPI.paths).flatMap(([path, ops]) =>
+  Object.keys(ops).map((method) => ({ method: method.toUpperCase() as 'GET' | 'POST' | 'DELETE', path, url: path.replace(/\{[^}]+\}/g, 'x') })),
+);
+
+t.test('GET /_emulator/health', async (t) => {
+  const app = buildTestApp(t);
+  const res = await control(app, 'GET', '/health');
+  t.equal(res.statusCode, 200);
+  t.same(json(res), { status: 'ok' });
+});
+
+t.test('GET /_emulator/ready: version, seed and counts', async (t) => {
+  const app = buildTestApp(t, { seed: 5 });
+  const res = await control(app, 'GET', '/ready');
+  t.equal(res.statusCode, 200);
+  t.same(json(res), { status: 'ready', version: VERSION, seed: 5, counts: { projects: 2, clusters: 4, checkpoints: 73 } });
+});
+
+t.test('GET /_emulator/info', async (t) => {
+  const app = buildTestApp(t);
+  const res = await control(app, 'GET', '/info');
+  t.equal(res.statusCode, 200);
+  const info = json(res);
+  t.equal(info.version, VERSION);
+  t.same(info.apiVersions, ['v1.0', 'v2']);
+  t.same(info.v2MediaTypeVersions, ['2023-01-01']);
+  t.match(info.authMethods[0], /^HTTP Digest/);
+  t.same(info.routes.atlas, [
+    'GET /api/atlas/v1.0/groups/:groupId/clusters/:clusterName/backupCheckpoints',
+    'GET /api/atlas/v1.0/groups/:groupId/clusters/:clusterName/backupCheckpoints/:checkpointId',
+    'GET /api/atlas/v2/groups/:groupId/clusters/:clusterName/backupCheckpoints',
+    'GET /api/atlas/v2/groups/:groupId/clusters/:clusterName/backupCheckpoints/:checkpointId',
+  ]);
+  t.same(info.routes.control, operations.map((op) => `${op.method} ${op.path}`));
+  t.ok(info.fidelityGaps.length > 0);
+});
+
+t.test('GET /_emulator/openapi.json documents exactly the control routes that exist', async (t) => {
+  const app = buildTestApp(t);
+  const registered: string[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (route.url.startsWith('/_emulator') && method !== 'HEAD') registered.push(`${method} ${route.url}`);
+    }
+  });
+  const res = await control(app, 'GET', '/openapi.json');
+  t.equal(res.statusCode, 200);
+  const doc = json(res);
+  t.equal(doc.openapi, '3.1.0');
+  t.equal(doc.info.version, VERSION);
+  t.same(doc, JSON.parse(JSON.stringify(CONTROL_OPENAPI)));
+  const documented = operations.map((op) => `${op.method} ${op.path.replace(/\{([^}]+)\}/g, ':$1')}`);
+  t.same([...registered].sort(), [...documented].sort());
+});
+
+t.test('with ATLAS_EMU_ADMIN_TOKEN, every control route but health and ready needs the bearer token', async (t) => {
+  const app = buildTestApp(t, { adminToken: 's3cret-token' });
+  for (const url of ['/health', '/ready']) t.equal((await control(app, 'GET', url)).statusCode, 200, `${url} stays open`);
+  for (const op of operations.filter((op) => !op.path.endsWith('/health') && !op.path.endsWith('/ready'))) {
+    const url = op.url.slice('/_emulator'.length);
+    for (const authorization of [undefined, 'Bearer wrong', 'Bearer s3cret-token-and-more', 's3cret-token', 'Basic czNjcmV0LXRva2Vu']) {
+      const res = await control(app, op.method, url, undefined, authorization === undefined ? {} : { authorization });
+      t.equal(res.statusCode, 401, `${op.method} ${op.path} with ${authorization ?? 'nothing'}`);
+      t.equal(res.headers['www-authenticate'], 'Bearer realm="atlas-backup-emulator"');
+      t.equal(res.headers['x-error-code'], 'ADMIN_TOKEN_REQUIRED');
+      t.same(json(res), ADMIN_REQUIRED);
+    }
+  }
+  const ok = await control(app, 'GET', '/info', undefined, { authorization: 'Bearer s3cret-token' });
+  t.equal(ok.statusCode, 200);
+  const reset = await control(app, 'POST', '/reset?scope=journal', undefined, { authorization: 'Bearer s3cret-token' });
+  t.equal(reset.statusCode, 200);
+  t.notOk(JSON.stringify(json(await control(app, 'GET', '/requests', undefined, { authorization: 'Bearer s3cret-token' }))).includes('s3cret'));
+});
+
+t.test('an unknown control path is a 404 in Atlas shape', async (t) => {
+  const app = buildTestApp(t);
+  const res = await control(app, 'GET', '/nothing-here');
+  t.equal(res.statusCode, 404);
+  t.same(json(res), { detail: 'Cannot find resource /_emulator/nothing-here.', error: 404, errorCode: 'RESOURCE_NOT_FOUND', parameters: ['/_emulator/nothing-here'], reason: 'Not Found' });
+});
