@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ServiceAccountFixture } from '../seed/fixture-document.js';
+import { CredentialRegistry } from './credential-registry.js';
 import { principalOf, type Principal } from './principal.js';
 
 // Service accounts (OAuth 2.0 client credentials, RFC 6749 section 4.4) and the bearer
@@ -13,34 +14,22 @@ interface Account {
   principal: Principal;
 }
 
-/** The configured default account, then the accounts the loaded fixtures declare (which win on a clash). */
-export class ServiceAccounts {
-  private accounts = new Map<string, Account>();
-
-  constructor(private readonly defaultAccount: ServiceAccountFixture) {
-    this.replaceDeclared([]);
-  }
-
-  /** Replaces the fixture-declared accounts (after every store change). */
-  replaceDeclared(declared: readonly ServiceAccountFixture[]): void {
-    const accounts = new Map<string, Account>();
-    for (const account of [this.defaultAccount, ...declared]) {
-      accounts.set(account.clientId, {
+export class ServiceAccounts extends CredentialRegistry<ServiceAccountFixture, Account> {
+  constructor(defaultAccount: ServiceAccountFixture) {
+    super(
+      defaultAccount,
+      (account) => account.clientId,
+      (account) => ({
         secretDigest: sha256(account.clientSecret),
         principal: principalOf('serviceAccount', account.clientId, account.projects, account.accessList),
-      });
-    }
-    this.accounts = accounts;
+      }),
+    );
   }
 
   /** The account's principal when the secret is its own. */
   authenticate(clientId: string, clientSecret: string): Principal | undefined {
-    const account = this.accounts.get(clientId);
+    const account = this.entry(clientId);
     return account && timingSafeEqual(account.secretDigest, sha256(clientSecret)) ? account.principal : undefined;
-  }
-
-  principal(clientId: string): Principal | undefined {
-    return this.accounts.get(clientId)?.principal;
   }
 }
 
