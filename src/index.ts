@@ -9,9 +9,9 @@ import { FILTER_FIELDS, parseJournalFilter, type AuthOutcome, type JournalEntry 
 import type { FixtureDocument } from './seed/fixture-document.js';
 import type { LoadMode, StoreCounts } from './store/checkpoint-store.js';
 
-export { buildApp, type EmulatorState } from './app.js';
-export { loadConfig, DEFAULT_PUBLIC_KEY, DEFAULT_PRIVATE_KEY, type Config } from './config.js';
-export type { FixtureDocument } from './seed/fixture-document.js';
+export { buildApp, type BuildOptions, type EmulatorState } from './app.js';
+export { loadConfig, DEFAULT_PUBLIC_KEY, DEFAULT_PRIVATE_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type Config } from './config.js';
+export type { ApiKeyFixture, FixtureDocument, ServiceAccountFixture } from './seed/fixture-document.js';
 export type { LoadMode, StoreCounts } from './store/checkpoint-store.js';
 export type { ResetScope } from './control/emulator-control.js';
 export type { FaultEffect, FaultMatch, FaultRuleInput, FaultRuleView } from './control/fault-rules.js';
