@@ -4,6 +4,9 @@ import { VERSION } from './health.js';
 // start-up time for a document that changes only with this file. GET /_emulator/openapi.json
 // serves it; /_emulator/info lists its routes.
 
+const STRING = { type: 'string' };
+const INTEGER = { type: 'integer' };
+const BOOLEAN = { type: 'boolean' };
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const ok = (description: string, schema: object) => ({ description, ...json(schema) });
@@ -12,17 +15,17 @@ const error = (description: string) => ({ description, ...json(ref('Error')) });
 const ADMIN = { 401: error('ATLAS_EMU_ADMIN_TOKEN is set and the request does not carry it as a bearer token (ADMIN_TOKEN_REQUIRED).') };
 const BAD = { 400: error('A malformed request (INVALID_CONTROL_REQUEST); detail and parameters name the field.') };
 const query = (name: string, description: string, schema: object) => ({ name, in: 'query', description, schema });
-const path = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' } });
+const path = (name: string) => ({ name, in: 'path', required: true, schema: STRING });
 
 const filterParameters = [
-  query('method', 'HTTP method (case-insensitive).', { type: 'string' }),
-  query('path', 'Path pattern: `*` matches within one segment, `**` across segments.', { type: 'string' }),
-  query('status', 'Response status.', { type: 'integer' }),
+  query('method', 'HTTP method (case-insensitive).', STRING),
+  query('path', 'Path pattern: `*` matches within one segment, `**` across segments.', STRING),
+  query('status', 'Response status.', INTEGER),
   query('since', 'Entries at or after this UTC date-time.', { type: 'string', format: 'date-time' }),
-  query('challenge', 'Only Digest challenge requests (true) or only the others (false).', { type: 'boolean' }),
+  query('challenge', 'Only Digest challenge requests (true) or only the others (false).', BOOLEAN),
   query('authOutcome', 'authenticated, challenge, rejected or none.', { type: 'string', enum: ['authenticated', 'challenge', 'rejected', 'none'] }),
-  query('principal', 'Public key or client id that authenticated.', { type: 'string' }),
-  query('faulted', 'Only requests a fault rule applied to (true) or the others (false).', { type: 'boolean' }),
+  query('principal', 'Public key or client id that authenticated.', STRING),
+  query('faulted', 'Only requests a fault rule applied to (true) or the others (false).', BOOLEAN),
 ];
 
 export const CONTROL_OPENAPI = {
@@ -40,16 +43,16 @@ export const CONTROL_OPENAPI = {
         type: 'object',
         required: ['detail', 'error', 'errorCode', 'parameters', 'reason'],
         properties: {
-          detail: { type: 'string' },
-          error: { type: 'integer' },
-          errorCode: { type: 'string' },
-          parameters: { type: 'array', items: { type: 'string' } },
-          reason: { type: 'string' },
+          detail: STRING,
+          error: INTEGER,
+          errorCode: STRING,
+          parameters: { type: 'array', items: STRING },
+          reason: STRING,
         },
       },
       Counts: {
         type: 'object',
-        properties: { projects: { type: 'integer' }, clusters: { type: 'integer' }, checkpoints: { type: 'integer' } },
+        properties: { projects: INTEGER, clusters: INTEGER, checkpoints: INTEGER },
       },
       FixtureDocument: {
         type: 'object',
@@ -59,16 +62,16 @@ export const CONTROL_OPENAPI = {
       JournalEntry: {
         type: 'object',
         properties: {
-          seq: { type: 'integer' },
+          seq: INTEGER,
           time: { type: 'string', format: 'date-time' },
-          method: { type: 'string' },
-          url: { type: 'string' },
-          path: { type: 'string' },
+          method: STRING,
+          url: STRING,
+          path: STRING,
           query: { type: 'object', additionalProperties: true },
           headers: {
             type: 'object',
             description: 'accept, authorization (scheme and user name only), content-type, user-agent.',
-            additionalProperties: { type: 'string' },
+            additionalProperties: STRING,
           },
           status: { type: ['integer', 'null'], description: 'null when a drop fault closed the connection.' },
           latencyMs: { type: 'number' },
@@ -76,12 +79,12 @@ export const CONTROL_OPENAPI = {
             type: 'object',
             properties: {
               outcome: { type: 'string', enum: ['authenticated', 'challenge', 'rejected', 'none'] },
-              principal: { type: 'string' },
+              principal: STRING,
               reason: { type: 'string', description: 'Why authentication failed (e.g. missing_credentials, bad_response).' },
             },
           },
-          challenge: { type: 'boolean' },
-          fault: { type: ['object', 'null'], properties: { id: { type: 'string' }, effect: { type: 'string' } } },
+          challenge: BOOLEAN,
+          fault: { type: ['object', 'null'], properties: { id: STRING, effect: STRING } },
         },
       },
       FaultRuleInput: {
@@ -91,21 +94,21 @@ export const CONTROL_OPENAPI = {
           match: {
             type: 'object',
             properties: {
-              method: { type: 'string' },
+              method: STRING,
               path: { type: 'string', description: 'Path pattern: `*` within a segment, `**` across segments.' },
-              groupId: { type: 'string' },
-              clusterName: { type: 'string' },
+              groupId: STRING,
+              clusterName: STRING,
               key: { type: 'string', description: 'Public key or client id that authenticated.' },
               pageNum: { type: 'integer', minimum: 1, description: 'List requests of this page (absent pageNum is page 1).' },
             },
           },
           effect: {
             oneOf: [
-              { type: 'object', properties: { type: { const: 'error' }, status: { enum: [500, 503, 429] }, retryAfterSeconds: { type: 'integer' } } },
-              { type: 'object', properties: { type: { const: 'delay' }, ms: { type: 'integer' } } },
-              { type: 'object', properties: { type: { const: 'delay' }, minMs: { type: 'integer' }, maxMs: { type: 'integer' } } },
+              { type: 'object', properties: { type: { const: 'error' }, status: { enum: [500, 503, 429] }, retryAfterSeconds: INTEGER } },
+              { type: 'object', properties: { type: { const: 'delay' }, ms: INTEGER } },
+              { type: 'object', properties: { type: { const: 'delay' }, minMs: INTEGER, maxMs: INTEGER } },
               { type: 'object', properties: { type: { const: 'drop' } } },
-              { type: 'object', properties: { type: { const: 'truncate' }, bytes: { type: 'integer' } } },
+              { type: 'object', properties: { type: { const: 'truncate' }, bytes: INTEGER } },
             ],
           },
           times: { type: 'integer', minimum: 1 },
@@ -117,7 +120,7 @@ export const CONTROL_OPENAPI = {
       FaultRule: {
         allOf: [
           ref('FaultRuleInput'),
-          { type: 'object', properties: { id: { type: 'string' }, applied: { type: 'integer' }, times: { type: ['integer', 'null'] }, probability: { type: ['number', 'null'] } } },
+          { type: 'object', properties: { id: STRING, applied: INTEGER, times: { type: ['integer', 'null'] }, probability: { type: ['number', 'null'] } } },
         ],
       },
     },
@@ -136,7 +139,7 @@ export const CONTROL_OPENAPI = {
       post: {
         summary: 'Back to the start-up dataset (data), an empty journal, no fault rules; or all three.',
         parameters: [query('scope', 'all (default), data, journal or faults.', { type: 'string', enum: ['all', 'data', 'journal', 'faults'] })],
-        responses: { 200: ok('The scope reset and the counts after it.', { type: 'object', properties: { scope: { type: 'string' }, counts: ref('Counts') } }), ...BAD, ...ADMIN },
+        responses: { 200: ok('The scope reset and the counts after it.', { type: 'object', properties: { scope: STRING, counts: ref('Counts') } }), ...BAD, ...ADMIN },
       },
     },
     '/_emulator/fixtures': {
@@ -145,7 +148,7 @@ export const CONTROL_OPENAPI = {
         summary: 'Loads a fixture document in one transaction; a refused document changes nothing.',
         parameters: [query('mode', 'merge (default) or replace.', { type: 'string', enum: ['merge', 'replace'] })],
         requestBody: { required: true, ...json(ref('FixtureDocument')) },
-        responses: { 200: ok('The mode and the counts after the load.', { type: 'object', properties: { mode: { type: 'string' }, counts: ref('Counts') } }), ...BAD, ...ADMIN },
+        responses: { 200: ok('The mode and the counts after the load.', { type: 'object', properties: { mode: STRING, counts: ref('Counts') } }), ...BAD, ...ADMIN },
       },
     },
     '/_emulator/projects/{groupId}': {
@@ -169,7 +172,7 @@ export const CONTROL_OPENAPI = {
         responses: {
           200: ok('Entries, the number recorded since the last clear, and the ring capacity (ATLAS_EMU_JOURNAL_MAX).', {
             type: 'object',
-            properties: { requests: { type: 'array', items: ref('JournalEntry') }, total: { type: 'integer' }, capacity: { type: 'integer' } },
+            properties: { requests: { type: 'array', items: ref('JournalEntry') }, total: INTEGER, capacity: INTEGER },
           }),
           ...BAD,
           ...ADMIN,
@@ -181,7 +184,7 @@ export const CONTROL_OPENAPI = {
       post: {
         summary: 'Counts journaled requests matching a matcher (the GET filters as a JSON object).',
         requestBody: { ...json({ type: 'object', properties: Object.fromEntries(filterParameters.map((p) => [p.name, p.schema])) }) },
-        responses: { 200: ok('The count.', { type: 'object', properties: { count: { type: 'integer' } } }), ...BAD, ...ADMIN },
+        responses: { 200: ok('The count.', { type: 'object', properties: { count: INTEGER } }), ...BAD, ...ADMIN },
       },
     },
     '/_emulator/faults': {

@@ -1,16 +1,16 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { OPTIONS } from '../../src/config.js';
+import { spawnReady } from './spawn-ready.js';
 
 // The `atlas-backup-emulator` bin as npx runs it: dist/cli.js (built by `npm test`).
 
 const CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
 const run = promisify(execFile);
-const READY = /atlas-backup-emulator ready at (http:\/\/\S+)\n/;
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -62,24 +62,13 @@ t.test('--port 0 --seed 7 --fixtures f.json starts the emulator; flags win over 
   const dir = mkdtempSync(join(tmpdir(), 'emu-cli-'));
   const fixture = join(dir, 'f.json');
   writeFileSync(fixture, JSON.stringify({ projects: [{ id: 'cccccccccccccccccccccccc', clusters: [{ name: 'C', clusterId: 'dddddddddddddddddddddddd', generate: { count: 7 } }] }] }));
-  const child = spawn(process.execPath, [CLI, '--port', '0', '--seed', '7', `--fixtures=${fixture}`, '--admin-token', 'tkn'], {
+  const started = await spawnReady(process.execPath, [CLI, '--port', '0', '--seed', '7', `--fixtures=${fixture}`, '--admin-token', 'tkn'], {
     env: { ...process.env, ATLAS_EMU_SEED: '3', ATLAS_EMU_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  let output = '';
-  const base = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk) => {
-      output += chunk;
-      const ready = READY.exec(output);
-      if (ready) resolve(ready[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
-  });
-  t.match(output, '1 projects, 1 clusters, 7 checkpoints (seed 7, store :memory:)');
+  const { base } = started;
+  t.match(started.output(), '1 projects, 1 clusters, 7 checkpoints (seed 7, store :memory:)');
   const ready = await fetch(`${base}/_emulator/ready`);
   t.same(await ready.json(), { status: 'ready', version: JSON.parse(await (await fetch(`${base}/_emulator/info`, { headers: { authorization: 'Bearer tkn' } })).text()).version, seed: 7, counts: { projects: 1, clusters: 1, checkpoints: 7 } });
   t.equal((await fetch(`${base}/_emulator/info`)).status, 401, '--admin-token protects the control routes');
-  child.kill('SIGTERM');
-  t.equal(await exited, 0);
+  t.equal(await started.stop(), 0);
 });

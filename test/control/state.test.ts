@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 import { authed, buildTestApp, CLUSTER0, GROUP, GROUP2, json } from '../helper.js';
 import { control, invalidControlRequest, listSnapshot } from './control-client.js';
@@ -123,6 +124,13 @@ t.test('DELETE /projects/:groupId/clusters/:clusterName removes one cluster', as
   t.equal(json(noProject).errorCode, 'GROUP_NOT_FOUND');
 });
 
+/** Changes the data (GROUP2 deleted), the journal and the fault rules. */
+async function touchEverything(app: FastifyInstance): Promise<void> {
+  await control(app, 'DELETE', `/projects/${GROUP2}`);
+  await authed(app, { url: CLUSTER0 });
+  await control(app, 'POST', '/faults', { effect: { type: 'error' }, match: { path: '/nothing' } });
+}
+
 t.test('POST /reset', async (t) => {
   t.test('scope data: back to the start-up dataset, byte for byte', async (t) => {
     const app = buildTestApp(t);
@@ -140,9 +148,7 @@ t.test('POST /reset', async (t) => {
 
   t.test('scope journal and scope faults touch only their part', async (t) => {
     const app = buildTestApp(t);
-    await control(app, 'DELETE', `/projects/${GROUP2}`);
-    await authed(app, { url: CLUSTER0 });
-    await control(app, 'POST', '/faults', { effect: { type: 'error' }, match: { path: '/nothing' } });
+    await touchEverything(app);
     t.same(json(await control(app, 'POST', '/reset?scope=journal')), { scope: 'journal', counts: { projects: 1, clusters: 3, checkpoints: 61 } });
     t.same(json(await control(app, 'GET', '/requests')).requests, []);
     t.equal(json(await control(app, 'GET', '/faults')).faults.length, 1);
@@ -152,9 +158,7 @@ t.test('POST /reset', async (t) => {
 
   t.test('scope all is the default', async (t) => {
     const app = buildTestApp(t);
-    await control(app, 'DELETE', `/projects/${GROUP2}`);
-    await authed(app, { url: CLUSTER0 });
-    await control(app, 'POST', '/faults', { effect: { type: 'error' }, match: { path: '/nothing' } });
+    await touchEverything(app);
     t.same(json(await control(app, 'POST', '/reset')), { scope: 'all', counts: DEFAULT_COUNTS });
     t.same(json(await control(app, 'GET', '/requests')).requests, []);
     t.same(json(await control(app, 'GET', '/faults')).faults, []);
