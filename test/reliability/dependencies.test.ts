@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import t from 'tap';
+
+// Reproducible installs: every dependency pinned exactly, the lockfile agreeing with
+// package.json (what `npm ci` requires), and each runtime dependency justified in the README.
+
+const root = new URL('../../', import.meta.url);
+const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+};
+const lock = JSON.parse(readFileSync(new URL('package-lock.json', root), 'utf8')) as {
+  lockfileVersion: number;
+  packages: Record<string, { version?: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>;
+};
+const readme = readFileSync(new URL('README.md', root), 'utf8');
+
+t.test('every dependency is pinned to an exact version', async (t) => {
+  for (const [name, version] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
+    t.match(version, /^\d+\.\d+\.\d+$/, `${name}@${version}`);
+  }
+  t.match(pkg.dependencies['better-sqlite3'], /^12\./, 'better-sqlite3 stays on 12 (13 crashes on Node 20)');
+});
+
+t.test('the lockfile agrees with package.json and locks those exact versions', async (t) => {
+  t.equal(lock.lockfileVersion, 3);
+  t.same(lock.packages['']!.dependencies, pkg.dependencies);
+  t.same(lock.packages['']!.devDependencies, pkg.devDependencies);
+  for (const [name, version] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
+    t.equal(lock.packages[`node_modules/${name}`]?.version, version, `${name} is locked at ${version}`);
+  }
+});
+
+t.test('the README justifies every runtime dependency, and only those', async (t) => {
+  const section = /\n## Dependencies\n([\s\S]*?)(?=\n## |$)/.exec(readme)?.[1];
+  t.ok(section, 'README has a "## Dependencies" section');
+  const listed = [...(section ?? '').matchAll(/^- `([^`]+)`: \S.*$/gm)].map((m) => m[1]).sort();
+  t.same(listed, Object.keys(pkg.dependencies).sort(), 'one "- `name`: why" line per runtime dependency');
+});
