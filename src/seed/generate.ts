@@ -1,5 +1,5 @@
 import { faker } from '@faker-js/faker/locale/base';
-import type { Checkpoint, CheckpointPart, ClusterFixture } from './fixture-document.js';
+import type { CheckpointPart, ClusterFixture } from './fixture-document.js';
 
 // Deterministic checkpoint generation. The sequence depends only on the seed, the project,
 // the cluster and where it starts, never on the clock or on other clusters, so the same
@@ -10,8 +10,23 @@ import type { Checkpoint, CheckpointPart, ClusterFixture } from './fixture-docum
 export const REFERENCE_DATE = Date.UTC(2018, 1, 8);
 const DEFAULT_INTERVAL_MINUTES = 360;
 
+const DAY_MS = 86_400_000;
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+// Seeding formats millions of times that fall on few days: the date part is formatted once per day.
+let cachedDay = NaN;
+let cachedDate = '';
+
+/** An instant as Atlas writes it, `YYYY-MM-DDTHH:MM:SSZ` (milliseconds dropped). */
 export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19) + 'Z';
+  // Outside years 1970 to 9999 (never generated) Date's own formatting decides, as it always did.
+  if (!(ms >= 0 && ms < 253_402_300_800_000)) return new Date(ms).toISOString().slice(0, 19) + 'Z';
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedDate = new Date(day * DAY_MS).toISOString().slice(0, 11);
+  }
+  const second = Math.floor((ms - day * DAY_MS) / 1000);
+  return `${cachedDate}${TWO_DIGITS[Math.floor(second / 3600)]}:${TWO_DIGITS[Math.floor(second / 60) % 60]}:${TWO_DIGITS[second % 60]}Z`;
 }
 
 function fnv1a(text: string): number {
@@ -49,11 +64,23 @@ export interface GenerationInput {
   after: number;
 }
 
+/** A generated checkpoint as the store keeps it. */
+export interface GeneratedCheckpoint {
+  id: string;
+  /** Its timestamp, epoch ms. */
+  ts: number;
+  /** The checkpoint (a Checkpoint) exactly as JSON.stringify writes it: Atlas's field order, no links. */
+  body: string;
+}
+
 /**
  * Yields `count` checkpoints with strictly increasing timestamps after `input.after`.
- * Consume one generator at a time: they share faker's seeded generator.
+ * Consume one generator at a time: they share faker's seeded generator. The JSON is written
+ * from fragments serialized once per cluster (seeding a million checkpoints is dominated by
+ * per-checkpoint work); only dates, hex ids, integers and booleans are filled in, none of which
+ * JSON escapes, so the text is what JSON.stringify gives for the same object.
  */
-export function* generateCheckpoints(input: GenerationInput): Generator<Checkpoint> {
+export function* generateCheckpoints(input: GenerationInput): Generator<GeneratedCheckpoint> {
   const { groupId, cluster, count } = input;
   faker.seed([input.seed, fnv1a(`${groupId}/${cluster.name}`)]);
   const names = partNames(cluster);
@@ -62,6 +89,14 @@ export function* generateCheckpoints(input: GenerationInput): Generator<Checkpoi
   const machine = hex(faker.number.int(0xffffffffff), 10);
   let counter = faker.number.int(0xffffff);
   let time = Math.floor(input.after / 1000) * 1000;
+  // Each part is {replicaSetName, shardName?, tokenDiscovered, tokenTimestamp: {date, increment}, typeName}.
+  const partHeads = names.map((name) => {
+    const shard = name.shardName === undefined ? '' : `,"shardName":${JSON.stringify(name.shardName)}`;
+    return `{"replicaSetName":${JSON.stringify(name.replicaSetName)}${shard},"tokenDiscovered":`;
+  });
+  const partTails = names.map((name) => `},"typeName":${JSON.stringify(name.typeName)}}`);
+  const head = `{"clusterId":${JSON.stringify(cluster.clusterId)},"completed":"`;
+  const groupField = `","groupId":${JSON.stringify(groupId)},"id":"`;
   for (let i = 0; i < count; i++) {
     time += Math.max(1000, Math.round((intervalMs + faker.number.int({ min: -jitterMs, max: jitterMs })) / 1000) * 1000);
     const started = time + faker.number.int({ min: 20, max: 120 }) * 1000;
@@ -69,24 +104,19 @@ export function* generateCheckpoints(input: GenerationInput): Generator<Checkpoi
     // About one in twenty checkpoints is not restorable: one of its parts never saw its token.
     const missingToken = faker.number.int(19) === 0 ? faker.number.int(names.length - 1) : -1;
     const startedIso = isoSeconds(started);
-    const parts = names.map((name, p) => {
-      const part: CheckpointPart = { replicaSetName: name.replicaSetName };
-      if (name.shardName !== undefined) part.shardName = name.shardName;
-      part.tokenDiscovered = p !== missingToken;
-      part.tokenTimestamp = { date: startedIso, increment: faker.number.int({ min: 1, max: 8 }) };
-      part.typeName = name.typeName;
-      return part;
-    });
+    let parts = '';
+    for (let p = 0; p < names.length; p++) {
+      const increment = faker.number.int({ min: 1, max: 8 });
+      parts += `${p === 0 ? '' : ','}${partHeads[p]}${p !== missingToken},"tokenTimestamp":{"date":"${startedIso}","increment":${increment}${partTails[p]}`;
+    }
     counter = (counter + 1) & 0xffffff;
+    const id = hex(Math.floor(time / 1000) >>> 0, 8) + machine + hex(counter, 6);
     yield {
-      clusterId: cluster.clusterId,
-      completed: isoSeconds(completed),
-      groupId,
-      id: hex(Math.floor(time / 1000) >>> 0, 8) + machine + hex(counter, 6),
-      parts,
-      restorable: missingToken < 0,
-      started: startedIso,
-      timestamp: isoSeconds(time),
+      id,
+      ts: time,
+      body:
+        `${head}${isoSeconds(completed)}${groupField}${id}","parts":[${parts}],"restorable":${missingToken < 0},` +
+        `"started":"${startedIso}","timestamp":"${isoSeconds(time)}"}`,
     };
   }
 }

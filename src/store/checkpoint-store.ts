@@ -30,6 +30,8 @@ interface Row {
   body: string;
 }
 
+const INSERT_BATCH = 64;
+
 const byTimeThenId = (a: { ts: number; id: string }, b: { ts: number; id: string }) =>
   a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
@@ -73,6 +75,7 @@ export class CheckpointStore {
       ),
       setCount: db.prepare('UPDATE clusters SET checkpoint_count = ? WHERE rowid = ?'),
       insert: db.prepare('INSERT INTO checkpoints (cluster, ord, id, ts, body) VALUES (?, ?, ?, ?, ?)'),
+      insertBatch: db.prepare(`INSERT INTO checkpoints (cluster, ord, id, ts, body) VALUES ${'(?, ?, ?, ?, ?), '.repeat(INSERT_BATCH - 1)}(?, ?, ?, ?, ?)`),
       deleteCheckpoints: db.prepare('DELETE FROM checkpoints WHERE cluster = ?'),
       deleteCluster: db.prepare('DELETE FROM clusters WHERE project_id = ? AND name = ?'),
       deleteProject: db.prepare('DELETE FROM projects WHERE id = ?'),
@@ -198,14 +201,13 @@ export class CheckpointStore {
     const appends =
       !last || explicit.length === 0 || (byTimeThenId(explicit[0]!, last) > 0 && explicit.every((r) => !this.sql.hasId.get(rowid, r.id)));
     if (appends) {
-      for (const row of explicit) this.sql.insert.run(rowid, count++, row.id, row.ts, row.body);
+      count = this.append(rowid, count, explicit);
     } else {
       // New checkpoints fall among existing ones (or replace some): renumber the cluster.
       const merged = new Map(this.sql.allRows.all(rowid).map((row) => [row.id, row]));
       for (const row of explicit) merged.set(row.id, row);
       this.sql.deleteCheckpoints.run(rowid);
-      count = 0;
-      for (const row of [...merged.values()].sort(byTimeThenId)) this.sql.insert.run(rowid, count++, row.id, row.ts, row.body);
+      count = this.append(rowid, 0, [...merged.values()].sort(byTimeThenId));
     }
     if (fixture.generate && fixture.generate.count > 0) {
       const generated = generateCheckpoints({
@@ -216,8 +218,24 @@ export class CheckpointStore {
         intervalMinutes: fixture.generate.intervalMinutes,
         after: Math.max(count > 0 ? this.sql.last.get(rowid)!.ts : REFERENCE_DATE, REFERENCE_DATE),
       });
-      for (const c of generated) this.sql.insert.run(rowid, count++, c.id, Date.parse(c.timestamp), JSON.stringify(c));
+      count = this.append(rowid, count, generated);
     }
     this.sql.setCount.run(count, rowid);
+  }
+
+  /** Stores rows at positions `from`, `from + 1`, ... of a cluster; returns the next position. */
+  private append(cluster: number, from: number, rows: Iterable<Row>): number {
+    // Many rows per statement: seeding a million checkpoints is mostly the cost of insert calls.
+    const values: (number | string)[] = [];
+    let ord = from;
+    for (const row of rows) {
+      values.push(cluster, ord++, row.id, row.ts, row.body);
+      if (values.length === INSERT_BATCH * 5) {
+        this.sql.insertBatch.run(values);
+        values.length = 0;
+      }
+    }
+    for (let i = 0; i < values.length; i += 5) this.sql.insert.run(values.slice(i, i + 5));
+    return ord;
   }
 }
