@@ -86,7 +86,8 @@ async function authPlugin(app: FastifyInstance, options: AuthPluginOptions): Pro
     return rateLimiter && limitRate(rateLimiter, request, reply);
   }
 
-  const authenticate = app.auth([verifyBearer, verifyDigest]);
+  // Digest first: it is the common case, and a success ends the chain there.
+  const authenticate = app.auth([verifyDigest, verifyBearer]);
   app.addHook('onRequest', (request, reply, done) => {
     if (isPublicPath(request.url)) return done();
     if (hasRepeatedAuthorization(request.raw.rawHeaders)) return done(digestChallenge(request, reply, 'duplicate_authorization'));
