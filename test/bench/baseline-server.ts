@@ -1,0 +1,41 @@
+import Fastify from 'fastify';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+
+// The baselines the emulator is measured against: servers that answer every request with the
+// same page the emulator serves, without auth or a store.
+//   node-http:          bare node:http writing the precomputed bytes
+//   fastify-bytes:      a bare Fastify route sending the precomputed bytes
+//   fastify-serialize:  a bare Fastify route serializing the page object per request
+// Usage: node --import tsx test/bench/baseline-server.ts <kind> <page.json>; prints the port.
+
+const KINDS = ['node-http', 'fastify-bytes', 'fastify-serialize'];
+
+const CONTENT_TYPE = 'application/json';
+const [kind, file] = process.argv.slice(2) as [string, string];
+const bytes = readFileSync(file);
+
+async function listen(): Promise<number> {
+  if (kind === 'node-http') {
+    const server = http.createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': CONTENT_TYPE, 'content-length': bytes.length });
+      response.end(bytes);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return (server.address() as { port: number }).port;
+  }
+  const app = Fastify({ logger: false });
+  if (kind === 'fastify-bytes') {
+    app.get('/*', (_request, reply) => {
+      reply.header('content-type', CONTENT_TYPE).send(bytes);
+    });
+  } else {
+    const page: unknown = JSON.parse(bytes.toString('utf8'));
+    app.get('/*', () => page);
+  }
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return (app.server.address() as { port: number }).port;
+}
+
+if (!KINDS.includes(kind)) throw new Error(`unknown baseline ${kind}`);
+process.stdout.write(`listening on ${await listen()}\n`);

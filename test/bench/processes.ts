@@ -1,0 +1,145 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { LoadCommand, LoadResult, ProbeCommand, ProbeResult } from './load-generator.js';
+
+// The benchmark's processes: servers on one CPU, the load generator on another (taskset),
+// so neither steals the other's cycles.
+
+const PINNING = availableParallelism() >= 2 && spawnSync('taskset', ['-V']).status === 0;
+export const SERVER_CPU = 1;
+export const LOAD_CPU = 0;
+export const PINNING_NOTE = PINNING
+  ? `server pinned to CPU ${SERVER_CPU}, load generator to CPU ${LOAD_CPU} (taskset)`
+  : 'no CPU pinning (taskset or a second CPU is missing)';
+
+const ROOT = new URL('../../', import.meta.url);
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+const TSX = ['--import', 'tsx'];
+
+function pinned(cpu: number, argv: string[]): [string, string[]] {
+  return PINNING ? ['taskset', ['-c', String(cpu), ...argv]] : [argv[0]!, argv.slice(1)];
+}
+
+const running = new Set<ChildProcess>();
+
+/** Runs a TypeScript script to its end on the server CPU; resolves with its stdout. */
+export function runScript(script: string, args: string[]): Promise<string> {
+  const [command, argv] = pinned(SERVER_CPU, [process.execPath, ...TSX, script, ...args]);
+  const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  running.add(child);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      if (code === 0) resolve(output);
+      else reject(new Error(`${script} exited with ${code}`));
+    }),
+  );
+}
+
+export interface Server {
+  child: ChildProcess;
+  origin: string;
+  /** From spawn to the line saying it listens. */
+  readyMs: number;
+  startedAt: number;
+}
+
+/** Spawns a server on the server CPU and waits for the line that gives its address. */
+function startServer(argv: string[], env: NodeJS.ProcessEnv, address: RegExp, toOrigin: (match: string) => string): Promise<Server> {
+  const startedAt = performance.now();
+  const [command, args] = pinned(SERVER_CPU, argv);
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = address.exec(output);
+      if (!match) return;
+      child.stdout!.off('data', onData);
+      child.stdout!.resume();
+      resolve({ child, origin: toOrigin(match[1]!), readyMs: performance.now() - startedAt, startedAt });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => reject(new Error(`${argv.join(' ')} exited with ${code} before it listened:\n${output}`)));
+  });
+}
+
+/** The emulator as users run it (the built dist/server.js), on a free loopback port. */
+export function startEmulator(env: NodeJS.ProcessEnv = {}, nodeOptions: string[] = []): Promise<Server> {
+  return startServer(
+    [process.execPath, ...nodeOptions, 'dist/server.js'],
+    { ATLAS_EMU_HOST: '127.0.0.1', ATLAS_EMU_PORT: '0', ATLAS_EMU_DB: ':memory:', ...env },
+    /ready at (http:\/\/\S+)/,
+    (origin) => origin,
+  );
+}
+
+export function startBaseline(kind: string, pageFile: string): Promise<Server> {
+  return startServer(
+    [process.execPath, ...TSX, 'test/bench/baseline-server.ts', kind, pageFile],
+    {},
+    /listening on (\d+)/,
+    (port) => `http://127.0.0.1:${port}`,
+  );
+}
+
+export async function stop(server: Server): Promise<void> {
+  if (server.child.exitCode !== null) return;
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill('SIGTERM');
+  await exited;
+}
+
+/** Ends whatever the benchmark started and has not stopped (after a failure). */
+export function stopAll(): void {
+  for (const child of running) child.kill('SIGTERM');
+}
+
+/** CPU time (user + system, all threads) a server has used so far, in ms (10 ms ticks). */
+export function cpuMs(server: Server): number {
+  const stat = readFileSync(`/proc/${server.child.pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of proc(5), counted from the state (field 3).
+  return (Number(fields[11]) + Number(fields[12])) * (1000 / CLOCK_TICKS);
+}
+
+/** Resident set size of a process, in MB. */
+export function rssMb(server: Server): number {
+  const status = readFileSync(`/proc/${server.child.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
+}
+
+/** The load generator process, driven over IPC, one command at a time. */
+export class LoadGenerator {
+  private readonly child: ChildProcess;
+
+  constructor() {
+    const [command, args] = pinned(LOAD_CPU, [process.execPath, ...TSX, 'test/bench/load-generator.ts']);
+    this.child = spawn(command, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    running.add(this.child);
+    this.child.once('exit', () => running.delete(this.child));
+  }
+
+  load(command: Omit<LoadCommand, 'kind'>): Promise<LoadResult> {
+    return this.send({ kind: 'load', ...command });
+  }
+
+  probe(command: Omit<ProbeCommand, 'kind'>): Promise<ProbeResult> {
+    return this.send({ kind: 'probe', ...command });
+  }
+
+  private send<T>(command: LoadCommand | ProbeCommand): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.child.once('message', (reply: { ok: true; result: T } | { ok: false; error: string }) =>
+        reply.ok ? resolve(reply.result) : reject(new Error(`load generator: ${reply.error}`)),
+      );
+      this.child.send(command);
+    });
+  }
+}

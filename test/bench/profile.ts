@@ -1,0 +1,61 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLUSTER0 } from '../helper.js';
+import { fetchAuthed } from './digest-fetch.js';
+import type { AuthMode } from './load-generator.js';
+import { LoadGenerator, startEmulator, stop, stopAll } from './processes.js';
+
+// Where the emulator's time goes under a benchmark load: runs it with `node --cpu-prof`,
+// loads Cluster0's page 1, and prints the functions with the most self time (share of the
+// busy time, idle left out; start-up is in it too).
+// Usage: node --import tsx test/bench/profile.ts [digest|challenge-per-call] [seconds]
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const auth = (process.argv[2] ?? 'digest') as AuthMode;
+const seconds = Number(process.argv[3] ?? 10);
+const path = `${CLUSTER0}?pageNum=1&itemsPerPage=100`;
+const directory = mkdtempSync(join(tmpdir(), 'atlas-profile-'));
+const generator = new LoadGenerator();
+
+function summarize(profile: Profile): string {
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const { functionName, url, lineNumber } = byNode.get(id)!.callFrame;
+    const where = url ? `${url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${lineNumber + 1}` : '';
+    const key = `${functionName || '(anonymous)'} ${where}`.trim();
+    const delta = profile.timeDeltas[i] ?? 0;
+    if (key === '(idle)') return;
+    self.set(key, (self.get(key) ?? 0) + delta);
+    total += delta;
+  });
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 40)
+    .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`)
+    .join('\n');
+}
+
+try {
+  const server = await startEmulator({ ATLAS_EMU_LOG_LEVEL: 'warn' }, ['--cpu-prof', `--cpu-prof-dir=${directory}`]);
+  const { body } = await fetchAuthed(server.origin, path);
+  const result = await generator.load({ origin: server.origin, path, auth, connections: 50, seconds, expectedLength: body.length });
+  process.stderr.write(`${auth}: ${Math.round(result.calls / result.seconds)} calls/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${result.failures} failures\n`);
+  await stop(server);
+  const file = readdirSync(directory).find((name) => name.endsWith('.cpuprofile'))!;
+  process.stdout.write(`${summarize(JSON.parse(readFileSync(join(directory, file), 'utf8')) as Profile)}\n`);
+} finally {
+  stopAll();
+  rmSync(directory, { recursive: true, force: true });
+}

@@ -1,0 +1,233 @@
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import type { LoadResult } from './load-generator.js';
+import { median } from './stats.js';
+
+// The benchmark's report (test/bench/results.md): the tables, the targets of issue 6, and
+// every round's raw figures.
+
+/** One round as the load generator saw it, plus the CPU time the server spent in it. */
+export type Round = LoadResult & { serverCpuMs: number };
+
+export interface Measured {
+  label: string;
+  warmup: Round;
+  rounds: Round[];
+  callsPerSecond: number;
+  p50: number;
+  p99: number;
+  /** Server CPU time per completed call: what a call costs, less sensitive to a busy machine than req/s. */
+  serverUsPerCall: number;
+  /** Server and load generator CPU time over wall time (1 = one CPU busy all the time). */
+  serverCpu: number;
+  generatorCpu: number;
+  /** Over the warm-up and every round. */
+  failures: number;
+}
+
+export interface PageFigures {
+  label: string;
+  bytes: number;
+  /** Median latency of single requests that miss the page cache. */
+  firstHitMs: number;
+  firstHitFailures: number;
+  steady: Measured;
+}
+
+export interface BenchResults {
+  quick: boolean;
+  settings: { warmupSeconds: number; rounds: number; roundSeconds: number; connections: number; coldSamples: number; coldStarts: number };
+  pinning: string;
+  machineBefore: string;
+  machineAfter: string;
+  referenceBytes: number;
+  baselines: Measured[];
+  digest: Measured;
+  goPattern: Measured;
+  soak: { seconds: number; result: LoadResult } | undefined;
+  coldStarts: { readyMs: number; firstOkMs: number }[];
+  rssIdleMb: number;
+  rssLoadedMb: number;
+  loadedSeconds: number;
+  seeding: { ms: number; cpuMs: number; checkpoints: number };
+  bigCount: number;
+  bigReadyMs: number;
+  rssBigMb: number;
+  pages: PageFigures[];
+  defaultResetMs: number | undefined;
+  bigResetMs: number | undefined;
+}
+
+export function machineDescription(): string {
+  const cpu = cpus();
+  const load = loadavg().map((l) => l.toFixed(2)).join(', ');
+  return `${cpu.length} x ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}; load average ${load}`;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number) => (Number.isNaN(n) ? 'n/a' : n < 10 ? n.toFixed(2) : n.toFixed(1));
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+const mark = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+function row(cells: (string | number)[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+const percent = (fraction: number) => `${Math.round(100 * fraction)}%`;
+const cpuCells = (m: Measured) => [int(m.serverUsPerCall), percent(m.serverCpu), percent(m.generatorCpu)];
+
+function throughputTable(r: BenchResults): string[] {
+  const [nodeHttp, fastifyBytes, fastifySerialize] = r.baselines as [Measured, Measured, Measured];
+  const lines = [
+    row(['#', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'x node:http', 'x Fastify bytes', 'x Fastify serialize', 'server us/call', 'server CPU', 'generator CPU', 'failures']),
+    row(['---', '---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+  ];
+  const entries: [string, Measured][] = [
+    ['1a', nodeHttp],
+    ['1b', fastifyBytes],
+    ['1c', fastifySerialize],
+    ['2', r.digest],
+    ['3', r.goPattern],
+  ];
+  for (const [n, m] of entries) {
+    const rate = n === '3' ? `${int(m.callsPerSecond)} calls/s` : int(m.callsPerSecond);
+    lines.push(
+      row([
+        n,
+        m.label,
+        rate,
+        ms(m.p50),
+        ms(m.p99),
+        ratio(m.callsPerSecond, nodeHttp.callsPerSecond),
+        ratio(m.callsPerSecond, fastifyBytes.callsPerSecond),
+        ratio(m.callsPerSecond, fastifySerialize.callsPerSecond),
+        ...cpuCells(m),
+        m.failures,
+      ]),
+    );
+  }
+  return lines;
+}
+
+function pagesTable(r: BenchResults): string[] {
+  const reference = r.pages[1]!;
+  const lines = [
+    row(['page (itemsPerPage 100)', 'bytes', 'first hit, ms', 'x page 1', 'req/s (cached)', 'p50 ms', 'p99 ms', 'server us/call', 'server CPU', 'generator CPU', 'failures']),
+    row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']),
+  ];
+  for (const p of r.pages) {
+    lines.push(
+      row([
+        p.label,
+        int(p.bytes),
+        ms(p.firstHitMs),
+        ratio(p.firstHitMs, reference.firstHitMs),
+        int(p.steady.callsPerSecond),
+        ms(p.steady.p50),
+        ms(p.steady.p99),
+        ...cpuCells(p.steady),
+        p.steady.failures + p.firstHitFailures,
+      ]),
+    );
+  }
+  return lines;
+}
+
+function startTable(r: BenchResults): string[] {
+  const ready = r.coldStarts.map((c) => c.readyMs);
+  const firstOk = r.coldStarts.map((c) => c.firstOkMs);
+  const reset = (value: number | undefined) => (value === undefined ? 'pending (no POST /_emulator/reset yet)' : `${ms(value)} ms`);
+  return [
+    row(['measure', 'value']),
+    row(['---', '---']),
+    row([`5. cold start, spawn to ready line (median of ${ready.length})`, `${ms(median(ready))} ms (${ms(Math.min(...ready))} to ${ms(Math.max(...ready))})`]),
+    row([`5. cold start, spawn to first 200 (challenge + signed call)`, `${ms(median(firstOk))} ms (${ms(Math.min(...firstOk))} to ${ms(Math.max(...firstOk))})`]),
+    row(['5. RSS idle (default dataset, 1 s after start)', `${r.rssIdleMb.toFixed(1)} MB`]),
+    row([`5. RSS after ${r.loadedSeconds} s of load`, `${r.rssLoadedMb.toFixed(1)} MB`]),
+    row([`6. seeding ${int(r.seeding.checkpoints)} generated checkpoints (store.load, in-memory)`, `${(r.seeding.ms / 1000).toFixed(2)} s (CPU ${(r.seeding.cpuMs / 1000).toFixed(2)} s)`]),
+    row([`6. spawn to ready with the default dataset + ${int(r.bigCount)} checkpoints`, `${(r.bigReadyMs / 1000).toFixed(2)} s`]),
+    row([`RSS of that server after scenario 4`, `${r.rssBigMb.toFixed(1)} MB`]),
+    row(['6. reset, default dataset', reset(r.defaultResetMs)]),
+    row([`6. reset, default dataset + ${int(r.bigCount)} checkpoints`, reset(r.bigResetMs)]),
+  ];
+}
+
+function targetsTable(r: BenchResults): string[] {
+  const [nodeHttp, , fastifySerialize] = r.baselines as [Measured, Measured, Measured];
+  const pages = r.pages;
+  const [cluster0, bigFirst] = [pages[0]!, pages[1]!];
+  const far = pages.slice(2);
+  const firstOk = median(r.coldStarts.map((c) => c.firstOkMs));
+  const worstFar = Math.max(...far.map((p) => p.firstHitMs / bigFirst.firstHitMs));
+  const worstFarSteady = Math.max(...far.map((p) => p.steady.p50 / bigFirst.steady.p50));
+  const targets: [string, string, boolean][] = [
+    ['2: >= 0.4x bare node:http', ratio(r.digest.callsPerSecond, nodeHttp.callsPerSecond), r.digest.callsPerSecond >= 0.4 * nodeHttp.callsPerSecond],
+    ['2: >= 2x bare Fastify serializing per request', ratio(r.digest.callsPerSecond, fastifySerialize.callsPerSecond), r.digest.callsPerSecond >= 2 * fastifySerialize.callsPerSecond],
+    ['2: p99 < 10 ms at 50 connections', `${ms(r.digest.p99)} ms`, r.digest.p99 < 10],
+    ['3: >= 0.8x scenario 2 in calls/s', ratio(r.goPattern.callsPerSecond, r.digest.callsPerSecond), r.goPattern.callsPerSecond >= 0.8 * r.digest.callsPerSecond],
+    ['4: far pages within 1.5x of page 1, first hit', `${worstFar.toFixed(2)}x`, worstFar <= 1.5],
+    ['4: far pages within 1.5x of page 1, cached p50', `${worstFarSteady.toFixed(2)}x`, worstFarSteady <= 1.5],
+    ['4: big page 1 within 1.5x of Cluster0 page 1, first hit', ratio(bigFirst.firstHitMs, cluster0.firstHitMs), bigFirst.firstHitMs <= 1.5 * cluster0.firstHitMs],
+    ['4: big page 1 within 1.5x of Cluster0 page 1, cached p50', ratio(bigFirst.steady.p50, r.digest.p50), bigFirst.steady.p50 <= 1.5 * r.digest.p50],
+    ['5: cold start < 400 ms (to first 200)', `${ms(firstOk)} ms`, firstOk < 400],
+    [`5: RSS < 120 MB after ${r.loadedSeconds} s of load`, `${r.rssLoadedMb.toFixed(1)} MB`, r.rssLoadedMb < 120],
+    [`6: ${int(r.seeding.checkpoints)} checkpoints seeded < 15 s`, `${(r.seeding.ms / 1000).toFixed(2)} s`, r.seeding.ms < 15_000],
+  ];
+  const lines = [row(['target', 'measured', '']), row(['---', '---:', '---'])];
+  for (const [what, value, ok] of targets) lines.push(row([what, value, mark(ok)]));
+  return lines;
+}
+
+function resultLine(name: string, r: LoadResult & { serverCpuMs?: number }): string {
+  const server = r.serverCpuMs === undefined ? '' : `server ${int((1000 * r.serverCpuMs) / r.calls)} us/call, `;
+  return (
+    `- ${name}: ${r.seconds.toFixed(1)} s, ${r.calls} calls (${int(r.calls / r.seconds)}/s), p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms, ` +
+    `${server}generator CPU ${percent(r.generatorCpu)}, ${r.failures} failures, statuses ${JSON.stringify(r.statusCounts)}`
+  );
+}
+
+function rawLines(m: Measured): string[] {
+  return [`${m.label}:`, resultLine('warm-up', m.warmup), ...m.rounds.map((r, i) => resultLine(`round ${i + 1}`, r)), ''];
+}
+
+export function renderReport(r: BenchResults): string {
+  const s = r.settings;
+  const measured = [...r.baselines, r.digest, r.goPattern, ...r.pages.map((p) => p.steady)];
+  return [
+    `# Benchmark results${r.quick ? ' (quick run: short rounds, not for comparison)' : ''}`,
+    '',
+    `Run ${new Date().toISOString()}. Machine: ${r.machineBefore} (at the start); load average at the end ${r.machineAfter.replace(/.*load average /, '')}.`,
+    `${r.pinning}. ${s.connections} connections, pipelining 1; every measurement is a ${s.warmupSeconds} s warm-up then ${s.rounds} rounds of ${s.roundSeconds} s; ` +
+      'the figures are medians over the rounds. Latencies are per call, timed by the load generator (ms). A failure is any response ' +
+      'other than 200 with the expected body length (in scenario 3, other than the 401 challenge then that 200), a socket error or a timeout, ' +
+      'warm-up included. Server CPU is the server process\'s user + system time during the round (/proc, 10 ms ticks): ' +
+      '"server us/call" is what a call costs it, a figure a busy machine disturbs far less than req/s; a CPU share near 100% ' +
+      'marks the side that limits the round.',
+    `The page is Cluster0's page 1 of the default dataset, ${int(r.referenceBytes)} bytes; the baselines serve the same bytes (1a, 1b) or the same page parsed once and serialized by Fastify per request (1c).`,
+    '',
+    '## Scenarios 1 to 3: throughput and latency',
+    '',
+    ...throughputTable(r),
+    '',
+    `## Scenario 4: a cluster of ${int(r.bigCount)} checkpoints`,
+    '',
+    `First hit: median of ${s.coldSamples} single requests, each with its own URL (an ignored query parameter) so that none is served from the page cache; ` +
+      '"x page 1" compares with the big cluster\'s page 1. The cached figures are the same load as scenario 2.',
+    '',
+    ...pagesTable(r),
+    '',
+    '## Scenarios 5 and 6: start, memory, seeding, reset',
+    '',
+    ...startTable(r),
+    '',
+    '## Targets of issue 6',
+    '',
+    ...targetsTable(r),
+    '',
+    '## Raw rounds',
+    '',
+    ...measured.flatMap(rawLines),
+    ...(r.soak ? [`Load added before the RSS reading (scenario 5, ${r.soak.seconds} s of load in all):`, resultLine('soak', r.soak.result), ''] : []),
+    `Cold starts (ms, ready line / first 200): ${r.coldStarts.map((c) => `${ms(c.readyMs)} / ${ms(c.firstOkMs)}`).join(', ')}`,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,205 @@
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_FIXTURE } from '../../src/seed/load-fixtures.js';
+import { CLUSTER0 } from '../helper.js';
+import { BIG_CLUSTER, BIG_GROUP, bigClusterFixture } from './big-cluster.js';
+import { fetchAuthed } from './digest-fetch.js';
+import type { AuthMode } from './load-generator.js';
+import { cpuMs, LoadGenerator, PINNING_NOTE, rssMb, runScript, startBaseline, startEmulator, stop, stopAll, type Server } from './processes.js';
+import { machineDescription, renderReport, type BenchResults, type Measured, type PageFigures, type Round } from './report.js';
+import { median } from './stats.js';
+
+// `npm run bench` (or `npm run bench -- --quick` for a short smoke run of the harness).
+// Scenarios of issue 6; see README "Performance". Only loopback is ever a target.
+
+const QUICK = process.argv.includes('--quick');
+const SETTINGS = QUICK
+  ? { warmupSeconds: 1, rounds: 2, roundSeconds: 2, connections: 50, bigCount: 100_000, coldSamples: 5, coldStarts: 2, soakSeconds: 10 }
+  : { warmupSeconds: 3, rounds: 3, roundSeconds: 6, connections: 50, bigCount: 1_000_000, coldSamples: 15, coldStarts: 5, soakSeconds: 60 };
+const PAGE_SIZE = 100;
+const CLUSTER0_PAGE1 = `${CLUSTER0}?pageNum=1&itemsPerPage=${PAGE_SIZE}`;
+const bigPage = (pageNum: number) => `/api/atlas/v1.0/groups/${BIG_GROUP}/clusters/${BIG_CLUSTER}/backupCheckpoints?pageNum=${pageNum}&itemsPerPage=${PAGE_SIZE}`;
+const BASELINES = [
+  { kind: 'node-http', label: 'bare node:http, precomputed bytes' },
+  { kind: 'fastify-bytes', label: 'bare Fastify, precomputed bytes' },
+  { kind: 'fastify-serialize', label: 'bare Fastify, page serialized per request' },
+];
+
+const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const generator = new LoadGenerator();
+const work = mkdtempSync(join(tmpdir(), 'atlas-bench-'));
+
+/** A warm-up (failures counted, figures dropped), then the rounds; medians over the rounds. */
+async function measure(label: string, server: Server, path: string, auth: AuthMode, expectedLength: number): Promise<Measured> {
+  const round = async (seconds: number): Promise<Round> => {
+    const cpuBefore = cpuMs(server);
+    const result = await generator.load({ origin: server.origin, path, auth, connections: SETTINGS.connections, expectedLength, seconds });
+    return { ...result, serverCpuMs: cpuMs(server) - cpuBefore };
+  };
+  const warmup = await round(SETTINGS.warmupSeconds);
+  const rounds = [];
+  for (let i = 0; i < SETTINGS.rounds; i++) rounds.push(await round(SETTINGS.roundSeconds));
+  const measured: Measured = {
+    label,
+    warmup,
+    rounds,
+    callsPerSecond: median(rounds.map((r) => r.calls / r.seconds)),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    serverUsPerCall: median(rounds.map((r) => (1000 * r.serverCpuMs) / r.calls)),
+    serverCpu: median(rounds.map((r) => r.serverCpuMs / (1000 * r.seconds))),
+    generatorCpu: median(rounds.map((r) => r.generatorCpu)),
+    failures: warmup.failures + rounds.reduce((sum, r) => sum + r.failures, 0),
+  };
+  log(
+    `${label}: ${measured.callsPerSecond.toFixed(0)}/s p50 ${measured.p50.toFixed(2)} ms p99 ${measured.p99.toFixed(2)} ms, ` +
+      `server ${measured.serverUsPerCall.toFixed(0)} us/call (CPU ${(100 * measured.serverCpu).toFixed(0)}%), ` +
+      `generator CPU ${(100 * measured.generatorCpu).toFixed(0)}%, ${measured.failures} failures`,
+  );
+  return measured;
+}
+
+async function page(server: Server, path: string): Promise<Buffer> {
+  const res = await fetchAuthed(server.origin, path);
+  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${res.body.toString().slice(0, 200)}`);
+  return res.body;
+}
+
+/** Scenario 5: from spawn to the first 200 of Cluster0's page 1 (a challenge, then the signed call). */
+async function coldStart(): Promise<{ readyMs: number; firstOkMs: number }> {
+  const server = await startEmulator();
+  await page(server, CLUSTER0_PAGE1);
+  const firstOkMs = performance.now() - server.startedAt;
+  await stop(server);
+  return { readyMs: server.readyMs, firstOkMs };
+}
+
+/** Time of POST /_emulator/reset, or undefined while the control plane has none. */
+async function resetMs(server: Server): Promise<number | undefined> {
+  const started = performance.now();
+  const res = await fetch(`${server.origin}/_emulator/reset`, { method: 'POST' });
+  await res.arrayBuffer();
+  const ms = performance.now() - started;
+  if (res.status === 404) return undefined;
+  if (res.status >= 300) throw new Error(`POST /_emulator/reset: ${res.status}`);
+  return ms;
+}
+
+/** Scenario 6: seeding in a fresh process on the server CPU, timed around store.load(). */
+async function seedTiming(count: number): Promise<BenchResults['seeding']> {
+  return JSON.parse(await runScript('test/bench/seed-timing.ts', [String(count)])) as BenchResults['seeding'];
+}
+
+async function run(): Promise<BenchResults> {
+  const machineBefore = machineDescription();
+  log(`${QUICK ? 'quick run' : 'full run'}; ${PINNING_NOTE}`);
+
+  // Scenario 5 first, on a machine the benchmark has not warmed.
+  const coldStarts = [];
+  for (let i = 0; i < SETTINGS.coldStarts; i++) coldStarts.push(await coldStart());
+  log(`cold start: median ${median(coldStarts.map((c) => c.firstOkMs)).toFixed(0)} ms to the first 200`);
+
+  const emulator = await startEmulator();
+  await sleep(1000);
+  const rssIdleMb = rssMb(emulator);
+  const reference = await page(emulator, CLUSTER0_PAGE1);
+  const pageFile = join(work, 'page.json');
+  writeFileSync(pageFile, reference);
+
+  // Scenario 1: the baselines, serving Cluster0's page 1 as the emulator wrote it.
+  const baselines: Measured[] = [];
+  for (const { kind, label } of BASELINES) {
+    const server = await startBaseline(kind, pageFile);
+    baselines.push(await measure(label, server, CLUSTER0_PAGE1, 'none', reference.length));
+    await stop(server);
+  }
+
+  // Scenarios 2 and 3 on the default dataset, then load up to the soak time for RSS.
+  const digest = await measure('emulator, Digest per request', emulator, CLUSTER0_PAGE1, 'digest', reference.length);
+  const goPattern = await measure('emulator, Go-client pattern (401 then 200 per call)', emulator, CLUSTER0_PAGE1, 'challenge-per-call', reference.length);
+  const loadedSeconds = 2 * (SETTINGS.warmupSeconds + SETTINGS.rounds * SETTINGS.roundSeconds);
+  const soakSeconds = Math.max(SETTINGS.soakSeconds, loadedSeconds);
+  const soak =
+    soakSeconds > loadedSeconds
+      ? await generator.load({
+          origin: emulator.origin,
+          path: CLUSTER0_PAGE1,
+          auth: 'digest',
+          connections: SETTINGS.connections,
+          seconds: soakSeconds - loadedSeconds,
+          expectedLength: reference.length,
+        })
+      : undefined;
+  const rssLoadedMb = rssMb(emulator);
+  const defaultResetMs = await resetMs(emulator);
+  await stop(emulator);
+
+  // Scenario 6: seeding the big cluster on its own.
+  log(`seeding ${SETTINGS.bigCount} checkpoints...`);
+  const seeding = await seedTiming(SETTINGS.bigCount);
+  log(`seeding: ${(seeding.ms / 1000).toFixed(2)} s (CPU ${(seeding.cpuMs / 1000).toFixed(2)} s)`);
+
+  // Scenario 4: the default dataset plus the big cluster, loaded at start from a fixture folder.
+  const fixtures = join(work, 'fixtures');
+  mkdirSync(fixtures);
+  copyFileSync(DEFAULT_FIXTURE, join(fixtures, 'a-default.json'));
+  writeFileSync(join(fixtures, 'b-big.json'), JSON.stringify(bigClusterFixture(SETTINGS.bigCount)));
+  const big = await startEmulator({ ATLAS_EMU_FIXTURES: fixtures });
+  log(`big server ready in ${(big.readyMs / 1000).toFixed(2)} s`);
+  const lastPage = Math.ceil(SETTINGS.bigCount / PAGE_SIZE);
+  const targets = [
+    { label: 'Cluster0 page 1 (same server)', path: CLUSTER0_PAGE1 },
+    ...[1, lastPage / 2, lastPage].map((n) => ({ label: `${BIG_CLUSTER} page ${n}${n === lastPage ? ' (the last)' : ''}`, path: bigPage(n) })),
+  ];
+  // First hits: every sample has its own URL (an ignored query parameter), so none is a cache hit.
+  const probePaths = [];
+  for (let i = 0; i < SETTINGS.coldSamples; i++) for (const target of targets) probePaths.push(`${target.path}&benchSample=${i}`);
+  const probe = await generator.probe({ origin: big.origin, paths: probePaths });
+  const pages: PageFigures[] = [];
+  for (const [index, target] of targets.entries()) {
+    const samples = probe.latencies.filter((_, i) => i % targets.length === index);
+    const statuses = probe.statuses.filter((_, i) => i % targets.length === index);
+    const body = await page(big, target.path);
+    const steady = await measure(target.label, big, target.path, 'digest', body.length);
+    pages.push({ label: target.label, bytes: body.length, firstHitMs: median(samples), firstHitFailures: statuses.filter((s) => s !== 200).length, steady });
+  }
+  const rssBigMb = rssMb(big);
+  const bigResetMs = await resetMs(big);
+  await stop(big);
+
+  return {
+    quick: QUICK,
+    settings: SETTINGS,
+    pinning: PINNING_NOTE,
+    machineBefore,
+    machineAfter: machineDescription(),
+    referenceBytes: reference.length,
+    baselines,
+    digest,
+    goPattern,
+    soak: soak && { seconds: soakSeconds, result: soak },
+    coldStarts,
+    rssIdleMb,
+    rssLoadedMb,
+    loadedSeconds: soakSeconds,
+    seeding,
+    bigCount: SETTINGS.bigCount,
+    bigReadyMs: big.readyMs,
+    rssBigMb,
+    pages,
+    defaultResetMs,
+    bigResetMs,
+  };
+}
+
+try {
+  const results = await run();
+  const report = renderReport(results);
+  process.stdout.write(report);
+  if (!QUICK) writeFileSync(new URL('./results.md', import.meta.url), report);
+} finally {
+  stopAll();
+  rmSync(work, { recursive: true, force: true });
+}
