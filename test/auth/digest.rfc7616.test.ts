@@ -43,10 +43,10 @@ for (const algorithm of ['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess'] as Digest
 }
 
 t.test('an expired genuine nonce gets stale=true, and the fresh nonce it carries works', async (t) => {
-  const { app, reasons } = buildLoggedApp(t, { nonceTtlSeconds: 1 });
+  const { app, reasons } = buildLoggedApp(t, { nonceTtlSeconds: 2 });
   const nonce = await nonceOf(app);
   t.equal((await send(app, { url: URL1, headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce }) } })).statusCode, 200);
-  await sleep(2100);
+  await sleep(3100);
   const stale = await send(app, { url: URL1, headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce, nc: 2 }) } });
   const fresh = assertChallenge(t, stale, true);
   t.not(fresh, nonce);

@@ -42,12 +42,12 @@ t.test('client credentials: a token, then checkpoints read with it', async (t) =
 });
 
 t.test('ATLAS_EMU_TOKEN_TTL_SECONDS sets expires_in, and an expired token is refused', async (t) => {
-  const { app, reasons } = buildLoggedApp(t, { tokenTtlSeconds: 1 });
+  const { app, reasons } = buildLoggedApp(t, { tokenTtlSeconds: 2 });
   const res = await tokenRequest(app);
-  t.equal(json(res).expires_in, 1);
+  t.equal(json(res).expires_in, 2);
   const token = json(res).access_token as string;
   t.equal((await send(app, { url: URL1, headers: { authorization: `Bearer ${token}` } })).statusCode, 200);
-  await sleep(1100);
+  await sleep(2100);
   assertBearerRefused(t, await send(app, { url: URL1, headers: { authorization: `Bearer ${token}` } }));
   t.same(reasons(), ['token_expired']);
 });
