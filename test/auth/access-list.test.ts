@@ -8,7 +8,7 @@ import { buildLoggedApp, CREDENTIALS, listen, tokenOf } from './auth-helper.js';
 const PATH = `${CLUSTER0}?itemsPerPage=1`;
 const KEYS: Record<string, string> = Object.fromEntries(CREDENTIALS.apiKeys!.map((k) => [k.publicKey, k.privateKey]));
 
-async function digestGet(base: string, publicKey: string): Promise<{ status: number; body: string; errorCode: string | null }> {
+async function digestGet(t: Test, base: string, publicKey: string): Promise<{ status: number; body: string; errorCode: string | null }> {
   const challenge = await fetch(base + PATH);
   t.equal(challenge.status, 401, 'the challenge comes first, access list or not');
   const { nonce } = parseChallenge(challenge.headers.get('www-authenticate')!);
@@ -29,23 +29,23 @@ async function serve(t: Test, host: string) {
 
 t.test('IPv4: a key listed for 127.0.0.0/8 reads; keys listed elsewhere get 403 naming 127.0.0.1', async (t) => {
   const { base, reasons, raw } = await serve(t, '127.0.0.1');
-  t.equal((await digestGet(base, 'loopback4')).status, 200);
+  t.equal((await digestGet(t, base, 'loopback4')).status, 200);
   for (const key of ['elsewhere', 'loopback6']) {
-    const res = await digestGet(base, key);
+    const res = await digestGet(t, base, key);
     t.equal(res.status, 403);
     t.equal(res.errorCode, 'IP_ADDRESS_NOT_ON_ACCESS_LIST');
     t.equal(res.body, refusedBody('127.0.0.1'));
   }
-  t.equal((await digestGet(base, 'groupone')).status, 200, 'no access list: any address');
+  t.equal((await digestGet(t, base, 'groupone')).status, 200, 'no access list: any address');
   t.same(reasons(), ['ip_not_allowed', 'ip_not_allowed']);
   t.match(raw.join(''), /"apiKey":"elsewhere","ip":"127\.0\.0\.1"/);
 });
 
 t.test('IPv6: a key listed for ::1/128 reads; keys listed elsewhere get 403 naming ::1', async (t) => {
   const { base, reasons } = await serve(t, '::1');
-  t.equal((await digestGet(base, 'loopback6')).status, 200);
+  t.equal((await digestGet(t, base, 'loopback6')).status, 200);
   for (const key of ['elsewhere', 'loopback4']) {
-    const res = await digestGet(base, key);
+    const res = await digestGet(t, base, key);
     t.equal(res.status, 403);
     t.equal(res.body, refusedBody('::1'));
   }
