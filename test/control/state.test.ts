@@ -175,3 +175,16 @@ t.test('POST /reset', async (t) => {
     t.same(json(await control(app, 'GET', '/ready')).counts, { projects: 1, clusters: 3, checkpoints: 61 });
   });
 });
+
+t.test('fixture-declared API keys load, export and go away with a data reset', async (t) => {
+  const app = buildTestApp(t);
+  const key = { publicKey: 'ci-reader', privateKey: 'ci-reader-secret', projects: [GROUP] };
+  t.equal((await control(app, 'POST', '/fixtures', { apiKeys: [key] })).statusCode, 200);
+  const asKey = { username: key.publicKey, password: key.privateKey };
+  t.equal((await authed(app, { url: CLUSTER0 }, asKey)).statusCode, 200);
+  t.same(json(await control(app, 'GET', '/fixtures')).apiKeys, [key]);
+
+  await control(app, 'POST', '/reset?scope=data');
+  t.equal((await authed(app, { url: CLUSTER0 }, asKey)).statusCode, 401);
+  t.same(json(await control(app, 'GET', '/requests?limit=1')).requests[0].auth, { outcome: 'rejected', reason: 'unknown_key' });
+});
