@@ -85,3 +85,18 @@ t.test('export then load round-trips credentials; replace removes them; merge up
   t.same(Object.keys(store.exportDocument()), ['projects']);
   t.equal(json(await authed(app, { url: URL1 })).totalCount, 61, 'the default key stays');
 });
+
+t.test('the control plane loads and exports credentials like the rest of a fixture', async (t) => {
+  const app = buildTestApp(t);
+  const load = await app.inject({ method: 'POST', url: '/_emulator/fixtures', payload: CREDENTIALS });
+  t.equal(load.statusCode, 200);
+  t.equal((await authed(app, { url: URL1 }, GROUP_ONE)).statusCode, 200, 'usable on the next request');
+  const exported = json(await app.inject({ url: '/_emulator/fixtures' }));
+  t.same(exported.apiKeys.map((k: { publicKey: string }) => k.publicKey), ['elsewhere', 'groupone', 'loopback4', 'loopback6']);
+  t.same(exported.serviceAccounts.map((a: { clientId: string }) => a.clientId), ['mdb_sa_id_elsewhere', 'mdb_sa_id_groupone']);
+  const bad = await app.inject({ method: 'POST', url: '/_emulator/fixtures', payload: { apiKeys: [{ publicKey: 'x', privateKey: 'y', projects: ['nope'] }] } });
+  t.equal(bad.statusCode, 400);
+  t.match(json(bad).detail, /\$\.apiKeys\[0\]\.projects\[0\]/);
+  t.equal((await app.inject({ method: 'POST', url: '/_emulator/reset' })).statusCode, 200);
+  t.equal((await authed(app, { url: URL1 }, GROUP_ONE)).statusCode, 401, 'a reset drops credentials the start-up documents did not declare');
+});
