@@ -19,7 +19,9 @@ interface Recorded {
   accept: string | undefined;
   userAgent: string | undefined;
   contentType: string | undefined;
-  authorization: string | undefined;
+  /** The Authorization header's scheme and user name: all of it the journal keeps. */
+  authScheme: string | undefined;
+  authUser: string | undefined;
   /** null: the connection was dropped before any status was sent. */
   status: number | null;
   latencyMs: number;
@@ -73,20 +75,17 @@ export function compilePathPattern(pattern: string): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** `Digest username="x", ...` -> `Digest username="x"`; a bearer token or unknown credential -> its scheme only. */
-function reduceAuthorization(header: string): string {
+/** `Digest username="x", ...` -> Digest and x; Basic -> its user; a bearer token or anything else -> its scheme only. */
+function reduceAuthorization(header: string): [scheme: string, user: string | undefined] {
   const space = header.indexOf(' ');
   const scheme = space < 0 ? header : header.slice(0, space);
-  if (/^digest$/i.test(scheme)) {
-    const username = /username="([^"]*)"/i.exec(header)?.[1];
-    return username === undefined ? scheme : `${scheme} username="${username}"`;
-  }
+  if (/^digest$/i.test(scheme)) return [scheme, /username="([^"]*)"/i.exec(header)?.[1]];
   if (/^basic$/i.test(scheme)) {
     const user = Buffer.from(header.slice(space + 1).trim(), 'base64').toString('utf8');
     const colon = user.indexOf(':');
-    return colon < 0 ? scheme : `${scheme} username="${user.slice(0, colon)}"`;
+    return [scheme, colon < 0 ? undefined : user.slice(0, colon)];
   }
-  return scheme;
+  return [scheme, undefined];
 }
 
 function outcomeOf(entry: Recorded): AuthOutcome {
@@ -106,7 +105,9 @@ function view(entry: Recorded): JournalEntry {
   }
   const headers: Record<string, string> = {};
   if (entry.accept !== undefined) headers.accept = entry.accept;
-  if (entry.authorization !== undefined) headers.authorization = entry.authorization;
+  if (entry.authScheme !== undefined) {
+    headers.authorization = entry.authUser === undefined ? entry.authScheme : `${entry.authScheme} username="${entry.authUser}"`;
+  }
   if (entry.contentType !== undefined) headers['content-type'] = entry.contentType;
   if (entry.userAgent !== undefined) headers['user-agent'] = entry.userAgent;
   const outcome = outcomeOf(entry);
@@ -186,6 +187,18 @@ export class RequestJournal {
     if (this.capacity === 0) return;
     const { headers } = request;
     const authorization = headers.authorization;
+    const principal = request.principal;
+    let authScheme: string | undefined;
+    let authUser: string | undefined;
+    // The common case (a Digest request that authenticated) needs no parsing: the user is the principal.
+    if (authorization !== undefined) {
+      if (principal !== null && principal.kind === 'apiKey' && authorization.startsWith('Digest ')) {
+        authScheme = 'Digest';
+        authUser = principal.id;
+      } else {
+        [authScheme, authUser] = reduceAuthorization(authorization);
+      }
+    }
     const seq = this.seq++;
     this.ring[seq % this.capacity] = {
       seq,
@@ -195,10 +208,11 @@ export class RequestJournal {
       accept: headers.accept,
       userAgent: headers['user-agent'],
       contentType: headers['content-type'],
-      authorization: authorization === undefined ? undefined : reduceAuthorization(authorization),
+      authScheme,
+      authUser,
       status,
       latencyMs,
-      principal: request.principal?.id,
+      principal: principal?.id,
       authFailure: request.authFailure ?? undefined,
       fault,
     };

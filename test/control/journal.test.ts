@@ -1,5 +1,6 @@
 import t from 'tap';
 import { authed, buildTestApp, CLUSTER0, digestHeader, GROUP, json, parseChallenge, PRIVATE_KEY, PUBLIC_KEY, send } from '../helper.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../src/config.js';
 import { control, invalidControlRequest } from './control-client.js';
 
 
@@ -145,4 +146,25 @@ t.test('ATLAS_EMU_JOURNAL_MAX=0 keeps no journal', async (t) => {
   const app = buildTestApp(t, { journalMax: 0 });
   await authed(app, { url: CLUSTER0 });
   t.same(json(await control(app, 'GET', '/requests')), { requests: [], total: 0, capacity: 0 });
+});
+
+t.test('service-account calls: the token request keeps the client id only, a Bearer call the scheme only', async (t) => {
+  const app = buildTestApp(t);
+  const basic = Buffer.from(`${DEFAULT_CLIENT_ID}:${DEFAULT_CLIENT_SECRET}`).toString('base64');
+  const token = await app.inject({
+    method: 'POST',
+    url: '/api/oauth/token',
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: 'grant_type=client_credentials',
+  });
+  t.equal(token.statusCode, 200);
+  const accessToken = json(token).access_token as string;
+  t.equal((await send(app, { url: CLUSTER0, headers: { authorization: `Bearer ${accessToken}` } })).statusCode, 200);
+  const body = (await control(app, 'GET', '/requests')).body;
+  const [tokenCall, apiCall] = JSON.parse(body).requests;
+  t.equal(tokenCall.headers.authorization, `Basic username="${DEFAULT_CLIENT_ID}"`);
+  t.same(tokenCall.auth, { outcome: 'none' });
+  t.equal(apiCall.headers.authorization, 'Bearer');
+  t.same(apiCall.auth, { outcome: 'authenticated', principal: DEFAULT_CLIENT_ID });
+  for (const secret of [DEFAULT_CLIENT_SECRET, accessToken, basic]) t.notOk(body.includes(secret), 'no secret in the journal');
 });
