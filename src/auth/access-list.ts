@@ -28,7 +28,7 @@ const IPV4_MAPPED = /^::ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i;
 export class AccessList {
   private readonly blocks = new BlockList();
 
-  constructor(readonly entries: readonly string[]) {
+  constructor(entries: readonly string[]) {
     for (const entry of entries) {
       const block = subnet(entry);
       if (!block) throw new Error(`not an access-list entry: ${entry}`);
