@@ -6,16 +6,27 @@ import { loadFixture, resetEmulator, type ResetScope } from './control/emulator-
 import type { FaultRuleInput, FaultRuleView } from './control/fault-rules.js';
 import { object } from './control/input.js';
 import { FILTER_FIELDS, parseJournalFilter, type AuthOutcome, type JournalEntry } from './control/journal.js';
-import type { FixtureDocument } from './seed/fixture-document.js';
+import type { ApiKeyFixture, Checkpoint, ClusterFixture, FixtureDocument, ProjectFixture, ServiceAccountFixture } from './seed/fixture-document.js';
 import type { LoadMode, StoreCounts } from './store/checkpoint-store.js';
 
 export { buildApp, type BuildOptions, type EmulatorState } from './app.js';
 export { loadConfig, DEFAULT_PUBLIC_KEY, DEFAULT_PRIVATE_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type Config } from './config.js';
-export type { ApiKeyFixture, FixtureDocument, ServiceAccountFixture } from './seed/fixture-document.js';
+export type { ApiKeyFixture, Checkpoint, FixtureDocument, ServiceAccountFixture } from './seed/fixture-document.js';
 export type { LoadMode, StoreCounts } from './store/checkpoint-store.js';
 export type { ResetScope } from './control/emulator-control.js';
-export type { FaultEffect, FaultMatch, FaultRuleInput, FaultRuleView } from './control/fault-rules.js';
+export type { FaultEffect, FaultEffectInput, FaultMatch, FaultRuleInput, FaultRuleView } from './control/fault-rules.js';
 export type { AppliedFault, AuthOutcome, JournalEntry } from './control/journal.js';
+
+/** A cluster as a fixture may give it: fields with a default (type, shards, backup, checkpoints) may be left out. */
+export type ClusterInput = Omit<Partial<ClusterFixture>, 'checkpoints'> & Pick<ClusterFixture, 'name' | 'clusterId'> & { checkpoints?: Checkpoint[] };
+/** A fixture document as written (README "Fixtures"); load() validates it and fills in the defaults. */
+export interface FixtureInput {
+  $schema?: string;
+  description?: string;
+  projects?: (Omit<Partial<ProjectFixture>, 'clusters'> & Pick<ProjectFixture, 'id'> & { clusters?: ClusterInput[] })[];
+  apiKeys?: ApiKeyFixture[];
+  serviceAccounts?: ServiceAccountFixture[];
+}
 
 /** Options of startEmulator: any configuration option; the environment is not read. */
 export type EmulatorOptions = Partial<Config>;
@@ -54,7 +65,7 @@ export interface RunningEmulator {
   /** Back to the start-up dataset, empty journal, no faults (or one of them). */
   reset(scope?: ResetScope): void;
   /** Validates and loads a fixture document in one transaction (merge by default). */
-  load(fixture: FixtureDocument, mode?: LoadMode): StoreCounts;
+  load(fixture: FixtureInput, mode?: LoadMode): StoreCounts;
   /** The whole state as a fixture document. */
   export(): FixtureDocument;
   /** Journaled requests, oldest first. */

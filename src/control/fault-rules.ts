@@ -15,6 +15,11 @@ export type FaultEffect =
   | { type: 'drop' }
   | { type: 'truncate'; bytes?: number };
 
+/** An effect as given: an error's status defaults to 500, a 429's retryAfterSeconds to 1. */
+export type FaultEffectInput =
+  | Exclude<FaultEffect, { type: 'error' }>
+  | { type: 'error'; status?: 500 | 503 | 429; retryAfterSeconds?: number };
+
 export interface FaultMatch {
   method?: string;
   path?: string;
@@ -28,7 +33,7 @@ export interface FaultMatch {
 /** A rule as given to POST /_emulator/faults (and to `faults.add()`). */
 export interface FaultRuleInput {
   match?: FaultMatch;
-  effect: FaultEffect;
+  effect: FaultEffectInput;
   /** Applies this many times, then no more. */
   times?: number;
   /** Applies to each matching request with this probability (0..1]. */
@@ -40,8 +45,9 @@ export interface FaultRuleInput {
 }
 
 /** A stored rule as GET /_emulator/faults shows it. */
-export interface FaultRuleView extends Required<Pick<FaultRuleInput, 'match' | 'effect' | 'everyRequest' | 'seed'>> {
+export interface FaultRuleView extends Required<Pick<FaultRuleInput, 'match' | 'everyRequest' | 'seed'>> {
   id: string;
+  effect: FaultEffect;
   times: number | null;
   probability: number | null;
   applied: number;

@@ -25,7 +25,7 @@ t.beforeEach(() => {
       {
         id: GROUP,
         name: 'Shop',
-        clusters: [{ name: CLUSTER, clusterId: '0123456789abcdef76543210', type: 'SHARDED', shards: 2, backup: 'LEGACY', checkpoints: [], generate: { count: 25 } }],
+        clusters: [{ name: CLUSTER, clusterId: '0123456789abcdef76543210', generate: { count: 25 } }],
       },
     ],
   });
