@@ -27,7 +27,7 @@ const path = `${CLUSTER0}?pageNum=1&itemsPerPage=100`;
 const directory = mkdtempSync(join(tmpdir(), 'atlas-profile-'));
 const generator = new LoadGenerator();
 
-function summarize(profile: Profile): string {
+function summarize(profile: Profile, calls: number): string {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<string, number>();
   let total = 0;
@@ -40,11 +40,11 @@ function summarize(profile: Profile): string {
     self.set(key, (self.get(key) ?? 0) + delta);
     total += delta;
   });
-  return [...self.entries()]
+  const lines = [...self.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 40)
-    .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`)
-    .join('\n');
+    .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}% ${(us / calls).toFixed(1).padStart(6)} us/call  ${key}`);
+  return [`busy ${(total / 1000).toFixed(0)} ms in all, ${(total / calls).toFixed(0)} us per call (start-up included)`, ...lines].join('\n');
 }
 
 try {
@@ -54,8 +54,9 @@ try {
   process.stderr.write(`${auth}: ${Math.round(result.calls / result.seconds)} calls/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${result.failures} failures\n`);
   await stop(server);
   const file = readdirSync(directory).find((name) => name.endsWith('.cpuprofile'))!;
-  process.stdout.write(`${summarize(JSON.parse(readFileSync(join(directory, file), 'utf8')) as Profile)}\n`);
+  process.stdout.write(`${summarize(JSON.parse(readFileSync(join(directory, file), 'utf8')) as Profile, result.calls)}\n`);
 } finally {
   stopAll();
-  rmSync(directory, { recursive: true, force: true });
+  if (process.env.KEEP_PROFILE) process.stderr.write(`profile kept in ${directory}\n`);
+  else rmSync(directory, { recursive: true, force: true });
 }
