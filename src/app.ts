@@ -91,6 +91,17 @@ export function buildApp(config: Readonly<Config>, options: BuildOptions = {}): 
   const faults = new FaultRules(config.seed);
   app.decorate('emulator', { config, store, keys, accounts, cache, startupDocuments, journal, faults });
   app.addHook('onClose', async () => store.close());
+  // A request under way when closing starts is answered with Connection: close, so its
+  // keep-alive connection does not hold the shutdown up until the keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
 
   // 1. Errors: every failure, from any stage below, leaves in Atlas's shape.
   registerAtlasErrors(app);

@@ -8,8 +8,9 @@ import { CLUSTER0, digestHeader, parseChallenge } from '../helper.js';
 import { spawnServer } from './child-server.js';
 import { connect, readResponses } from './http-wire.js';
 
-// SIGTERM: the listener closes at once, idle keep-alive connections are closed, a request
-// already under way is still answered, the database is closed cleanly, and the exit is 0.
+// SIGTERM: the listener closes at once, idle keep-alive connections are closed, requests
+// already under way (one still sending its headers, one held by a delay fault) are answered,
+// the database is closed cleanly, and the exit is 0.
 
 t.test('SIGTERM answers the request in flight, then closes the database and exits 0', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-emu-shutdown-'));
@@ -32,6 +33,17 @@ t.test('SIGTERM answers the request in flight, then closes the database and exit
   const { nonce } = parseChallenge(challenge.headers.get('www-authenticate')!);
   const inFlight = await connect(port, hostname);
   inFlight.write(`GET ${page} HTTP/1.1\r\nHost: emulator\r\nAuthorization: ${digestHeader({ method: 'GET', uri: page, nonce: nonce! })}\r\n`);
+  // And one already received, held up by a control-plane delay fault when SIGTERM comes.
+  const rule = await fetch(`http://${hostname}:${port}/_emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ match: { pageNum: 3 }, effect: { type: 'delay', ms: 1500 }, times: 1 }),
+  });
+  t.equal(rule.status, 201, 'a delay fault is set');
+  const delayedPage = `${CLUSTER0}?pageNum=3&itemsPerPage=10`;
+  const delayed = await connect(port, hostname);
+  delayed.write(`GET ${delayedPage} HTTP/1.1\r\nHost: emulator\r\nAuthorization: ${digestHeader({ method: 'GET', uri: delayedPage, nonce: nonce!, nc: 2 })}\r\n\r\n`);
+  const delayedAnswer = readResponses(delayed, 1);
   await sleep(200);
 
   server.child.kill('SIGTERM');
@@ -51,6 +63,11 @@ t.test('SIGTERM answers the request in flight, then closes the database and exit
   const body = JSON.parse(response!.body) as { totalCount: number; results: unknown[] };
   t.equal(body.totalCount, 61);
   t.equal(body.results.length, 61, 'the whole page');
+
+  const [slow] = await delayedAnswer;
+  t.equal(slow?.status, 200, 'the delayed request is answered');
+  t.equal(slow!.headers.connection, 'close', 'and its keep-alive connection is not kept');
+  t.match(JSON.parse(slow!.body), { totalCount: 61, results: Array.from({ length: 10 }, () => ({})) }, 'with its whole page');
 
   t.equal(await server.exited, 0, 'exit status 0');
   t.notOk(existsSync(`${db}-wal`) || existsSync(`${db}-shm`), 'the database was closed cleanly (no -wal/-shm left)');
