@@ -32,8 +32,9 @@ RUN if ! command -v python3 >/dev/null || ! command -v make >/dev/null \
 COPY test/docker/ca/ /tmp/extra-ca/
 RUN cat /tmp/extra-ca/*.crt > /tmp/extra-ca.pem 2>/dev/null || true
 
-# npm registry to install from (same as the build host's, if it differs).
-ARG NPM_CONFIG_REGISTRY=https://registry.npmjs.org/
+# npm registry to install from, when not npm's default (run.sh passes the
+# build host's `npm config get registry`).
+ARG NPM_CONFIG_REGISTRY=
 
 # Dependencies first (cached until the lockfile changes). Scripts are skipped
 # here because `prepare` compiles src/, which is not copied yet; the only
@@ -41,6 +42,7 @@ ARG NPM_CONFIG_REGISTRY=https://registry.npmjs.org/
 # base image's own Node headers, so nothing but the registry is fetched.
 COPY package.json package-lock.json ./
 RUN set -eu; \
+    if [ -z "${NPM_CONFIG_REGISTRY:-}" ]; then unset NPM_CONFIG_REGISTRY; fi; \
     if [ -s /tmp/extra-ca.pem ]; then export NODE_EXTRA_CA_CERTS=/tmp/extra-ca.pem; fi; \
     nodedir="$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")"; \
     if [ -z "${npm_config_nodedir:-}" ] && [ -f "$nodedir/include/node/node_version.h" ]; then \

@@ -21,7 +21,7 @@ set -euo pipefail
 RUNTIME_TAG="${RUNTIME_TAG:-atlas-emu-node20-base:trixie}"
 BUILD_TAG="${BUILD_TAG:-atlas-emu-node20-build:trixie}"
 SUITE="${SUITE:-trixie}"
-MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+MIRROR="${DEBIAN_MIRROR:-}"   # empty: debootstrap's own default mirror
 FORCE="${FORCE:-0}"
 
 have_image() { docker image inspect "$1" >/dev/null 2>&1; }
@@ -37,14 +37,16 @@ start=$(date +%s)
 if [ "$FORCE" = 1 ] || ! have_image "$RUNTIME_TAG"; then
   if ! command -v debootstrap >/dev/null 2>&1; then
     log "installing debootstrap"
+    apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
   fi
   work="$(mktemp -d /var/tmp/atlas-emu-rootfs.XXXXXX)"
   trap 'rm -rf "$work"' EXIT
   rootfs="$work/rootfs"
-  log "debootstrap $SUITE (minbase + nodejs) from $MIRROR into $rootfs"
+  log "debootstrap $SUITE (minbase + nodejs) into $rootfs"
+  # shellcheck disable=SC2086 # $MIRROR is empty or one word
   debootstrap --variant=minbase --include=nodejs,ca-certificates \
-    "$SUITE" "$rootfs" "$MIRROR" >"$work/debootstrap.log" 2>&1 || {
+    "$SUITE" "$rootfs" $MIRROR >"$work/debootstrap.log" 2>&1 || {
       tail -30 "$work/debootstrap.log" >&2; exit 1; }
 
   # Same user as the official node images, so the Dockerfile's `USER node`

@@ -131,7 +131,7 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   if [ -n "$host_ca" ] && [ "$host_ca" != null ] && [ "$host_ca" != undefined ] && [ -s "$host_ca" ]; then
     cp "$host_ca" "$ROOT/test/docker/ca/host-bundle.crt"
   fi
-  registry="$(npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)"
+  registry="$(npm config get registry 2>/dev/null || true)"
 
   note "building $IMAGE (runtime base $NODE_IMAGE, build base $BUILD_IMAGE, registry $registry)"
   t=$(now_ms)
