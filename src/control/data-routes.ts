@@ -10,9 +10,11 @@ export const FIXTURE_BODY_LIMIT = 512 * 1024 * 1024;
 export async function dataRoutes(app: FastifyInstance): Promise<void> {
   const state = app.emulator;
 
+  // The scope may come in the query string or in a JSON body, so that neither is silently ignored.
   app.post('/reset', (request, reply) => {
     const query = object(request.query, 'query', ['scope']);
-    const scope = parseResetScope(query.scope);
+    const body = request.body === undefined ? {} : object(request.body, 'body', ['scope']);
+    const scope = parseResetScope(query.scope ?? body.scope);
     resetEmulator(state, scope);
     reply.send({ scope, counts: state.store.counts() });
   });

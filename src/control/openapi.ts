@@ -7,6 +7,7 @@ import { VERSION } from './health.js';
 const STRING = { type: 'string' };
 const INTEGER = { type: 'integer' };
 const BOOLEAN = { type: 'boolean' };
+const SCOPE = { type: 'string', enum: ['all', 'data', 'journal', 'faults'] };
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const ok = (description: string, schema: object) => ({ description, ...json(schema) });
@@ -138,7 +139,8 @@ export const CONTROL_OPENAPI = {
     '/_emulator/reset': {
       post: {
         summary: 'Back to the start-up dataset (data), an empty journal, no fault rules; or all three.',
-        parameters: [query('scope', 'all (default), data, journal or faults.', { type: 'string', enum: ['all', 'data', 'journal', 'faults'] })],
+        parameters: [query('scope', 'all (default), data, journal or faults.', SCOPE)],
+        requestBody: { required: false, ...json({ type: 'object', properties: { scope: SCOPE }, description: 'The scope may come here instead of the query string.' }) },
         responses: { 200: ok('The scope reset and the counts after it.', { type: 'object', properties: { scope: STRING, counts: ref('Counts') } }), ...BAD, ...ADMIN },
       },
     },

@@ -166,6 +166,15 @@ t.test('POST /reset', async (t) => {
     t.equal(json(added).id, 'fault-1', 'rule ids restart, so a replayed run names its rules the same');
   });
 
+  t.test('the scope may be given in a JSON body', async (t) => {
+    const app = buildTestApp(t);
+    await touchEverything(app);
+    t.same(json(await control(app, 'POST', '/reset', { scope: 'faults' })), { scope: 'faults', counts: { projects: 1, clusters: 3, checkpoints: 61 } });
+    t.same(json(await control(app, 'POST', '/reset', { scope: 'data', also: 1 })), invalidControlRequest('body.also', 'unknown field (allowed: scope)'));
+    t.same(json(await control(app, 'POST', '/reset', { scope: 'everything' })), invalidControlRequest('scope', 'must be one of all, data, journal, faults'));
+    t.same(json(await control(app, 'GET', '/ready')).counts, { projects: 1, clusters: 3, checkpoints: 61 });
+  });
+
   t.test('an unknown scope is refused and resets nothing', async (t) => {
     const app = buildTestApp(t);
     await control(app, 'DELETE', `/projects/${GROUP2}`);
