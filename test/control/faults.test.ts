@@ -154,10 +154,13 @@ t.test('drop and truncate over a real connection', async (t) => {
   t.equal((await signedFetch(base, `${CLUSTER0}?pageNum=2&itemsPerPage=5`)).status, 200, 'times: 1 is used up');
 });
 
-t.test('a dropped connection under inject() rejects', async (t) => {
-  const app = buildTestApp(t);
-  await addFault(app, { effect: { type: 'drop' } });
-  await t.rejects(signedInject(app, CLUSTER0), { code: 'LIGHT_ECONNRESET' });
+t.test('under inject(), drop and truncate reject as a reset connection', async (t) => {
+  for (const effect of [{ type: 'drop' }, { type: 'truncate', bytes: 10 }]) {
+    const app = buildTestApp(t);
+    await addFault(app, { effect });
+    await t.rejects(signedInject(app, CLUSTER0), { code: 'LIGHT_ECONNRESET' }, effect.type);
+    t.same((await faultsOf(app))[1], [effect.type === 'drop' ? null : 200, { id: 'fault-1', effect: effect.type }]);
+  }
 });
 
 t.test('GET, DELETE /faults and DELETE /faults/:id', async (t) => {
