@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
-import { answerClientError, registerAtlasErrors, sendAtlasError, toAtlasError } from './atlas/error-handler.js';
+import { answerClientError, answerConnect, registerAtlasErrors, sendAtlasError, toAtlasError } from './atlas/error-handler.js';
 import { PageCache } from './atlas/page-cache.js';
 import { checkpointRoutes } from './atlas/routes.js';
 import { BearerVerifier } from './auth/bearer-verifier.js';
@@ -87,6 +87,7 @@ export function buildApp(config: Readonly<Config>, options: BuildOptions = {}): 
     frameworkErrors: (error, request, reply) => sendAtlasError(reply, toAtlasError(error, request)),
     clientErrorHandler: answerClientError,
   });
+  app.server.on('connect', answerConnect);
   const journal = new RequestJournal(config.journalMax);
   const faults = new FaultRules(config.seed);
   app.decorate('emulator', { config, store, keys, accounts, cache, startupDocuments, journal, faults });

@@ -1,5 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { AtlasError, errors, UnauthorizedError } from './errors.js';
 import { ERROR_CONTENT_TYPE } from './media-type.js';
 
@@ -65,12 +67,21 @@ export function answerClientError(this: FastifyInstance, err: NodeJS.ErrnoExcept
     socket.destroy();
     return;
   }
-  const error = errors.invalidRequest(CLIENT_ERROR_STATUS[err.code ?? ''] ?? 400);
+  endWithError(socket, errors.invalidRequest(CLIENT_ERROR_STATUS[err.code ?? ''] ?? 400));
+}
+
+/** CONNECT (a proxy's method) reaches no route: answered, where Node would drop the connection. */
+export function answerConnect(request: IncomingMessage, socket: Duplex): void {
+  endWithError(socket, errors.methodNotAllowed('CONNECT', request.url ?? ''));
+}
+
+/** Writes an error on a connection that has no Fastify reply, then closes it. */
+function endWithError(socket: Duplex, error: AtlasError): void {
   const body = error.body();
+  const headers = { 'Content-Type': ERROR_CONTENT_TYPE, 'X-Error-Code': error.errorCode, ...error.headers };
   socket.end(
     `HTTP/1.1 ${error.status} ${error.reason}\r\n` +
-      `Content-Type: ${ERROR_CONTENT_TYPE}\r\n` +
-      `X-Error-Code: ${error.errorCode}\r\n` +
+      Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('') +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Connection: close\r\n\r\n' +
       body,

@@ -18,7 +18,7 @@ export function connect(port: number, host = '127.0.0.1'): Promise<net.Socket> {
   });
 }
 
-/** Parses as many complete Content-Length-framed responses as `raw` holds; returns them and the rest. */
+/** Parses as many complete Content-Length-framed final responses as `raw` holds; returns them and the rest. */
 export function parseResponses(raw: Buffer): { responses: WireResponse[]; rest: Buffer } {
   const responses: WireResponse[] = [];
   let rest = raw;
@@ -28,6 +28,11 @@ export function parseResponses(raw: Buffer): { responses: WireResponse[]; rest: 
     const [statusLine, ...lines] = rest.subarray(0, end).toString('latin1').split('\r\n');
     const match = /^HTTP\/1\.1 (\d{3}) (.*)$/.exec(statusLine!);
     if (!match) throw new Error(`not an HTTP/1.1 status line: ${JSON.stringify(statusLine)}`);
+    if (match[1]!.startsWith('1')) {
+      // An interim answer (100 Continue): no body, the real response follows.
+      rest = rest.subarray(end + 4);
+      continue;
+    }
     const headers: Record<string, string> = {};
     for (const line of lines) {
       const colon = line.indexOf(':');

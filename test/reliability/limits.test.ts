@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import { buildTestApp, CLUSTER0, digestHeader, GROUP, parseChallenge } from '../helper.js';
@@ -35,6 +36,10 @@ const idle = await Promise.all(Array.from({ length: 200 }, () => connect(port)))
 const slow = await connect(port);
 slow.write(`GET ${CLUSTER0} HTTP/1.1\r\nHost: emulator\r\nAccept: appl`);
 const idleAnswers = Promise.all([slow, ...idle].map((socket) => readResponses(socket, 1)));
+// And a body that stops arriving: the whole request is due within 30 s.
+const stalled = await connect(port);
+stalled.write('POST /api/oauth/token HTTP/1.1\r\nHost: emulator\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=');
+const stalledAnswer = readResponses(stalled, 1, 60_000);
 
 t.test('the configured limits', async (t) => {
   t.equal(app.server.headersTimeout, 10_000);
@@ -70,6 +75,14 @@ t.test('malformed HTTP is answered 400', async (t) => {
     const [res] = await exchange(port, request);
     assertError(t, res, 400);
   }
+});
+
+t.test('CONNECT is answered 405, not dropped', async (t) => {
+  const [res] = await exchange(port, 'CONNECT emulator:443 HTTP/1.1\r\nHost: emulator:443\r\n\r\n');
+  t.equal(res?.status, 405);
+  t.equal(res?.headers.allow, 'GET, HEAD');
+  assertAtlasAnswer('CONNECT', 'emulator:443', { statusCode: res!.status, headers: res!.headers, body: res!.body });
+  t.equal(JSON.parse(res!.body).errorCode, 'METHOD_NOT_ALLOWED');
 });
 
 t.test('malformed URLs are answered 400, overlong path parameters 414', async (t) => {
@@ -115,4 +128,42 @@ t.test('slow clients and idle connections are answered 408 and closed after the 
   t.equal(ends.length, 201, 'the server ended every one');
   assertError(t, answers[0]![0], 408);
   t.equal(answers.filter((a) => a[0]?.status === 408).length, 201, 'each got a 408');
+});
+
+t.test('a request whose body stops arriving is answered 408 after the request timeout', async (t) => {
+  const [res] = await stalledAnswer;
+  assertError(t, res, 408);
+  t.ok(stalled.readableEnded || (await new Promise((resolve) => stalled.once('end', () => resolve(true)))), 'and closed');
+});
+
+t.test('random request lines over a socket: a well-formed answer each, and the server lives on', async (t) => {
+  const token = fc.string({ unit: fc.constantFrom(...'GETPOSTgetx-/ '), maxLength: 8 });
+  const method = fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE', 'get'), token);
+  const targetByte = fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(...'abcAZ09-._~!$&\'()*+,;=:@/?%#'.split('').map((c) => c.charCodeAt(0))) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 255 }).filter((b) => b !== 0x0a && b !== 0x0d) },
+  );
+  const target = fc
+    .tuple(fc.constantFrom('/', '/api/atlas/v1.0/', `${CLUSTER0}`, '', '*', 'http://emulator/', '//'), fc.array(targetByte, { maxLength: 60 }))
+    .map(([prefix, bytes]) => Buffer.concat([Buffer.from(prefix), Buffer.from(bytes)]));
+  const version = fc.constantFrom('HTTP/1.1', 'HTTP/1.0', 'HTTP/2', 'HTTP/1.1 ', 'http/1.1', '', 'HTTP/1.1x');
+  const header = fc.oneof(
+    fc.constantFrom('Accept: */*', 'Accept:', ': empty name', 'X-Tab:\tvalue', 'Transfer-Encoding: gzip', 'Expect: 100-continue', 'Host:', 'Upgrade: h2c'),
+    fc.string({ unit: 'grapheme-ascii', maxLength: 40 }),
+  );
+  await fc.assert(
+    fc.asyncProperty(method, target, version, fc.array(header, { maxLength: 4 }), async (m, path, v, headers) => {
+      const request = Buffer.concat([
+        Buffer.from(`${m} `),
+        path,
+        Buffer.from(` ${v}\r\nHost: emulator\r\n${headers.map((h) => `${h}\r\n`).join('')}Connection: close\r\n\r\n`),
+      ]);
+      const [res] = await exchange(port, request);
+      if (!res) throw new Error(`no answer to ${JSON.stringify(request.toString("latin1"))}`);
+      assertAtlasAnswer('GET', path.toString('latin1').split('?')[0]!, { statusCode: res.status, headers: res.headers, body: res.body });
+    }),
+    { numRuns: 500 },
+  );
+  const [health] = await exchange(port, get('/_emulator/health', 'Connection: close\r\n'));
+  t.equal(health?.status, 200, 'still serving');
 });
