@@ -1,5 +1,5 @@
 import t from 'tap';
-import { NonceUsage } from '../../src/auth/nonce.js';
+import { NonceService, NonceUsage } from '../../src/auth/nonce.js';
 import { RateLimiter } from '../../src/auth/rate-limit.js';
 import { BearerTokens } from '../../src/auth/service-accounts.js';
 
@@ -50,4 +50,17 @@ t.test('RateLimiter: bounded; refills continuously up to capacity', async (t) =>
   limiter.take('p2');
   limiter.take('p3');
   t.equal(limiter.size, 2);
+});
+
+t.test('NonceService: its cache of genuine nonces is bounded and only a shortcut', async (t) => {
+  let now = 1_000;
+  const nonces = new NonceService('secret', 5_000, () => now, 2);
+  const issued = [nonces.issue(), nonces.issue(), nonces.issue()];
+  for (const nonce of issued) t.same(nonces.check(nonce), { status: 'valid', issuedAt: 1_000 }, 'verified again once forgotten');
+  const forged = issued[0]!.slice(0, 12) + (issued[0]![12] === 'A' ? 'B' : 'A') + issued[0]!.slice(13);
+  t.same(nonces.check(forged), { status: 'forged' });
+  t.same(nonces.check(forged), { status: 'forged' }, 'a forged nonce is never remembered as genuine');
+  now = 6_001;
+  t.same(nonces.check(issued[2]!), { status: 'stale', issuedAt: 1_000 }, 'a remembered nonce still expires');
+  t.same(new NonceService('other secret', 5_000, () => now).check(issued[2]!), { status: 'forged' }, 'another secret does not know it');
 });
