@@ -16,6 +16,7 @@ import { FaultRules } from './control/fault-rules.js';
 import { RequestJournal } from './control/journal.js';
 import { controlPlane } from './control/plugin.js';
 import { faultsAfterAuth, requestHooksBeforeAuth } from './control/request-hooks.js';
+import { lazySchemaCompilers } from './lazy-schema-compilers.js';
 import type { FixtureDocument } from './seed/fixture-document.js';
 import { DEFAULT_FIXTURE, readFixtures } from './seed/load-fixtures.js';
 import { CheckpointStore } from './store/checkpoint-store.js';
@@ -74,6 +75,7 @@ export function buildApp(config: Readonly<Config>, options: BuildOptions = {}): 
     // No per-request log lines: they would cost more than a cached page. The journal and
     // the auth-failure lines say what happened.
     logController: new LogController({ disableRequestLogging: true }),
+    schemaController: { compilersFactory: lazySchemaCompilers },
     routerOptions: { maxParamLength: 1000 },
     // Limits on what a client may send or hold (README "Limits and reliability"). The header
     // limit covers the request line, so it bounds the URL too.
