@@ -18,7 +18,9 @@ export interface ResetTiming {
   maxMs: number;
 }
 
-export async function timeReset(checkpoints?: number, rounds = 15): Promise<ResetTiming> {
+const WARM_UP = 5;
+
+export async function timeReset(checkpoints?: number, rounds = 30): Promise<ResetTiming> {
   const dir = mkdtempSync(join(tmpdir(), 'emu-reset-'));
   let fixtures: string | undefined;
   if (checkpoints !== undefined) {
@@ -29,13 +31,13 @@ export async function timeReset(checkpoints?: number, rounds = 15): Promise<Rese
   const emulator = await startEmulator({ fixtures, logLevel: 'warn' });
   try {
     const times: number[] = [];
-    for (let i = 0; i < rounds + 2; i++) {
+    for (let i = 0; i < rounds + WARM_UP; i++) {
       const start = performance.now();
       const res = await fetch(`${emulator.url}/_emulator/reset`, { method: 'POST' });
       const body = (await res.json()) as { counts: { checkpoints: number } };
       const ms = performance.now() - start;
       if (res.status !== 200) throw new Error(`reset answered ${res.status}`);
-      if (i >= 2) times.push(ms); // the first two warm up
+      if (i >= WARM_UP) times.push(ms); // the first ones warm the JIT up
       if (checkpoints !== undefined && body.counts.checkpoints !== checkpoints) throw new Error('reset did not restore the dataset');
     }
     times.sort((a, b) => a - b);
@@ -57,5 +59,5 @@ export async function timeReset(checkpoints?: number, rounds = 15): Promise<Rese
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const sizes = process.argv.slice(2).map(Number);
   console.log(await timeReset());
-  for (const size of sizes.length > 0 ? sizes : [100_000]) console.log(await timeReset(size, 5));
+  for (const size of sizes.length > 0 ? sizes : [100_000]) console.log(await timeReset(size, 3));
 }
