@@ -5,8 +5,9 @@ import { spawnServer } from './child-server.js';
 import { exchange } from './http-wire.js';
 
 // Everything a real process writes (stdout and stderr, at the most verbose log level) during
-// failed and successful authentications, by Digest and by bearer token, holds no secret: no
-// private key, client secret, HA1, digest response, token or Authorization header value.
+// failed and successful authentications, by Digest and by bearer token, and what its request
+// journal shows, holds no secret: no private key, client secret, HA1, digest response, token
+// or Authorization header value.
 
 const PUBLIC_KEY = 'leak-check';
 const PRIVATE_KEY = randomBytes(18).toString('hex');
@@ -74,6 +75,12 @@ t.test('no secret reaches stdout or stderr', async (t) => {
   const [malformed] = await exchange(port, `GET ${CLUSTER0} HTTP/1.1\r\nHost: x\r\nAuthorization: ${signed}\r\nBroken header line\r\n\r\n`);
   t.equal(malformed?.status, 400, 'malformed HTTP is refused');
   t.equal((await call('/api/atlas/v1.0/groups/%zz', `Bearer ${token}`)).status, 400, 'a malformed URL is refused');
+
+  // What the control plane shows about those requests holds no secret either.
+  const journal = await (await fetch(`${base}/_emulator/requests`)).text();
+  const info = await (await fetch(`${base}/_emulator/info`)).text();
+  t.match(journal, /"reason":"bad_response"/, 'the journal recorded the failures');
+  for (const secret of secrets) t.notOk(journal.includes(secret) || info.includes(secret), `the control plane does not show ${secret.slice(0, 12)}…`);
 
   server.child.kill('SIGTERM');
   t.equal(await server.exited, 0);
