@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,7 +35,14 @@ await emulator.close();
 `;
 
 t.before(async () => {
-  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+  // Packed from a copy of the sources, so that the `prepare` build runs as it does for a user
+  // without rewriting the dist/ that other test files run concurrently.
+  const source = join(dir, 'source');
+  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'src', 'fixtures']) {
+    cpSync(join(ROOT, entry), join(source, entry), { recursive: true });
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'));
+  const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: source, maxBuffer: 64 * 1024 * 1024 });
   const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string }[];
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true, type: 'module' }));
@@ -43,7 +50,7 @@ t.before(async () => {
 });
 
 t.test('the tarball holds dist, fixtures and README, not sources or tests', async (t) => {
-  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: join(dir, 'source'), maxBuffer: 64 * 1024 * 1024 });
   const files = (JSON.parse(stdout.slice(stdout.indexOf('['))) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
   for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/server.js', 'fixtures/default.json', 'README.md', 'package.json']) {
     t.ok(files.includes(needed), needed);
