@@ -7,8 +7,9 @@ import type { AuthMode } from './load-generator.js';
 import { LoadGenerator, startEmulator, stop, stopAll } from './processes.js';
 
 // Where the emulator's time goes under a benchmark load: runs it with `node --cpu-prof`,
-// loads Cluster0's page 1, and prints the functions with the most self time (share of the
-// busy time, idle left out; start-up is in it too).
+// loads Cluster0's page 1, and prints the busy time by area of the stack and the functions
+// with the most self time (idle left out; start-up is in it too). V8 samples wall-clock
+// time, so on a busy machine the us/call figures are high; the shares hold better.
 // Usage: node --import tsx test/bench/profile.ts [digest|challenge-per-call] [seconds]
 
 interface ProfileNode {
@@ -27,9 +28,24 @@ const path = `${CLUSTER0}?pageNum=1&itemsPerPage=100`;
 const directory = mkdtempSync(join(tmpdir(), 'atlas-profile-'));
 const generator = new LoadGenerator();
 
+/** Which part of the stack a sampled frame belongs to. */
+function areaOf({ functionName, url }: ProfileNode['callFrame']): string {
+  if (/dist\/auth\/|crypto/.test(url) || functionName === 'Hmac') return 'Digest auth (parsing, HMAC, MD5)';
+  if (/dist\/control\//.test(url)) return 'journal and fault hooks';
+  if (/dist\/atlas\//.test(url)) return 'checkpoint routes and page cache';
+  if (/fastify|find-my-way|avvio/.test(url)) return 'Fastify';
+  if (/pino/.test(url)) return 'pino (a child logger per request)';
+  if (functionName === 'writev' || functionName === 'writeBuffer') return 'socket writes (kernel)';
+  if (/node:_http|node:net|stream|node:events|task_queues|timers/.test(url) || functionName === 'emit') return 'node:http, streams, events';
+  if (functionName === '(garbage collector)') return 'garbage collector';
+  if (/modules|realm|bootstrap/.test(url) || /compile|wrapSafe/.test(functionName)) return 'start-up (module loading)';
+  return 'other';
+}
+
 function summarize(profile: Profile, calls: number): string {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<string, number>();
+  const areas = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((id, i) => {
     const { functionName, url, lineNumber } = byNode.get(id)!.callFrame;
@@ -38,13 +54,24 @@ function summarize(profile: Profile, calls: number): string {
     const delta = profile.timeDeltas[i] ?? 0;
     if (key === '(idle)') return;
     self.set(key, (self.get(key) ?? 0) + delta);
+    const area = areaOf(byNode.get(id)!.callFrame);
+    areas.set(area, (areas.get(area) ?? 0) + delta);
     total += delta;
   });
-  const lines = [...self.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 40)
-    .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}% ${(us / calls).toFixed(1).padStart(6)} us/call  ${key}`);
-  return [`busy ${(total / 1000).toFixed(0)} ms in all, ${(total / calls).toFixed(0)} us per call (start-up included)`, ...lines].join('\n');
+  const top = (map: Map<string, number>, count: number) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, count)
+      .map(([key, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}% ${(us / calls).toFixed(1).padStart(6)} us/call  ${key}`);
+  return [
+    `busy ${(total / 1000).toFixed(0)} ms in all, ${(total / calls).toFixed(0)} us per call (start-up included)`,
+    '',
+    'by area:',
+    ...top(areas, areas.size),
+    '',
+    'by function (self time):',
+    ...top(self, 40),
+  ].join('\n');
 }
 
 try {
