@@ -125,19 +125,29 @@ export class CheckpointStore {
 
   /** Loads fixture documents in one transaction: all of them or nothing. */
   load(documents: FixtureDocument[], mode: LoadMode = 'merge'): StoreCounts {
-    this.write(() => {
-      if (mode === 'replace') {
-        this.db.exec('DELETE FROM checkpoints; DELETE FROM clusters; DELETE FROM projects;');
-        this.credentials.clear();
-      }
-      for (const document of documents) {
-        this.credentials.load(document);
-        for (const project of document.projects) {
-          this.sql.upsertProject.run(project.id, project.name);
-          for (const cluster of project.clusters) this.loadCluster(project.id, cluster);
+    // A replace empties the tables first: with foreign keys enforced SQLite deletes row by row
+    // (a reset of a million checkpoints cost more than seeding them), without them it
+    // truncates. A load needs no cascade and writes parents before children. The pragma cannot
+    // change inside a transaction, so a load nested in one keeps the keys (and the slow path).
+    const truncate = mode === 'replace' && !this.db.inTransaction;
+    if (truncate) this.db.pragma('foreign_keys = OFF');
+    try {
+      this.write(() => {
+        if (mode === 'replace') {
+          this.db.exec('DELETE FROM checkpoints; DELETE FROM clusters; DELETE FROM projects;');
+          this.credentials.clear();
         }
-      }
-    });
+        for (const document of documents) {
+          this.credentials.load(document);
+          for (const project of document.projects) {
+            this.sql.upsertProject.run(project.id, project.name);
+            for (const cluster of project.clusters) this.loadCluster(project.id, cluster);
+          }
+        }
+      });
+    } finally {
+      if (truncate) this.db.pragma('foreign_keys = ON');
+    }
     return this.counts();
   }
 
