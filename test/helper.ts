@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../src/app.js';
 import { DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY, loadConfig, type Config } from '../src/config.js';
@@ -92,3 +93,15 @@ export function json<T = any>(res: { body: string }): T {
   return JSON.parse(res.body) as T;
 }
 
+
+/** A port free on 127.0.0.1 right now, for a process that must be started on a known port. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}

@@ -16,6 +16,14 @@ const FIRST = `${CLUSTER0}?itemsPerPage=7`;
 const NONCE_TTL = 3;
 const PAGES = 9;
 
+/** The first Python that can import requests: the one on PATH, else Debian's (python3-requests, installed by .ci/run). */
+async function pythonWithRequests(): Promise<string> {
+  for (const python of ['python3', '/usr/bin/python3']) {
+    if (await run(python, ['-c', 'import requests']).then(() => true, () => false)) return python;
+  }
+  throw new Error('no python3 with the requests package: apt-get install python3-requests');
+}
+
 async function setup(t: Test) {
   const logged = buildLoggedApp(t, { nonceTtlSeconds: NONCE_TTL });
   const statuses: number[] = [];
@@ -48,7 +56,7 @@ t.test('curl --digest walks every page, one handshake per call', async (t) => {
 t.test('Python requests HTTPDigestAuth walks every page reusing the nonce, then retries a stale one', async (t) => {
   const { base, expected, statuses, reasons } = await setup(t);
   const script = fileURLToPath(new URL('./requests_walk.py', import.meta.url));
-  const { stdout } = await run('python3', [script, base + FIRST, PUBLIC_KEY, PRIVATE_KEY, String(NONCE_TTL + 1)]);
+  const { stdout } = await run(await pythonWithRequests(), [script, base + FIRST, PUBLIC_KEY, PRIVATE_KEY, String(NONCE_TTL + 1)]);
   const result = JSON.parse(stdout) as { ids: string[]; statuses: number[][]; after_sleep: number[] };
   t.same(result.ids, expected);
   // One challenge for the whole walk: every later page reuses the nonce.

@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { GenericContainer, Wait } from 'testcontainers';
+import { freePort } from '../helper.js';
 
 // The emulator image driven by Testcontainers, the way a user's test suite would start it.
 // Run by test/docker/run.sh after it has built the image (not by the main `tap` run):
@@ -24,17 +24,6 @@ const IMAGE = process.env.ATLAS_EMU_IMAGE ?? 'atlas-backup-emulator:dev';
 const PUBLIC_KEY = 'emulator';
 const PRIVATE_KEY = '6f2d8a1c-3b4e-4f5a-9c7d-0e1f2a3b4c5d';
 const CLUSTER0 = '/api/atlas/v1.0/groups/6b8cd3c380eef5349ef77af7/clusters/Cluster0/backupCheckpoints';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 const run = promisify(execFile);
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');

@@ -1,8 +1,8 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { assertContract, CLUSTER0, PRIVATE_KEY, PUBLIC_KEY } from '../helper.js';
+import { spawnReady } from '../control/spawn-ready.js';
+import { assertContract, CLUSTER0, freePort, PRIVATE_KEY, PUBLIC_KEY } from '../helper.js';
 
 // The emulator as users start it: `npm start` runs `node dist/server.js` (built by `npm test`
 // and on install). curl --digest is the client, as in the README.
@@ -10,41 +10,7 @@ import { assertContract, CLUSTER0, PRIVATE_KEY, PUBLIC_KEY } from '../helper.js'
 const SERVER = new URL('../../dist/server.js', import.meta.url).pathname;
 const run = promisify(execFile);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-}
-
-async function start(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [SERVER], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  await new Promise<void>((resolve, reject) => {
-    const onData = () => output.includes('atlas-backup-emulator ready at ') && resolve();
-    child.stdout!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
-  });
-  return { child, output: () => output };
-}
-
-async function stop({ child }: Started): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  child.kill('SIGTERM');
-  return exited;
-}
+const start = (env: Record<string, string>) => spawnReady(process.execPath, [SERVER], { env: { ...process.env, ...env } });
 
 async function curlDigest(url: string): Promise<{ status: number; body: string }> {
   const { stdout } = await run('curl', ['-sS', '--digest', '--user', `${PUBLIC_KEY}:${PRIVATE_KEY}`, '-w', '\n%{http_code}', url]);
@@ -61,7 +27,7 @@ t.test('npm start: curl --digest reads Cluster0; bytes stable across restarts, c
   t.match(first.output(), `Digest API key: public key ${PUBLIC_KEY}, private key ${PRIVATE_KEY}`);
   t.match(first.output(), `atlas-backup-emulator ready at http://127.0.0.1:${port}`);
   const a = await curlDigest(url);
-  t.equal(await stop(first), 0, 'SIGTERM exits 0');
+  t.equal(await first.stop(), 0, 'SIGTERM exits 0');
   t.equal(a.status, 200);
   assertContract(CLUSTER0, { statusCode: a.status, headers: { 'content-type': 'application/json' }, body: a.body });
   const body = JSON.parse(a.body);
@@ -71,19 +37,19 @@ t.test('npm start: curl --digest reads Cluster0; bytes stable across restarts, c
 
   const second = await start(env);
   const b = await curlDigest(url);
-  await stop(second);
+  await second.stop();
   t.equal(b.body, a.body, 'byte-identical after a restart with the same seed and port');
 
   const third = await start({ ...env, ATLAS_EMU_SEED: '99' });
   const c = await curlDigest(url);
-  await stop(third);
+  await third.stop();
   t.not(c.body, a.body, 'another seed, other generated checkpoints');
 });
 
 t.test('a custom private key is not printed', async (t) => {
   const port = await freePort();
   const started = await start({ ATLAS_EMU_PORT: String(port), ATLAS_EMU_PUBLIC_KEY: 'ci-key', ATLAS_EMU_PRIVATE_KEY: 'not-for-your-eyes', ATLAS_EMU_LOG_LEVEL: 'warn' });
-  await stop(started);
+  await started.stop();
   t.match(started.output(), 'public key ci-key, private key (set by ATLAS_EMU_PRIVATE_KEY)');
   t.notMatch(started.output(), 'not-for-your-eyes');
 });
