@@ -3,13 +3,15 @@
 #   docker build -t atlas-backup-emulator .
 #   docker run --rm -p 8080:8080 atlas-backup-emulator
 #
-# NODE_IMAGE is the runtime base (the official Node 20 image by default).
-# BUILD_IMAGE is the build-stage base; it defaults to NODE_IMAGE. Where Docker
-# Hub cannot be reached, test/docker/base-image.sh makes both from Debian's
-# archive; see test/docker/NOTES.md ("air-gapped build").
+# NODE_IMAGE is the runtime base: by default the official image of the current
+# Node LTS line, node:24-slim. BUILD_IMAGE is the build-stage base; it defaults
+# to NODE_IMAGE. Where Docker Hub cannot be reached, test/docker/base-image.sh
+# makes both from Debian's archive (Debian trixie's nodejs, Node 20); the
+# air-gapped build and the build arguments it needs are described at the top
+# of that script, and test/docker/run.sh falls back to it by itself.
 #
 # Works with the classic builder and with BuildKit (no BuildKit-only syntax).
-ARG NODE_IMAGE=node:20-slim
+ARG NODE_IMAGE=node:24-slim
 ARG BUILD_IMAGE=${NODE_IMAGE}
 
 # ---------------------------------------------------------------------------

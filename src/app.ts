@@ -2,39 +2,41 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import { answerClientError, answerConnect, registerAtlasErrors, sendAtlasError, toAtlasError } from './atlas/error-handler.js';
 import { PageCache } from './atlas/page-cache.js';
-import { checkpointRoutes } from './atlas/routes.js';
+import { atlasApi } from './atlas/plugin.js';
+import { BearerTokens } from './auth/bearer-tokens.js';
 import { BearerVerifier } from './auth/bearer-verifier.js';
+import { Credentials } from './auth/credentials.js';
 import { DigestVerifier } from './auth/digest-verifier.js';
-import { ApiKeys } from './auth/keys.js';
 import { NonceService, NonceUsage } from './auth/nonce.js';
 import { oauthRoutes } from './auth/oauth-routes.js';
-import authPlugin from './auth/plugin.js';
 import { RateLimiter } from './auth/rate-limit.js';
-import { BearerTokens, ServiceAccounts } from './auth/service-accounts.js';
-import type { Config } from './config.js';
+import { systemClock, type Clock } from './clock.js';
 import { FaultRules } from './control/fault-rules.js';
 import { RequestJournal } from './control/journal.js';
 import { controlPlane } from './control/plugin.js';
-import { faultsAfterAuth, requestHooksBeforeAuth } from './control/request-hooks.js';
-import { lazySchemaCompilers } from './lazy-schema-compilers.js';
-import type { FixtureDocument } from './seed/fixture-document.js';
-import { DEFAULT_FIXTURE, readFixtures } from './seed/load-fixtures.js';
-import { CheckpointStore } from './store/checkpoint-store.js';
+import { observeRequests } from './control/request-hooks.js';
+import { parseRateLimit, type Config } from './options.js';
+import { schemaCompilers } from './schema-compilers.js';
+import { DEFAULT_FIXTURE, FixtureFileError, fixtureFiles } from './seed/fixture-files.js';
+import { FixtureError, loadFixtures, type FixtureSource } from './seed/fixture-loader.js';
 import { openDatabase } from './store/database.js';
+import { Store } from './store/store.js';
 
 /** What the emulator holds besides Fastify itself; the control plane and tests reach it here. */
 export interface EmulatorState {
-  config: Readonly<Config>;
-  store: CheckpointStore;
-  keys: ApiKeys;
-  accounts: ServiceAccounts;
+  config: Config;
+  clock: Clock;
+  store: Store;
+  credentials: Credentials;
   cache: PageCache;
-  /** The documents loaded at start-up (the default dataset or the user's fixtures). */
-  startupDocuments: FixtureDocument[];
+  /** The documents loaded at start-up (the default dataset or the user's fixtures), read again by a reset. */
+  startupSources: FixtureSource[];
   /** The latest requests (ATLAS_EMU_JOURNAL_MAX of them), for tests to assert on. */
   journal: RequestJournal;
   /** Fault rules set through the control plane. */
   faults: FaultRules;
+  /** The Atlas operations served, as "GET /api/atlas/v2/groups/:groupId/...". */
+  atlasRoutes: string[];
 }
 
 declare module 'fastify' {
@@ -46,42 +48,48 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** Where log lines go (default: stdout); tests capture them here. */
   logStream?: DestinationStream;
+  /** Where the emulator reads the time (default: the system clock). */
+  clock?: Clock;
 }
 
 /**
- * Builds the emulator (it never listens). Throws a FixtureFileError, DatabaseOpenError or
- * ConfigError with a message fit for the user when the configuration cannot be served.
+ * Builds the emulator (it never listens) from a resolved configuration (resolveConfig()).
+ * Throws a FixtureFileError or DatabaseOpenError with a message fit for the user when the
+ * configuration cannot be served.
  */
-export function buildApp(config: Readonly<Config>, options: BuildOptions = {}): FastifyInstance {
-  const startupDocuments = readFixtures(config.fixtures ?? DEFAULT_FIXTURE);
-  const store = new CheckpointStore(openDatabase(config.db), config.seed);
+export function buildApp(config: Config, options: BuildOptions = {}): FastifyInstance {
+  const clock = options.clock ?? systemClock;
+  const startupSources = config.fixtures === undefined ? fixtureFiles(DEFAULT_FIXTURE) : fixtureFiles(config.fixtures);
+  const store = new Store(openDatabase(config.db));
   // An existing database is served as it is; a new or empty one is seeded.
-  if (store.isEmpty()) store.load(startupDocuments, 'replace');
-
-  // The configured default credentials, plus those the loaded fixtures declare (kept in sync).
-  const keys = new ApiKeys({ publicKey: config.publicKey, privateKey: config.privateKey, projects: '*' });
-  const accounts = new ServiceAccounts({ clientId: config.clientId, clientSecret: config.clientSecret, projects: '*' });
-  const syncCredentials = () => {
-    keys.replaceDeclared(store.credentials.apiKeys());
-    accounts.replaceDeclared(store.credentials.serviceAccounts());
-  };
-  syncCredentials();
-  store.onChange(syncCredentials);
+  if (store.isEmpty()) {
+    try {
+      loadFixtures(store, startupSources, 'replace', config.seed);
+    } catch (err) {
+      store.close();
+      if (err instanceof FixtureError) throw new FixtureFileError(`fixture ${err.source}: ${err.where}: ${err.problem}`);
+      throw err;
+    }
+  }
+  const credentials = new Credentials(store.credentials, config);
   const cache = new PageCache();
-  store.onChange(() => cache.clear());
+  store.onChange(() => {
+    credentials.clear();
+    cache.clear();
+  });
 
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'], stream: options.logStream },
     // No per-request log lines: they would cost more than a cached page. The journal and
     // the auth-failure lines say what happened.
     logController: new LogController({ disableRequestLogging: true }),
-    schemaController: { compilersFactory: lazySchemaCompilers },
+    schemaController: { compilersFactory: schemaCompilers },
     routerOptions: { maxParamLength: 1000 },
-    // Limits on what a client may send or hold (README "Limits and reliability"). The header
-    // limit covers the request line, so it bounds the URL too.
-    http: { maxHeaderSize: 16_384, headersTimeout: 10_000, connectionsCheckingInterval: 1_000 },
-    requestTimeout: 30_000,
-    keepAliveTimeout: 72_000,
+    // Limits on what a client may send or hold (docs/reliability.md). The header limit covers
+    // the request line, so it bounds the URL too.
+    http: { maxHeaderSize: 16_384, headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs) },
+    requestTimeout: config.requestTimeoutMs,
+    keepAliveTimeout: config.keepAliveTimeoutMs,
     // While closing, requests already on open connections are still answered (Connection: close),
     // instead of Fastify's own 503 body.
     return503OnClosing: false,
@@ -90,9 +98,12 @@ export function buildApp(config: Readonly<Config>, options: BuildOptions = {}): 
     clientErrorHandler: answerClientError,
   });
   app.server.on('connect', answerConnect);
-  const journal = new RequestJournal(config.journalMax);
+  const now = () => clock.now();
+  const journal = new RequestJournal(config.journalMax, clock);
+  const tokens = new BearerTokens(config.tokenTtlSeconds * 1000, now);
   const faults = new FaultRules(config.seed);
-  app.decorate('emulator', { config, store, keys, accounts, cache, startupDocuments, journal, faults });
+  const atlasRoutes: string[] = [];
+  app.decorate('emulator', { config, clock, store, credentials, cache, startupSources, journal, faults, atlasRoutes });
   app.addHook('onClose', async () => store.close());
   // A request under way when closing starts is answered with Connection: close, so its
   // keep-alive connection does not hold the shutdown up until the keep-alive timeout.
@@ -106,24 +117,27 @@ export function buildApp(config: Readonly<Config>, options: BuildOptions = {}): 
     done(null, payload);
   });
 
-  // 1. Errors: every failure, from any stage below, leaves in Atlas's shape.
+  // Every failure leaves in Atlas's shape; each context below answers its own unknown paths.
   registerAtlasErrors(app);
-  // 2. Control plane and health, outside Atlas auth; the request journal and the fault rules
-  //    that apply to every request, before auth (challenges included).
+  // The control plane: the emulator's own API, outside Atlas auth, the journal and the faults.
   app.register(controlPlane, { prefix: '/_emulator' });
-  app.register(requestHooksBeforeAuth, { journal, faults });
-  // 3. Authentication before routing and validation, as Atlas does.
-  const digest = new DigestVerifier(keys, new NonceService(config.nonceSecret, config.nonceTtlSeconds * 1000), new NonceUsage());
-  const tokens = new BearerTokens(config.tokenTtlSeconds * 1000);
-  const bearer = new BearerVerifier(accounts, tokens);
-  const rateLimiter = config.rateLimit && new RateLimiter(config.rateLimit);
-  app.register(authPlugin, { digest, bearer, rateLimiter });
-  app.register(oauthRoutes, { prefix: '/api/oauth', accounts, tokens });
-  // 3b. Fault rules for authenticated API requests.
-  app.register(faultsAfterAuth, { journal, faults });
-  // 4. The emulated API under both version prefixes.
-  for (const version of ['v1.0', 'v2'] as const) {
-    app.register(checkpointRoutes, { prefix: `/api/atlas/${version}`, version, store, cache, publicUrl: config.publicUrl });
-  }
+  // Everything else is journaled and may be faulted (everyRequest rules act before auth).
+  app.register(async (api) => {
+    observeRequests(api, { journal, faults });
+    // The OAuth token endpoints: public, their own error format.
+    api.register(oauthRoutes, { prefix: '/api/oauth', credentials, tokens });
+    // The emulated Atlas API: authentication before routing's answers and validation, as Atlas does.
+    api.register(atlasApi, {
+      store,
+      cache,
+      publicUrl: config.publicUrl,
+      journal,
+      faults,
+      digest: new DigestVerifier(credentials, new NonceService(config.nonceSecret, config.nonceTtlSeconds * 1000, now), new NonceUsage()),
+      bearer: new BearerVerifier(credentials, tokens),
+      rateLimiter: config.rateLimit === undefined ? undefined : new RateLimiter(parseRateLimit(config.rateLimit), now),
+      onOperation: (operation) => atlasRoutes.push(operation),
+    });
+  });
   return app;
 }

@@ -1,51 +1,42 @@
 // The programmatic API for test suites.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { loadConfig, type Config } from './config.js';
-import { loadFixture, resetEmulator, type ResetScope } from './control/emulator-control.js';
-import type { FaultRuleInput, FaultRuleView } from './control/fault-rules.js';
-import { object } from './control/input.js';
-import { FILTER_FIELDS, parseJournalFilter, type AuthOutcome, type JournalEntry } from './control/journal.js';
-import type { ApiKeyFixture, Checkpoint, ClusterFixture, FixtureDocument, ProjectFixture, ServiceAccountFixture } from './seed/fixture-document.js';
-import type { LoadMode, StoreCounts } from './store/checkpoint-store.js';
+import type { Clock } from './clock.js';
+import { loadFixture, resetEmulator } from './control/emulator-control.js';
+import type { FaultRuleView } from './control/fault-rules.js';
+import { checkInput } from './control/input.js';
+import { journalFilter, type JournalEntry } from './control/journal.js';
+import { FaultRuleInputSchema, JournalFilterSchema, type FaultRuleInput, type JournalFilterInput, type ResetScope } from './control/schemas.js';
+import { resolveConfig, type EmulatorOptions } from './options.js';
+import { objectSource } from './seed/fixture-loader.js';
+import type { FixtureDocument } from './seed/fixture-schema.js';
+import type { LoadMode, StoreCounts } from './store/store.js';
 
 export { buildApp, type BuildOptions, type EmulatorState } from './app.js';
-export { loadConfig, DEFAULT_PUBLIC_KEY, DEFAULT_PRIVATE_KEY, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type Config } from './config.js';
-export type { ApiKeyFixture, Checkpoint, FixtureDocument, ServiceAccountFixture } from './seed/fixture-document.js';
-export type { LoadMode, StoreCounts } from './store/checkpoint-store.js';
-export type { ResetScope } from './control/emulator-control.js';
-export type { FaultEffect, FaultEffectInput, FaultMatch, FaultRuleInput, FaultRuleView } from './control/fault-rules.js';
+export type { Clock } from './clock.js';
+export {
+  resolveConfig,
+  ConfigError,
+  DEFAULT_PUBLIC_KEY,
+  DEFAULT_PRIVATE_KEY,
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  type Config,
+  type EmulatorOptions,
+} from './options.js';
+export type { ApiKeyFixture, Checkpoint, ClusterFixture, FixtureDocument, ProjectFixture, ServiceAccountFixture } from './seed/fixture-schema.js';
+export type { LoadMode, StoreCounts } from './store/store.js';
+export type { ResetScope, FaultEffectInput, FaultMatch, FaultRuleInput } from './control/schemas.js';
+export type { FaultEffect, FaultRuleView } from './control/fault-rules.js';
 export type { AppliedFault, AuthOutcome, JournalEntry } from './control/journal.js';
 
-/** A cluster as a fixture may give it: fields with a default (type, shards, backup, checkpoints) may be left out. */
-export type ClusterInput = Omit<Partial<ClusterFixture>, 'checkpoints'> & Pick<ClusterFixture, 'name' | 'clusterId'> & { checkpoints?: Checkpoint[] };
-/** A fixture document as written (README "Fixtures"); load() validates it and fills in the defaults. */
-export interface FixtureInput {
-  $schema?: string;
-  description?: string;
-  projects?: (Omit<Partial<ProjectFixture>, 'clusters'> & Pick<ProjectFixture, 'id'> & { clusters?: ClusterInput[] })[];
-  apiKeys?: ApiKeyFixture[];
-  serviceAccounts?: ServiceAccountFixture[];
-}
-
-/** Options of startEmulator: any configuration option; the environment is not read. */
-export type EmulatorOptions = Partial<Config>;
-
 /** Which journaled requests to return (every field optional; the same filters as GET /_emulator/requests). */
-export interface RequestFilter {
-  method?: string;
-  /** Path pattern: `*` matches within one segment, `**` across segments. */
-  path?: string;
-  status?: number;
+export type RequestFilter = Omit<JournalFilterInput, 'since'> & {
   /** A UTC date-time (ISO 8601) or a Date: entries at or after it. */
   since?: string | Date;
-  challenge?: boolean;
-  authOutcome?: AuthOutcome;
-  principal?: string;
-  faulted?: boolean;
   /** At most this many, the newest. */
   limit?: number;
-}
+};
 
 export interface FaultControl {
   /** Adds a rule (throws an Error naming the field when it is malformed). */
@@ -65,7 +56,7 @@ export interface RunningEmulator {
   /** Back to the start-up dataset, empty journal, no faults (or one of them). */
   reset(scope?: ResetScope): void;
   /** Validates and loads a fixture document in one transaction (merge by default). */
-  load(fixture: FixtureInput, mode?: LoadMode): StoreCounts;
+  load(fixture: FixtureDocument, mode?: LoadMode): StoreCounts;
   /** The whole state as a fixture document. */
   export(): FixtureDocument;
   /** Journaled requests, oldest first. */
@@ -74,10 +65,19 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-/** Starts an emulator listening on 127.0.0.1 (a free port unless `port` is given). */
-export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const config = loadConfig({}, { port: 0, logLevel: 'warn', ...options });
-  const app = buildApp(config);
+/** What startEmulator() takes besides the options: where it reads the time. */
+export interface StartOptions {
+  clock?: Clock;
+}
+
+/**
+ * Starts an emulator listening on 127.0.0.1 (a free port unless `port` is given). The options
+ * are those of the command line and the environment (which is not read); a bad one is a
+ * ConfigError naming it.
+ */
+export async function startEmulator(options: EmulatorOptions = {}, { clock }: StartOptions = {}): Promise<RunningEmulator> {
+  const config = resolveConfig({ port: 0, logLevel: 'warn' }, options);
+  const app = buildApp(config, { clock });
   const state = app.emulator;
   let url: string;
   try {
@@ -92,15 +92,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     privateKey: config.privateKey,
     app,
     reset: (scope = 'all') => resetEmulator(state, scope),
-    load: (fixture, mode = 'merge') => loadFixture(state, fixture, mode),
-    export: () => state.store.exportDocument(),
+    load: (fixture, mode = 'merge') => loadFixture(state, objectSource(fixture), mode),
+    export: () => JSON.parse([...state.store.exportChunks()].join('')) as FixtureDocument,
     requests: (filter = {}) => {
       const { limit, since, ...rest } = filter;
-      const checked = object({ ...rest, ...(since === undefined ? {} : { since: since instanceof Date ? since.toISOString() : since }) }, 'filter', FILTER_FIELDS);
-      return state.journal.list(parseJournalFilter(checked), limit ?? Infinity);
+      const input = checkInput<JournalFilterInput>(JournalFilterSchema, { ...rest, ...(since === undefined ? {} : { since: since instanceof Date ? since.toISOString() : since }) }, 'filter');
+      return state.journal.list(journalFilter(input), limit ?? Infinity);
     },
     faults: {
-      add: (rule) => state.faults.add(rule).view(),
+      add: (rule) => state.faults.add(checkInput<FaultRuleInput>(FaultRuleInputSchema, structuredClone(rule), 'rule')).view(),
       list: () => state.faults.list().map((rule) => rule.view()),
       remove: (id) => state.faults.remove(id),
       clear: () => state.faults.clear(),

@@ -1,8 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../src/app.js';
-import { DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY, loadConfig, type Config } from '../src/config.js';
+import { buildApp, type BuildOptions } from '../src/app.js';
+import { DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY, resolveConfig, type Config, type EmulatorOptions } from '../src/options.js';
+import { loadFixture, resetEmulator } from '../src/control/emulator-control.js';
+import { objectSource } from '../src/seed/fixture-loader.js';
+import type { FixtureDocument } from '../src/seed/fixture-schema.js';
+import type { LoadMode, StoreCounts } from '../src/store/store.js';
 import { contractProblems } from './contract/openapi.js';
 
 // Shared test plumbing: an app on an in-memory store, an independent Digest client (written
@@ -19,12 +23,12 @@ interface Teardown {
   teardown(fn: () => unknown): void;
 }
 
-export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
-  return loadConfig({}, { logLevel: 'silent', port: 0, ...overrides });
+export function testConfig(overrides: EmulatorOptions = {}): Config {
+  return resolveConfig({ logLevel: 'silent', port: 0 }, overrides);
 }
 
-export function buildTestApp(t: Teardown, overrides: Partial<Config> = {}): FastifyInstance {
-  const app = buildApp(testConfig(overrides));
+export function buildTestApp(t: Teardown, overrides: EmulatorOptions = {}, options: BuildOptions = {}): FastifyInstance {
+  const app = buildApp(testConfig(overrides), options);
   t.teardown(() => app.close());
   return app;
 }
@@ -104,4 +108,19 @@ export async function freePort(): Promise<number> {
     });
     server.on('error', reject);
   });
+}
+
+/** Loads a fixture document the way the control plane and the in-process API do (merge by default). */
+export function load(app: FastifyInstance, document: unknown, mode: LoadMode = 'merge'): StoreCounts {
+  return loadFixture(app.emulator, objectSource(document), mode);
+}
+
+/** Back to the start-up dataset, as a data reset does. */
+export function reloadStartup(app: FastifyInstance): void {
+  resetEmulator(app.emulator, 'data');
+}
+
+/** The state as the export writes it. */
+export function exportDocument(app: FastifyInstance): FixtureDocument {
+  return JSON.parse([...app.emulator.store.exportChunks()].join('')) as FixtureDocument;
 }

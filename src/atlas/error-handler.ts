@@ -2,10 +2,9 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { describeErrors } from '../validation.js';
 import { AtlasError, errors, UnauthorizedError } from './errors.js';
 import { ERROR_CONTENT_TYPE } from './media-type.js';
-
-const CHECKPOINT_PATH = /^\/api\/atlas\/(?:v1\.0|v2)\/groups\/[^/]+\/clusters\/[^/]+\/backupCheckpoints(?:\/[^/]+)?$/;
 
 export function sendAtlasError(reply: FastifyReply, error: AtlasError): FastifyReply {
   reply.code(error.status).header('content-type', ERROR_CONTENT_TYPE);
@@ -19,6 +18,9 @@ export function sendAtlasError(reply: FastifyReply, error: AtlasError): FastifyR
 /** Any error as Atlas would answer it; never a stack trace or Fastify's default body. */
 export function toAtlasError(error: unknown, request: FastifyRequest): AtlasError {
   if (error instanceof AtlasError) return error;
+  const { validation, validationContext } = error as FastifyError;
+  // A query parameter its route schema refuses: Atlas names the parameter.
+  if (validation && validationContext === 'querystring') return errors.invalidQueryParameter(String(describeErrors(validation).path[0]));
   const status = (error as FastifyError).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // A client mistake Fastify caught before us (bad URL encoding, oversized body, ...).
@@ -35,15 +37,14 @@ export function pathOf(url: string): string {
   return q < 0 ? url : url.slice(0, q);
 }
 
-/** Root error and not-found handlers: every failure leaves in Atlas's error shape. */
+/** The error handler of a context: every failure leaves in Atlas's error shape. */
 export function registerAtlasErrors(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => sendAtlasError(reply, toAtlasError(error, request)));
-  app.setNotFoundHandler((request, reply) => {
-    const path = pathOf(request.url);
-    // A known resource asked with another method: Jersey's 405, in Atlas's body (a choice).
-    const error = CHECKPOINT_PATH.test(path) ? errors.methodNotAllowed(request.method, path) : errors.resourceNotFound(path);
-    sendAtlasError(reply, error);
-  });
+}
+
+/** Atlas's 404 for a path no route of the context serves. */
+export function answerNotFound(request: FastifyRequest, reply: FastifyReply): void {
+  sendAtlasError(reply, errors.resourceNotFound(pathOf(request.url)));
 }
 
 // Node's own status for the parser errors it names (lib/_http_server.js); anything else is 400.
@@ -72,7 +73,7 @@ export function answerClientError(this: FastifyInstance, err: NodeJS.ErrnoExcept
 
 /** CONNECT (a proxy's method) reaches no route: answered, where Node would drop the connection. */
 export function answerConnect(request: IncomingMessage, socket: Duplex): void {
-  endWithError(socket, errors.methodNotAllowed('CONNECT', request.url ?? ''));
+  endWithError(socket, errors.methodNotAllowed('CONNECT', request.url ?? '', ['GET', 'HEAD']));
 }
 
 /** Writes an error on a connection that has no Fastify reply, then closes it. */

@@ -103,9 +103,9 @@ export const errors = {
     new AtlasError(400, 'CHECKPOINTS_ONLY_ON_CONTINOUS_BACKUP', 'Checkpoints do not exist for Cloud Backups.'),
   resourceNotFound: (path: string) =>
     new AtlasError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${path}.`, [path]),
-  methodNotAllowed: (method: string, path: string) =>
+  methodNotAllowed: (method: string, path: string, allowed: string[]) =>
     new AtlasError(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed on resource ${path}.`, [method, path], {
-      allow: 'GET, HEAD',
+      allow: allowed.join(', '),
     }),
   invalidQueryParameter: (name: string) =>
     new AtlasError(400, 'INVALID_QUERY_PARAMETER', `Invalid query parameter ${name} specified.`, [name]),

@@ -4,7 +4,8 @@ import type { Json } from './render.js';
 // client's other parameters first, then self ends `pageNum=N&itemsPerPage=M` while next and
 // previous end `itemsPerPage=M&pageNum=K`.
 
-export type ApiVersion = 'v1.0' | 'v2';
+export const API_VERSIONS = ['v1.0', 'v2'] as const;
+export type ApiVersion = (typeof API_VERSIONS)[number];
 export type Link = { href: string; rel: string };
 
 const REL_PREFIX: Record<ApiVersion, string> = {

@@ -1,35 +1,31 @@
+import { LRUCache } from 'lru-cache';
+
 // Rendered successful responses, keyed by everything that shapes their bytes (content type,
 // base URL, request-target). Serializing a 100-checkpoint page costs more than the rest of a
 // request, and a page that has not changed need not be rebuilt: the cache is emptied on every
-// store write and bounded in bytes (oldest entries go first).
+// store write and bounded in bytes (the least recently used pages go first).
 
 export class PageCache {
-  private readonly entries = new Map<string, Buffer>();
-  private bytes = 0;
+  private readonly pages: LRUCache<string, Buffer>;
 
-  constructor(private readonly maxBytes = 64 * 1024 * 1024) {}
+  constructor(maxBytes = 64 * 1024 * 1024) {
+    this.pages = new LRUCache({ maxSize: maxBytes, sizeCalculation: (body) => body.length || 1 });
+  }
 
   get size(): number {
-    return this.entries.size;
+    return this.pages.size;
   }
 
   get(key: string): Buffer | undefined {
-    return this.entries.get(key);
+    return this.pages.get(key);
   }
 
   set(key: string, body: Buffer): void {
-    if (body.length > this.maxBytes || this.entries.has(key)) return;
-    this.entries.set(key, body);
-    this.bytes += body.length;
-    while (this.bytes > this.maxBytes) {
-      const [oldest, evicted] = this.entries.entries().next().value!;
-      this.entries.delete(oldest);
-      this.bytes -= evicted.length;
-    }
+    // A page larger than the whole cache is not kept (lru-cache refuses it too, with a warning).
+    if (body.length <= this.pages.maxSize) this.pages.set(key, body);
   }
 
   clear(): void {
-    this.entries.clear();
-    this.bytes = 0;
+    this.pages.clear();
   }
 }

@@ -1,8 +1,43 @@
-import { errors } from './errors.js';
+import Type, { type Static } from 'typebox';
 
-// Query parameters of the checkpoint operations (the OpenAPI components pageNum,
-// itemsPerPage, includeCount, envelope, pretty). A malformed, out-of-range or repeated
-// value is 400 INVALID_QUERY_PARAMETER naming it; unknown parameters are ignored.
+// Query parameters of the Atlas operations (the OpenAPI components pageNum, itemsPerPage,
+// includeCount, envelope, pretty), as route schemas. Values stay text and are matched
+// exactly, as Atlas's Java server parses them: "0x10", "1e2" or " 5" are no page numbers
+// (a generic string-to-number coercion would take them). A malformed, out-of-range or
+// repeated value is 400 INVALID_QUERY_PARAMETER naming it (error-handler.ts); unknown
+// parameters are ignored.
+
+/** A pattern for the decimal text of an integer from 1 to `max`, leading zeros allowed, at most 10 digits. */
+export function decimalUpTo(max: number): string {
+  const digits = String(max);
+  // Numbers with fewer digits than max, then those with as many: below max at some position.
+  const alternatives = [`[1-9]\\d{0,${digits.length - 2}}`];
+  for (let i = 0; i < digits.length; i++) {
+    const d = Number(digits[i]);
+    const low = i === 0 ? 1 : 0;
+    if (d > low) alternatives.push(`${digits.slice(0, i)}[${low}-${d - 1}]${i < digits.length - 1 ? `\\d{${digits.length - 1 - i}}` : ''}`);
+  }
+  alternatives.push(digits);
+  return `^(?=\\d{1,10}$)0*(?:${alternatives.join('|')})$`;
+}
+
+const flag = (description: string, value: boolean) =>
+  Type.String({ pattern: '^(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$', default: String(value), description });
+
+const ENVELOPE = flag('Wraps the response in an envelope: {status, content} or {links, results, status, totalCount}.', false);
+const PRETTY = flag('Pretty-prints the body as Jackson does.', false);
+
+export const ListQuerySchema = Type.Object({
+  pageNum: Type.String({ pattern: decimalUpTo(2 ** 31 - 1), default: '1', description: 'Page to return, from 1.' }),
+  itemsPerPage: Type.String({ pattern: decimalUpTo(500), default: '100', description: 'Items per page, 1 to 500.' }),
+  includeCount: flag('Whether the response counts every item (totalCount).', true),
+  envelope: ENVELOPE,
+  pretty: PRETTY,
+});
+export const ItemQuerySchema = Type.Object({ envelope: ENVELOPE, pretty: PRETTY });
+
+export type ListQueryText = Static<typeof ListQuerySchema>;
+export type ItemQueryText = Static<typeof ItemQuerySchema>;
 
 export interface ListQuery {
   pageNum: number;
@@ -15,57 +50,26 @@ export interface ListQuery {
 }
 export type ItemQuery = Pick<ListQuery, 'envelope' | 'pretty'>;
 
-const INT32_MAX = 2 ** 31 - 1;
-const LIST_PARAMS = new Set(['envelope', 'includeCount', 'itemsPerPage', 'pageNum', 'pretty']);
-const ITEM_PARAMS = new Set(['envelope', 'pretty']);
+const isTrue = (text: string) => text.toLowerCase() === 'true';
 
-function collect(search: string, known: Set<string>): Map<string, string> {
-  const values = new Map<string, string>();
-  for (const [name, value] of new URLSearchParams(search)) {
-    if (!known.has(name)) continue;
-    if (values.has(name)) throw errors.invalidQueryParameter(name);
-    values.set(name, value);
-  }
-  return values;
+export function itemQuery(query: ItemQueryText): ItemQuery {
+  return { envelope: isTrue(query.envelope), pretty: isTrue(query.pretty) };
 }
 
-function integer(values: Map<string, string>, name: string, fallback: number, max: number): number {
-  const raw = values.get(name);
-  if (raw === undefined) return fallback;
-  if (!/^\d{1,10}$/.test(raw) || Number(raw) < 1 || Number(raw) > max) throw errors.invalidQueryParameter(name);
-  return Number(raw);
-}
-
-function flag(values: Map<string, string>, name: string, fallback: boolean): boolean {
-  const raw = values.get(name);
-  if (raw === undefined) return fallback;
-  const lower = raw.toLowerCase();
-  if (lower !== 'true' && lower !== 'false') throw errors.invalidQueryParameter(name);
-  return lower === 'true';
-}
-
-function queryString(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? '' : url.slice(q + 1);
-}
-
-export function parseListQuery(url: string): ListQuery {
-  const values = collect(queryString(url), LIST_PARAMS);
-  const query = {
-    pageNum: integer(values, 'pageNum', 1, INT32_MAX),
-    itemsPerPage: integer(values, 'itemsPerPage', 100, 500),
-    includeCount: flag(values, 'includeCount', true),
-    envelope: flag(values, 'envelope', false),
-    pretty: flag(values, 'pretty', false),
+/** The validated list query (defaults filled in), with the flags the request-target itself carries echoed. */
+export function listQuery(query: ListQueryText, url: string): ListQuery {
+  const values = {
+    pageNum: Number(query.pageNum),
+    itemsPerPage: Number(query.itemsPerPage),
+    includeCount: isTrue(query.includeCount),
+    envelope: isTrue(query.envelope),
+    pretty: isTrue(query.pretty),
   };
+  const q = url.indexOf('?');
+  const sent = q < 0 ? undefined : new URLSearchParams(url.slice(q + 1));
   const echo = (['envelope', 'includeCount', 'pretty'] as const)
-    .filter((name) => values.has(name))
-    .map((name) => `${name}=${query[name]}&`)
+    .filter((name) => sent?.has(name))
+    .map((name) => `${name}=${values[name]}&`)
     .join('');
-  return { ...query, echo };
-}
-
-export function parseItemQuery(url: string): ItemQuery {
-  const values = collect(queryString(url), ITEM_PARAMS);
-  return { envelope: flag(values, 'envelope', false), pretty: flag(values, 'pretty', false) };
+  return { ...values, echo };
 }

@@ -1,6 +1,7 @@
 import type { AuthFailureReason } from './failure.js';
 import type { Principal } from './principal.js';
-import type { BearerTokens, ServiceAccounts } from './service-accounts.js';
+import type { BearerTokens } from './bearer-tokens.js';
+import type { Credentials } from './credentials.js';
 
 export type BearerResult = { ok: true; principal: Principal } | { ok: false; reason: AuthFailureReason; clientId?: string };
 
@@ -16,7 +17,7 @@ export function isBearer(authorization: string | undefined): boolean {
 /** Checks `Authorization: Bearer <token>` against the live tokens of the service accounts. */
 export class BearerVerifier {
   constructor(
-    private readonly accounts: ServiceAccounts,
+    private readonly credentials: Credentials,
     private readonly tokens: BearerTokens,
   ) {}
 
@@ -26,7 +27,7 @@ export class BearerVerifier {
     const token = this.tokens.check(match[1]!);
     if (token.status !== 'valid') return { ok: false, reason: token.status === 'unknown' ? 'unknown_token' : `token_${token.status}` };
     // Access is the account's as it is now: a fixture load that removes the account ends its tokens.
-    const principal = this.accounts.principal(token.clientId);
+    const principal = this.credentials.accountPrincipal(token.clientId);
     return principal ? { ok: true, principal } : { ok: false, reason: 'unknown_token', clientId: token.clientId };
   }
 }

@@ -1,6 +1,6 @@
 import { challengeHeader, expectedResponse, parseDigest, REALM, safeEqual } from './digest.js';
 import type { AuthFailureReason } from './failure.js';
-import type { ApiKeys } from './keys.js';
+import type { Credentials } from './credentials.js';
 import type { NonceService, NonceUsage } from './nonce.js';
 import type { Principal } from './principal.js';
 
@@ -13,7 +13,7 @@ const NC = /^[0-9a-fA-F]{8}$/;
 /** Checks Digest credentials against the API keys, the nonce signature and nonce-count reuse. */
 export class DigestVerifier {
   constructor(
-    private readonly keys: ApiKeys,
+    private readonly keys: Credentials,
     private readonly nonces: NonceService,
     private readonly usage: NonceUsage,
   ) {}
@@ -41,6 +41,6 @@ export class DigestVerifier {
     const use = this.usage.use(credentials.nonce, nonce.issuedAt, parseInt(credentials.nc, 16));
     if (use === 'replay') return fail('nc_replay');
     if (use === 'stale') return fail('stale_nonce', true);
-    return { ok: true, principal: this.keys.principal(credentials.username)! };
+    return { ok: true, principal: this.keys.apiKeyPrincipal(credentials.username)! };
   }
 }

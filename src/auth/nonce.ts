@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
 // Stateless Digest nonces (RFC 7616 section 3.3 leaves their form to the server):
@@ -17,18 +18,19 @@ export class NonceService {
   /**
    * Nonces known to be genuine (issued or verified here) and their issue time: the HMAC is
    * computed once per nonce, not on every request that uses it (it was the largest part of a
-   * Digest check). Bounded: emptied when full, after which a nonce is just verified again.
+   * Digest check). Bounded: a nonce forgotten is just verified again.
    */
-  private readonly genuine = new Map<string, number>();
+  private readonly genuine: LRUCache<string, number>;
   private serial = randomInt(0x10000);
 
   constructor(
     secret: string | undefined,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
-    private readonly rememberMax = 10_000,
+    rememberMax = 10_000,
   ) {
     this.secret = secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8');
+    this.genuine = new LRUCache({ max: rememberMax });
   }
 
   issue(): string {
@@ -39,7 +41,7 @@ export class NonceService {
     raw.writeUInt16BE(this.serial, 6);
     this.sign(raw).copy(raw, 8);
     const nonce = raw.toString('base64');
-    this.remember(nonce, issuedAt);
+    this.genuine.set(nonce, issuedAt);
     return nonce;
   }
 
@@ -50,15 +52,10 @@ export class NonceService {
       const raw = Buffer.from(nonce, 'base64');
       if (!timingSafeEqual(this.sign(raw), raw.subarray(8, 24))) return { status: 'forged' };
       issuedAt = raw.readUIntBE(0, 6);
-      this.remember(nonce, issuedAt);
+      this.genuine.set(nonce, issuedAt);
     }
     const age = this.now() - issuedAt;
     return age >= 0 && age <= this.ttlMs ? { status: 'valid', issuedAt } : { status: 'stale', issuedAt };
-  }
-
-  private remember(nonce: string, issuedAt: number): void {
-    if (this.genuine.size >= this.rememberMax) this.genuine.clear();
-    this.genuine.set(nonce, issuedAt);
   }
 
   private sign(raw: Buffer): Buffer {
@@ -74,10 +71,17 @@ export class NonceService {
  * so forgetting never lets a replay through; the client just gets a fresh nonce.
  */
 export class NonceUsage {
-  private readonly seen = new Map<string, { issuedAt: number; max: number; window: number }>();
+  private readonly seen: LRUCache<string, { issuedAt: number; max: number; window: number }>;
   private forgottenUpTo = -1;
 
-  constructor(private readonly maxNonces = 100_000) {}
+  constructor(maxNonces = 100_000) {
+    this.seen = new LRUCache({
+      max: maxNonces,
+      dispose: (entry, _nonce, reason) => {
+        if (reason === 'evict') this.forgottenUpTo = Math.max(this.forgottenUpTo, entry.issuedAt);
+      },
+    });
+  }
 
   get size(): number {
     return this.seen.size;
@@ -88,7 +92,6 @@ export class NonceUsage {
     if (!entry) {
       if (issuedAt <= this.forgottenUpTo) return 'stale';
       this.seen.set(nonce, { issuedAt, max: nc, window: 1 });
-      this.evict();
       return 'ok';
     }
     if (nc > entry.max) {
@@ -100,16 +103,6 @@ export class NonceUsage {
       if (offset >= 32 || (entry.window >>> offset) & 1) return 'replay';
       entry.window = (entry.window | (1 << offset)) >>> 0;
     }
-    this.seen.delete(nonce);
-    this.seen.set(nonce, entry);
     return 'ok';
-  }
-
-  private evict(): void {
-    while (this.seen.size > this.maxNonces) {
-      const [oldest, entry] = this.seen.entries().next().value!;
-      this.forgottenUpTo = Math.max(this.forgottenUpTo, entry.issuedAt);
-      this.seen.delete(oldest);
-    }
   }
 }

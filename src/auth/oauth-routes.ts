@@ -1,8 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { answerNotFound } from '../atlas/error-handler.js';
 import { REALM } from './digest.js';
 import { hasRepeatedAuthorization, parseBasic } from './authorization-header.js';
 import { logAuthFailure } from './failure.js';
-import type { BearerTokens, ServiceAccounts } from './service-accounts.js';
+import type { BearerTokens } from './bearer-tokens.js';
+import type { Credentials } from './credentials.js';
 
 // The service-account token endpoints (atlas-fidelity.md 5): POST /api/oauth/token (RFC 6749
 // section 4.4, client credentials) and POST /api/oauth/revoke (RFC 7009). The client
@@ -10,7 +12,7 @@ import type { BearerTokens, ServiceAccounts } from './service-accounts.js';
 // OAuth 2.0's (RFC 6749 section 5.2), not Atlas's API errors.
 
 export interface OAuthRoutesOptions {
-  accounts: ServiceAccounts;
+  credentials: Credentials;
   tokens: BearerTokens;
 }
 
@@ -59,7 +61,7 @@ function formOf(request: FastifyRequest): URLSearchParams {
   return form;
 }
 
-function clientOf(request: FastifyRequest, accounts: ServiceAccounts): string {
+function clientOf(request: FastifyRequest, credentials: Credentials): string {
   if (hasRepeatedAuthorization(request.raw.rawHeaders)) {
     logAuthFailure(request, 'duplicate_authorization');
     throw new OAuthError('invalid_request', 'The request has more than one Authorization header.');
@@ -69,15 +71,15 @@ function clientOf(request: FastifyRequest, accounts: ServiceAccounts): string {
     logAuthFailure(request, request.headers.authorization === undefined ? 'missing_credentials' : 'malformed_header');
     throw new OAuthError('invalid_client', 'Client authentication with HTTP Basic is required.');
   }
-  if (!accounts.authenticate(basic.id, basic.secret)) {
-    logAuthFailure(request, accounts.principal(basic.id) ? 'bad_client_secret' : 'unknown_client', { clientId: basic.id });
+  if (!credentials.authenticateAccount(basic.id, basic.secret)) {
+    logAuthFailure(request, credentials.accountPrincipal(basic.id) ? 'bad_client_secret' : 'unknown_client', { clientId: basic.id });
     throw new OAuthError('invalid_client', 'Client authentication failed.');
   }
   return basic.id;
 }
 
 export async function oauthRoutes(app: FastifyInstance, options: OAuthRoutesOptions): Promise<void> {
-  const { accounts, tokens } = options;
+  const { credentials, tokens } = options;
 
   // Only these routes take a body: read any content type as text and check it in the handler,
   // so a wrong one gets OAuth's invalid_request rather than a generic 415.
@@ -92,9 +94,11 @@ export async function oauthRoutes(app: FastifyInstance, options: OAuthRoutesOpti
     return sendOAuthError(reply, new OAuthError('server_error', 'Unexpected error.'));
   });
 
+  app.setNotFoundHandler(answerNotFound);
+
   app.post('/token', (request, reply) => {
     const form = formOf(request);
-    const clientId = clientOf(request, accounts);
+    const clientId = clientOf(request, credentials);
     const grantType = form.get('grant_type');
     if (grantType === null) throw new OAuthError('invalid_request', 'The parameter grant_type is required.');
     if (grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
@@ -107,7 +111,7 @@ export async function oauthRoutes(app: FastifyInstance, options: OAuthRoutesOpti
 
   app.post('/revoke', (request, reply) => {
     const form = formOf(request);
-    const clientId = clientOf(request, accounts);
+    const clientId = clientOf(request, credentials);
     const token = form.get('token');
     if (token === null || token === '') throw new OAuthError('invalid_request', 'The parameter token is required.');
     if (tokens.revoke(token, clientId) === 'foreign') {

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { errors } from '../atlas/errors.js';
-import type { ProjectAccess } from '../seed/fixture-document.js';
+import type { ProjectAccess } from '../seed/fixture-schema.js';
 import { AccessList } from './access-list.js';
 import { logAuthFailure } from './failure.js';
 

@@ -1,44 +1,128 @@
 import type { FastifyInstance } from 'fastify';
+import { Readable } from 'node:stream';
 import { errors } from '../atlas/errors.js';
-import { loadFixture, parseLoadMode, parseResetScope, resetEmulator } from './emulator-control.js';
-import { object } from './input.js';
+import { textSource } from '../seed/fixture-loader.js';
+import type { LoadMode } from '../store/store.js';
+import { BodySpool } from './body-spool.js';
+import { loadFixture, resetEmulator } from './emulator-control.js';
+import { invalid } from './input.js';
+import {
+  ClusterParamsSchema,
+  FixtureDocumentSchema,
+  GroupParamsSchema,
+  LoadQuerySchema,
+  LoadResultSchema,
+  ResetBodySchema,
+  ResetQuerySchema,
+  ResetResultSchema,
+  absentBodyIsEmpty,
+  responses,
+  type ResetScope,
+} from './schemas.js';
 
-/** Fixture documents take time to write: larger bodies than Fastify's 1 MiB default are expected. */
-export const FIXTURE_BODY_LIMIT = 512 * 1024 * 1024;
+/** Fixture documents may be far larger than memory: they are spooled, then read in chunks. */
+export const FIXTURE_BODY_LIMIT = 64 * 1024 * 1024 * 1024;
 
 /** Reset, fixture load and export, and deletion of a project or a cluster. */
 export async function dataRoutes(app: FastifyInstance): Promise<void> {
   const state = app.emulator;
 
   // The scope may come in the query string or in a JSON body, so that neither is silently ignored.
-  app.post('/reset', (request, reply) => {
-    const query = object(request.query, 'query', ['scope']);
-    const body = request.body === undefined ? {} : object(request.body, 'body', ['scope']);
-    const scope = parseResetScope(query.scope ?? body.scope);
-    resetEmulator(state, scope);
-    reply.send({ scope, counts: state.store.counts() });
+  app.post(
+    '/reset',
+    {
+      schema: {
+        summary: 'Back to the start-up dataset (data), an empty journal, no fault rules; or all three.',
+        querystring: ResetQuerySchema,
+        body: ResetBodySchema,
+        response: responses({ 200: ResetResultSchema }, { badRequest: true }),
+      },
+      preValidation: absentBodyIsEmpty,
+    },
+    (request, reply) => {
+      const scope = (request.query as { scope?: ResetScope }).scope ?? (request.body as { scope?: ResetScope }).scope ?? 'all';
+      resetEmulator(state, scope);
+      reply.send({ scope, counts: state.store.counts() });
+    },
+  );
+
+  app.get(
+    '/fixtures',
+    {
+      schema: {
+        summary: 'The whole state as one fixture document, every checkpoint listed (streamed: any size).',
+        response: responses({ 200: FixtureDocumentSchema }),
+      },
+    },
+    (_request, reply) => {
+      const { store } = state;
+      const generation = store.generation;
+      // Chunks are read between other requests; a write meanwhile would tear the document, so the export stops instead.
+      const chunks = (function* () {
+        for (const chunk of store.exportChunks()) {
+          if (store.generation !== generation) throw new Error('the state changed during the export');
+          yield chunk;
+        }
+      })();
+      reply.header('content-type', 'application/json; charset=utf-8').send(Readable.from(chunks, { objectMode: false }));
+    },
+  );
+
+  app.register(async (load) => {
+    // The document is read by the fixture loader as it goes, not parsed whole by Fastify.
+    load.removeAllContentTypeParsers();
+    load.addContentTypeParser('application/json', (_request, payload, done) => {
+      BodySpool.receive(payload, FIXTURE_BODY_LIMIT).then((spool) => done(null, spool), done);
+    });
+    load.post(
+      '/fixtures',
+      {
+        schema: {
+          summary: 'Loads a fixture document in one transaction; a refused document changes nothing.',
+          querystring: LoadQuerySchema,
+          body: FixtureDocumentSchema,
+          response: responses({ 200: LoadResultSchema }, { badRequest: true }),
+        },
+        // The body schema documents the route; the loader checks the document against it part by part.
+        validatorCompiler: ({ schema, httpPart }) => (httpPart === 'body' ? () => true : load.validatorCompiler!({ schema, httpPart } as never)),
+      },
+      (request, reply) => {
+        const spool = request.body as BodySpool;
+        try {
+          if (spool.bytes === 0) throw invalid('body', 'is empty');
+          const { mode } = request.query as { mode: LoadMode };
+          reply.send({ mode, counts: loadFixture(state, textSource('body', () => spool.chunks()), mode) });
+        } finally {
+          spool.dispose();
+        }
+      },
+    );
   });
 
-  app.get('/fixtures', (_request, reply) => {
-    reply.send(state.store.exportDocument());
-  });
+  app.delete(
+    '/projects/:groupId',
+    { schema: { summary: 'Deletes a project with its clusters and checkpoints.', params: GroupParamsSchema, response: responses({ 204: {} }, { notFound: 'GROUP_NOT_FOUND' }) } },
+    (request, reply) => {
+      const { groupId } = request.params as { groupId: string };
+      if (!state.store.deleteProject(groupId)) throw errors.groupNotFound(groupId);
+      reply.code(204).send();
+    },
+  );
 
-  app.post('/fixtures', { bodyLimit: FIXTURE_BODY_LIMIT }, (request, reply) => {
-    const query = object(request.query, 'query', ['mode']);
-    const mode = parseLoadMode(query.mode);
-    reply.send({ mode, counts: loadFixture(state, request.body, mode) });
-  });
-
-  app.delete<{ Params: { groupId: string } }>('/projects/:groupId', (request, reply) => {
-    const { groupId } = request.params;
-    if (!state.store.deleteProject(groupId)) throw errors.groupNotFound(groupId);
-    reply.code(204).send();
-  });
-
-  app.delete<{ Params: { groupId: string; clusterName: string } }>('/projects/:groupId/clusters/:clusterName', (request, reply) => {
-    const { groupId, clusterName } = request.params;
-    if (!state.store.project(groupId)) throw errors.groupNotFound(groupId);
-    if (!state.store.deleteCluster(groupId, clusterName)) throw errors.clusterNotFound(clusterName, groupId);
-    reply.code(204).send();
-  });
+  app.delete(
+    '/projects/:groupId/clusters/:clusterName',
+    {
+      schema: {
+        summary: 'Deletes a cluster with its checkpoints.',
+        params: ClusterParamsSchema,
+        response: responses({ 204: {} }, { notFound: 'GROUP_NOT_FOUND or CLUSTER_NOT_FOUND' }),
+      },
+    },
+    (request, reply) => {
+      const { groupId, clusterName } = request.params as { groupId: string; clusterName: string };
+      if (!state.store.project(groupId)) throw errors.groupNotFound(groupId);
+      if (!state.store.deleteCluster(groupId, clusterName)) throw errors.clusterNotFound(clusterName, groupId);
+      reply.code(204).send();
+    },
+  );
 }

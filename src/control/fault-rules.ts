@@ -1,12 +1,13 @@
 import type { FastifyRequest } from 'fastify';
 import { pathOf } from '../atlas/error-handler.js';
-import { boolean, integer, invalid, object, oneOf, string, type Obj } from './input.js';
+import { invalid } from './input.js';
 import { compilePathPattern } from './journal.js';
+import type { FaultEffectInput, FaultMatch, FaultRuleInput } from './schemas.js';
 
-// Fault rules: which requests misbehave, how, and how often. A rule is validated whole before
-// it is stored (a malformed one is a 400 naming the field). Probabilities and random delays
-// come from a generator seeded per rule, so the same seed and the same requests replay the
-// same faults.
+// Fault rules: which requests misbehave, how, and how often. A rule's shape is checked by its
+// schema (FaultRuleInputSchema) before it gets here; the rules that span fields are checked
+// here, and a rule is stored whole or not at all. Probabilities and random delays come from a
+// generator seeded per rule, so the same seed and the same requests replay the same faults.
 
 export type FaultEffect =
   | { type: 'error'; status: 500 | 503 | 429; retryAfterSeconds?: number }
@@ -15,99 +16,38 @@ export type FaultEffect =
   | { type: 'drop' }
   | { type: 'truncate'; bytes?: number };
 
-/** An effect as given: an error's status defaults to 500, a 429's retryAfterSeconds to 1. */
-export type FaultEffectInput =
-  | Exclude<FaultEffect, { type: 'error' }>
-  | { type: 'error'; status?: 500 | 503 | 429; retryAfterSeconds?: number };
-
-export interface FaultMatch {
-  method?: string;
-  path?: string;
-  groupId?: string;
-  clusterName?: string;
-  /** The API key's public key or the service account's client id that authenticated. */
-  key?: string;
-  pageNum?: number;
-}
-
-/** A rule as given to POST /_emulator/faults (and to `faults.add()`). */
-export interface FaultRuleInput {
-  match?: FaultMatch;
-  effect: FaultEffectInput;
-  /** Applies this many times, then no more. */
-  times?: number;
-  /** Applies to each matching request with this probability (0..1]. */
-  probability?: number;
-  /** Also unauthenticated requests (Digest challenges, OAuth token calls); default false. */
-  everyRequest?: boolean;
-  /** Seed of this rule's generator (probability and random delays); default ATLAS_EMU_SEED. */
-  seed?: number;
-}
+export type { FaultEffectInput, FaultMatch, FaultRuleInput };
 
 /** A stored rule as GET /_emulator/faults shows it. */
-export interface FaultRuleView extends Required<Pick<FaultRuleInput, 'match' | 'everyRequest' | 'seed'>> {
+export interface FaultRuleView {
   id: string;
+  match: FaultMatch;
   effect: FaultEffect;
   times: number | null;
   probability: number | null;
+  everyRequest: boolean;
+  seed: number;
   applied: number;
 }
 
-const MAX_DELAY_MS = 600_000;
-const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-
-function parseEffect(value: unknown): FaultEffect {
-  const type = (value as Obj | null)?.type;
-  switch (type) {
+/** The effect with its defaults, after the checks that span its fields. */
+function effectOf(input: FaultEffectInput): FaultEffect {
+  switch (input.type) {
     case 'error': {
-      const o = object(value, 'effect', ['type', 'status', 'retryAfterSeconds']);
-      const status = o.status === undefined ? 500 : o.status;
-      if (status !== 500 && status !== 503 && status !== 429) throw invalid('effect.status', 'must be 500, 503 or 429');
-      if (o.retryAfterSeconds !== undefined && status !== 429) throw invalid('effect.retryAfterSeconds', 'applies to status 429 only');
-      return status === 429
-        ? { type, status, retryAfterSeconds: o.retryAfterSeconds === undefined ? 1 : integer(o.retryAfterSeconds, 'effect.retryAfterSeconds', 0, 86_400) }
-        : { type, status };
+      const status = input.status ?? 500;
+      if (input.retryAfterSeconds !== undefined && status !== 429) throw invalid('effect.retryAfterSeconds', 'applies to status 429 only');
+      return status === 429 ? { type: 'error', status, retryAfterSeconds: input.retryAfterSeconds ?? 1 } : { type: 'error', status };
     }
     case 'delay': {
-      const o = object(value, 'effect', ['type', 'ms', 'minMs', 'maxMs']);
-      if (o.ms !== undefined) {
-        if (o.minMs !== undefined || o.maxMs !== undefined) throw invalid('effect.ms', 'give either ms or minMs and maxMs');
-        return { type, ms: integer(o.ms, 'effect.ms', 0, MAX_DELAY_MS) };
-      }
-      const minMs = integer(o.minMs, 'effect.minMs', 0, MAX_DELAY_MS);
-      const maxMs = integer(o.maxMs, 'effect.maxMs', minMs, MAX_DELAY_MS);
-      return { type, minMs, maxMs };
-    }
-    case 'drop':
-      object(value, 'effect', ['type']);
-      return { type };
-    case 'truncate': {
-      const o = object(value, 'effect', ['type', 'bytes']);
-      return o.bytes === undefined ? { type } : { type, bytes: integer(o.bytes, 'effect.bytes', 0, 2 ** 31 - 1) };
+      const { ms, minMs, maxMs } = input;
+      if (ms !== undefined && minMs === undefined && maxMs === undefined) return { type: 'delay', ms };
+      if (ms !== undefined || minMs === undefined || maxMs === undefined) throw invalid('effect', 'a delay gives either ms or both minMs and maxMs');
+      if (maxMs < minMs) throw invalid('effect.maxMs', `must be at least minMs (${minMs})`);
+      return { type: 'delay', minMs, maxMs };
     }
     default:
-      object(value, 'effect', ['type']);
-      throw invalid('effect.type', 'must be one of error, delay, drop, truncate');
+      return input;
   }
-}
-
-function parseMatch(value: unknown): FaultMatch {
-  if (value === undefined) return {};
-  const o = object(value, 'match', ['method', 'path', 'groupId', 'clusterName', 'key', 'pageNum']);
-  const match: FaultMatch = {};
-  if (o.method !== undefined) {
-    const method = string(o.method, 'match.method').toUpperCase();
-    match.method = oneOf(method, 'match.method', METHODS);
-  }
-  if (o.path !== undefined) {
-    match.path = string(o.path, 'match.path');
-    if (!match.path.startsWith('/')) throw invalid('match.path', 'must start with /');
-  }
-  if (o.groupId !== undefined) match.groupId = string(o.groupId, 'match.groupId');
-  if (o.clusterName !== undefined) match.clusterName = string(o.clusterName, 'match.clusterName');
-  if (o.key !== undefined) match.key = string(o.key, 'match.key');
-  if (o.pageNum !== undefined) match.pageNum = integer(o.pageNum, 'match.pageNum', 1, 2 ** 31 - 1);
-  return match;
 }
 
 /** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
@@ -149,16 +89,15 @@ export class FaultRule {
     const m = this.match;
     if (m.method !== undefined && request.method !== m.method) return false;
     if (this.path !== undefined && !this.path.test(path)) return false;
-    const params = request.params as Partial<Record<'groupId' | 'clusterName' | 'checkpointId', string>>;
+    const params = request.params as Partial<Record<'groupId' | 'clusterName', string>>;
     if (m.groupId !== undefined && params.groupId !== m.groupId) return false;
     if (m.clusterName !== undefined && params.clusterName !== m.clusterName) return false;
     if (m.key !== undefined && request.principal?.id !== m.key) return false;
     if (m.pageNum !== undefined) {
-      // Only list requests have pages; an absent pageNum is page 1, as the API reads it.
-      if (params.clusterName === undefined || params.checkpointId !== undefined) return false;
-      const q = request.url.indexOf('?');
-      const raw = q < 0 ? null : new URLSearchParams(request.url.slice(q + 1)).get('pageNum');
-      if ((raw === null ? 1 : Number(raw)) !== m.pageNum) return false;
+      // Only list operations have pages (their route says so); an absent pageNum is page 1, as the API reads it.
+      if (!request.routeOptions.config.paged) return false;
+      const raw = (request.query as { pageNum?: string | string[] }).pageNum;
+      if ((raw === undefined ? 1 : Number(raw)) !== m.pageNum) return false;
     }
     return true;
   }
@@ -200,23 +139,15 @@ export class FaultRules {
     return this.rules.length;
   }
 
-  /** Validates untrusted input whole (throws a 400 AtlasError naming the field), then adds the rule. */
-  add(input: unknown): FaultRule {
-    const o = object(input, 'body', ['match', 'effect', 'times', 'probability', 'everyRequest', 'seed']);
-    if (o.effect === undefined) throw invalid('effect', 'is required');
-    const effect = parseEffect(o.effect);
-    const match = parseMatch(o.match);
-    const times = o.times === undefined ? null : integer(o.times, 'times', 1, 2 ** 31 - 1);
-    let probability: number | null = null;
-    if (o.probability !== undefined) {
-      if (typeof o.probability !== 'number' || !(o.probability > 0 && o.probability <= 1)) throw invalid('probability', 'must be a number in (0, 1]');
-      probability = o.probability;
-    }
-    const everyRequest = o.everyRequest === undefined ? false : boolean(o.everyRequest, 'everyRequest');
+  /** Adds a rule whose shape its schema has checked (throws a 400 AtlasError naming the field for the rest). */
+  add(input: FaultRuleInput): FaultRule {
+    const effect = effectOf(input.effect);
+    const match: FaultMatch = { ...input.match };
+    if (match.method !== undefined) match.method = match.method.toUpperCase();
+    const everyRequest = input.everyRequest ?? false;
     // Unauthenticated requests have no key to match: such a rule could never fire.
     if (everyRequest && match.key !== undefined) throw invalid('match.key', 'needs an authenticated request; it cannot be combined with everyRequest');
-    const seed = o.seed === undefined ? this.defaultSeed : integer(o.seed, 'seed', 0, 2 ** 32 - 1);
-    const rule = new FaultRule(`fault-${this.nextId++}`, match, effect, times, probability, everyRequest, seed);
+    const rule = new FaultRule(`fault-${this.nextId++}`, match, effect, input.times ?? null, input.probability ?? null, everyRequest, input.seed ?? this.defaultSeed);
     this.rules.push(rule);
     return rule;
   }

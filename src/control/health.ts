@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { readFileSync } from 'node:fs';
+import { VERSION } from '../package-root.js';
+import { HealthSchema, ReadySchema } from './schemas.js';
 
-export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-/** Liveness and readiness, for Docker HEALTHCHECKs and wait strategies. */
+/** Liveness and readiness, for Docker HEALTHCHECKs and wait strategies: open even with an admin token. */
 export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/health', (_request, reply) => {
+  const open = { config: { adminTokenExempt: true } };
+  app.get('/health', { ...open, schema: { summary: 'Liveness.', security: [], response: { 200: HealthSchema } } }, (_request, reply) => {
     reply.send({ status: 'ok' });
   });
-  app.get('/ready', (_request, reply) => {
+  app.get('/ready', { ...open, schema: { summary: 'Readiness: the store is open and seeded.', security: [], response: { 200: ReadySchema } } }, (_request, reply) => {
     const { store, config } = app.emulator;
     reply.send({ status: 'ready', version: VERSION, seed: config.seed, counts: store.counts() });
   });

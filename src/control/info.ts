@@ -1,14 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { ITEM_PATH, LIST_PATH } from '../atlas/routes.js';
-import { VERSION } from './health.js';
-import { CONTROL_OPENAPI } from './openapi.js';
+import { API_VERSIONS } from '../atlas/links.js';
+import { VERSION } from '../package-root.js';
+import { InfoSchema, responses } from './schemas.js';
 
-const API_VERSIONS = ['v1.0', 'v2'] as const;
-
-/** What the emulator does not do as Atlas does (the README's fidelity table has the details). */
+/** What the emulator does not do as Atlas does (docs/fidelity.md has the details). */
 const FIDELITY_GAPS = [
-  'Only the legacy-backup checkpoints resource is emulated; any other Atlas path answers 404 RESOURCE_NOT_FOUND.',
-  "What Atlas answers for a replica set on legacy backup is unconfirmed; the emulator's choice is in the README.",
+  'Only the Legacy Backup checkpoints resource is emulated; any other Atlas path answers 404 RESOURCE_NOT_FOUND.',
+  "What Atlas answers for a replica set on legacy backup is unconfirmed; the emulator's choice is in docs/fidelity.md.",
   'Rate-limit figures for this resource are unconfirmed; a 429 fault rule uses 100 requests per minute in its body.',
   'Control routes (/_emulator/*) are the emulator’s own; Atlas has no such API.',
 ];
@@ -20,20 +18,15 @@ function authMethods(app: FastifyInstance): string[] {
 }
 
 /** GET /info: what this emulator serves and how. */
-export async function infoRoutes(app: FastifyInstance): Promise<void> {
-  const controlRoutes = Object.entries(CONTROL_OPENAPI.paths).flatMap(([path, operations]) =>
-    Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
-  );
-  const atlasRoutes = API_VERSIONS.flatMap((version) => [LIST_PATH, ITEM_PATH].map((path) => `GET /api/atlas/${version}${path}`));
-
-  app.get('/info', (_request, reply) => {
+export async function infoRoutes(app: FastifyInstance, { controlRoutes }: { controlRoutes: () => string[] }): Promise<void> {
+  app.get('/info', { schema: { summary: 'Version, API versions, auth methods, routes and known fidelity gaps.', response: responses({ 200: InfoSchema }) } }, (_request, reply) => {
     reply.send({
       name: 'atlas-backup-emulator',
       version: VERSION,
       apiVersions: API_VERSIONS,
       v2MediaTypeVersions: ['2023-01-01'],
       authMethods: authMethods(app),
-      routes: { atlas: atlasRoutes, control: controlRoutes },
+      routes: { atlas: app.emulator.atlasRoutes, control: controlRoutes() },
       fidelityGaps: FIDELITY_GAPS,
     });
   });

@@ -1,40 +1,33 @@
+import type { TSchema } from 'typebox';
 import { errors } from '../atlas/errors.js';
+import { createAjv, describeErrors, lazyValidator, type Path } from '../validation.js';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 
-// Validation of control-plane input (JSON bodies and query strings): each check throws a
-// 400 INVALID_CONTROL_REQUEST naming the field, so a bad request is refused whole.
-
-export type Obj = Record<string, unknown>;
+// Control-plane input outside a route (the in-process API) is checked against the same
+// schemas as the routes, and refused in the same words: a 400 INVALID_CONTROL_REQUEST
+// naming the field.
 
 export const invalid = (field: string, problem: string) => errors.invalidControlRequest(field, problem);
 
-export function object(value: unknown, field: string, allowed: readonly string[]): Obj {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(field, 'must be an object');
-  for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw invalid(`${field}.${key}`, `unknown field (allowed: ${allowed.join(', ')})`);
-  }
-  return value as Obj;
+/** The field a problem concerns, as the control plane names it: `effect.status`, `query.colour` (unknown), `body`. */
+export function controlError(validationErrors: ErrorObject[], part: string) {
+  const { path, problem, keyword } = describeErrors(validationErrors);
+  if (path.length === 0) return invalid(part, problem);
+  const field = fieldName(path);
+  return invalid(keyword === 'additionalProperties' && path.length === 1 ? `${part}.${field}` : field, problem);
 }
 
-/** An integer; from a query string, its decimal text. */
-export function integer(value: unknown, field: string, min: number, max: number): number {
-  const n = typeof value === 'string' && /^-?\d{1,16}$/.test(value) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) throw invalid(field, `must be an integer from ${min} to ${max}`);
-  return n;
+function fieldName(path: Path): string {
+  return path.reduce<string>((text, segment, i) => (typeof segment === 'number' ? `${text}[${segment}]` : i === 0 ? segment : `${text}.${segment}`), '');
 }
 
-export function string(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '') throw invalid(field, 'must be a non-empty string');
-  return value;
-}
+const ajv = createAjv();
+const validators = new WeakMap<TSchema, ValidateFunction>();
 
-/** A boolean; from a query string, `true` or `false`. */
-export function boolean(value: unknown, field: string): boolean {
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  throw invalid(field, 'must be true or false');
-}
-
-export function oneOf<T extends string>(value: unknown, field: string, choices: readonly T[]): T {
-  if (!choices.includes(value as T)) throw invalid(field, `must be one of ${choices.join(', ')}`);
+/** Validates (filling in defaults) or throws the control plane's 400. */
+export function checkInput<T>(schema: TSchema, value: unknown, part: string): T {
+  let validate = validators.get(schema);
+  if (!validate) validators.set(schema, (validate = lazyValidator(() => ajv.compile(schema))));
+  if (!validate(value)) throw controlError(validate.errors!, part);
   return value as T;
 }

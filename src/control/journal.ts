@@ -1,14 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pathOf } from '../atlas/error-handler.js';
+import type { Clock } from '../clock.js';
 import type { FaultEffect } from './fault-rules.js';
-import { boolean, integer, invalid, oneOf, string, type Obj } from './input.js';
+import type { AUTH_OUTCOMES, JournalFilterInput } from './schemas.js';
 
 // The request journal: what clients asked and what they got, for tests to assert on. It is
 // written on every request, so recording is one small object put into a preallocated ring;
 // everything shaped for reading (ISO time, path, query) is computed when someone reads it.
 // Secrets never enter it: the Authorization header is cut to its scheme and user name.
 
-export type AuthOutcome = 'authenticated' | 'challenge' | 'rejected' | 'none';
+export type AuthOutcome = (typeof AUTH_OUTCOMES)[number];
 
 /** What the journal holds for one request (internal; see JournalEntry for the public view). */
 interface Recorded {
@@ -143,30 +144,15 @@ function matches(entry: Recorded, filter: JournalFilter): boolean {
   );
 }
 
-export const FILTER_FIELDS = ['method', 'path', 'status', 'since', 'challenge', 'authOutcome', 'principal', 'faulted'] as const;
-const AUTH_OUTCOMES: readonly AuthOutcome[] = ['authenticated', 'challenge', 'rejected', 'none'];
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
-
-/** A journal filter from a query string (GET), a JSON matcher (POST .../count) or the in-process API. */
-export function parseJournalFilter(o: Obj): JournalFilter {
-  const filter: JournalFilter = {};
-  if (o.method !== undefined) filter.method = string(o.method, 'method').toUpperCase();
-  if (o.path !== undefined) {
-    const path = string(o.path, 'path');
-    if (!path.startsWith('/')) throw invalid('path', 'must start with /');
-    filter.path = compilePathPattern(path);
-  }
-  if (o.status !== undefined) filter.status = integer(o.status, 'status', 100, 599);
-  if (o.since !== undefined) {
-    const since = string(o.since, 'since');
-    if (!DATE_TIME.test(since) || Number.isNaN(Date.parse(since))) throw invalid('since', 'must be a UTC date-time like 2026-01-31T12:00:00.000Z');
-    filter.since = Date.parse(since);
-  }
-  if (o.challenge !== undefined) filter.challenge = boolean(o.challenge, 'challenge');
-  if (o.authOutcome !== undefined) filter.authOutcome = oneOf(o.authOutcome, 'authOutcome', AUTH_OUTCOMES);
-  if (o.principal !== undefined) filter.principal = string(o.principal, 'principal');
-  if (o.faulted !== undefined) filter.faulted = boolean(o.faulted, 'faulted');
-  return filter;
+/** A journal filter from its validated input (a query string, a JSON matcher or the in-process API). */
+export function journalFilter(input: JournalFilterInput): JournalFilter {
+  const { method, path, since, ...rest } = input;
+  return {
+    ...rest,
+    ...(method === undefined ? {} : { method: method.toUpperCase() }),
+    ...(path === undefined ? {} : { path: compilePathPattern(path) }),
+    ...(since === undefined ? {} : { since: Date.parse(since) }),
+  };
 }
 
 /** A bounded ring of the latest requests; the oldest entry goes when it is full. */
@@ -174,7 +160,10 @@ export class RequestJournal {
   private readonly ring: (Recorded | undefined)[];
   private seq = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    private readonly clock: Clock,
+  ) {
     this.ring = new Array<Recorded | undefined>(capacity).fill(undefined);
   }
 
@@ -202,7 +191,7 @@ export class RequestJournal {
     const seq = this.seq++;
     this.ring[seq % this.capacity] = {
       seq,
-      at: Date.now() - latencyMs,
+      at: this.clock.now() - latencyMs,
       method: request.method,
       url: request.url,
       accept: headers.accept,

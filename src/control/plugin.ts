@@ -1,18 +1,26 @@
+import swagger from '@fastify/swagger';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { sendAtlasError, toAtlasError } from '../atlas/error-handler.js';
+import { answerNotFound, sendAtlasError, toAtlasError } from '../atlas/error-handler.js';
 import { errors } from '../atlas/errors.js';
+import { VERSION } from '../package-root.js';
 import { dataRoutes } from './data-routes.js';
 import { faultRoutes } from './fault-routes.js';
 import { healthRoutes } from './health.js';
 import { infoRoutes } from './info.js';
+import { controlError } from './input.js';
 import { journalRoutes } from './journal-routes.js';
-import { CONTROL_OPENAPI } from './openapi.js';
 
-// The control plane under /_emulator/, outside Atlas auth (src/auth/plugin.ts isPublicPath).
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A control route open without the admin token (health and readiness). */
+    adminTokenExempt?: boolean;
+  }
+}
 
-/** Health and readiness stay open for Docker HEALTHCHECKs and wait strategies. */
-const OPEN_ROUTES = new Set(['/_emulator/health', '/_emulator/ready']);
+// The control plane under /_emulator/: the emulator's own API, outside Atlas authentication,
+// neither journaled nor faulted (it is registered outside the context that does both). Its
+// OpenAPI document is generated from the routes' schemas.
 
 /** Body problems Fastify finds before a route runs, named as the field they concern. */
 const BODY_ERRORS: Record<string, string> = {
@@ -20,32 +28,51 @@ const BODY_ERRORS: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'is empty',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'must be application/json',
 };
+const PARTS: Record<string, string> = { body: 'body', querystring: 'query', params: 'path' };
 
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 export async function controlPlane(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'atlas-backup-emulator control API',
+        version: VERSION,
+        description:
+          'Test-suite control of the emulator, outside Atlas authentication. When ATLAS_EMU_ADMIN_TOKEN is set, every route but health and ready requires `Authorization: Bearer <token>`. Errors use the Atlas error body `{detail, error, errorCode, parameters, reason}`. Control requests are neither journaled nor faulted.',
+      },
+      components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } } },
+      security: [{ adminToken: [] }],
+    },
+  });
+
   const { adminToken } = app.emulator.config;
   if (adminToken !== undefined) {
     // Compared as digests: constant time whatever the lengths.
-    const expected = digest(`Bearer ${adminToken}`);
+    const expected = sha256(`Bearer ${adminToken}`);
     app.addHook('onRequest', (request, reply, done) => {
       const given = request.headers.authorization;
-      if (OPEN_ROUTES.has(request.routeOptions.url ?? '') || (given !== undefined && timingSafeEqual(digest(given), expected))) return done();
+      if (request.routeOptions.config.adminTokenExempt || (given !== undefined && timingSafeEqual(sha256(given), expected))) return done();
       sendAtlasError(reply, errors.adminTokenRequired());
     });
   }
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.validation) return sendAtlasError(reply, controlError(error.validation, PARTS[error.validationContext ?? 'body'] ?? 'body'));
     const problem = BODY_ERRORS[error.code];
     sendAtlasError(reply, problem === undefined ? toAtlasError(error, request) : errors.invalidControlRequest('body', problem));
   });
+  app.setNotFoundHandler(answerNotFound);
 
-  app.register(healthRoutes);
-  app.get('/openapi.json', (_request, reply) => {
-    reply.send(CONTROL_OPENAPI);
+  let document: { paths?: Record<string, object> } | undefined;
+  const openapi = () => (document ??= app.swagger() as unknown as { paths?: Record<string, object> });
+  const controlRoutes = () => Object.entries(openapi().paths ?? {}).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+
+  app.get('/openapi.json', { schema: { summary: 'This document (OpenAPI 3.1).' } }, (_request, reply) => {
+    reply.send(openapi());
   });
-  app.register(infoRoutes);
+  app.register(healthRoutes);
+  app.register(infoRoutes, { controlRoutes });
   app.register(dataRoutes);
   app.register(journalRoutes);
   app.register(faultRoutes);

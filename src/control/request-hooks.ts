@@ -1,22 +1,25 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import fp from 'fastify-plugin';
 import { pathOf, sendAtlasError } from '../atlas/error-handler.js';
 import { errors } from '../atlas/errors.js';
+import type { AuthFailureReason } from '../auth/failure.js';
+import type { Principal } from '../auth/principal.js';
 import type { FaultRule, FaultRules } from './fault-rules.js';
 import type { AppliedFault, RequestJournal } from './journal.js';
 
-// The control plane's work on every request: the journal records it when it is answered, and
-// fault rules may make it misbehave. Both stay off the hot path's budget: with no rules the
-// fault hooks cost one length check, and the journal writes one object into its ring. The
-// control plane itself (/_emulator/*) is neither journaled nor faulted.
+// The control plane's work on the requests of the context it is registered in (every request
+// but the control plane's own): the journal records each when it is answered, and fault rules
+// may make it misbehave. Both stay off the hot path's budget: with no rules the fault hooks
+// cost one length check, and the journal writes one object into its ring.
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** Who authenticated (Atlas API requests), else null. */
+    principal: Principal | null;
+    /** Why authentication refused the request, if it did. */
+    authFailure: AuthFailureReason | null;
     appliedFault: AppliedFault | null;
   }
 }
-
-const isControlPath = (url: string) => url.startsWith('/_emulator');
 
 /** Rate-limit figures of the 429 effect's body (Atlas's documented 100 requests per minute). */
 const RATE_LIMIT = { limit: 100, minutes: 1 };
@@ -67,9 +70,7 @@ function applyFault(rule: FaultRule, request: FastifyRequest, reply: FastifyRepl
 
 function faultHook(faults: FaultRules, journal: RequestJournal, afterAuth: boolean) {
   return (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    if (faults.size === 0 || isControlPath(request.url)) return done();
-    // After auth only authenticated API requests are left to fault; public routes have no principal.
-    if (afterAuth && request.principal === null) return done();
+    if (faults.size === 0) return done();
     const rule = faults.pick(request, afterAuth);
     if (rule === undefined) return done();
     applyFault(rule, request, reply, done, journal);
@@ -82,27 +83,24 @@ export interface RequestHooksOptions {
 }
 
 /**
- * The journal and the fault rules that apply to every request (`everyRequest`). Register it
- * before the auth plugin: these rules act before authentication, on challenges too.
+ * The journal and the fault rules that apply to every request (`everyRequest`), for the
+ * context they are added to. Add them before authentication: these rules act before it, on
+ * challenges too.
  */
-export const requestHooksBeforeAuth = fp(
-  async (app: FastifyInstance, { journal, faults }: RequestHooksOptions) => {
-    app.decorateRequest('appliedFault', null);
-    if (journal.capacity > 0) {
-      app.addHook('onResponse', (request, reply, done) => {
-        if (!isControlPath(request.url)) journal.recordReply(request, reply);
-        done();
-      });
-    }
-    app.addHook('onRequest', faultHook(faults, journal, false));
-  },
-  { name: 'emulator-request-hooks', fastify: '5.x' },
-);
+export function observeRequests(app: FastifyInstance, { journal, faults }: RequestHooksOptions): void {
+  app.decorateRequest('principal', null);
+  app.decorateRequest('authFailure', null);
+  app.decorateRequest('appliedFault', null);
+  if (journal.capacity > 0) {
+    app.addHook('onResponse', (request, reply, done) => {
+      journal.recordReply(request, reply);
+      done();
+    });
+  }
+  app.addHook('onRequest', faultHook(faults, journal, false));
+}
 
-/** The fault rules for authenticated API requests. Register it after the auth plugin. */
-export const faultsAfterAuth = fp(
-  async (app: FastifyInstance, { journal, faults }: RequestHooksOptions) => {
-    app.addHook('onRequest', faultHook(faults, journal, true));
-  },
-  { name: 'emulator-faults-after-auth', fastify: '5.x', dependencies: ['emulator-request-hooks', 'atlas-auth'] },
-);
+/** The fault rules for authenticated API requests: add them after authentication, in its context. */
+export function faultsAfterAuth(app: FastifyInstance, { journal, faults }: RequestHooksOptions): void {
+  app.addHook('onRequest', faultHook(faults, journal, true));
+}

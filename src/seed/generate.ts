@@ -1,14 +1,28 @@
-import { faker } from '@faker-js/faker/locale/base';
-import type { CheckpointPart, ClusterFixture } from './fixture-document.js';
+import type { Faker } from '@faker-js/faker';
+import { faker as baseLocaleFaker } from '@faker-js/faker/locale/base';
+import type { CheckpointRow } from '../store/staging.js';
+import type { CheckpointPart } from './fixture-schema.js';
 
 // Deterministic checkpoint generation. The sequence depends only on the seed, the project,
 // the cluster and where it starts, never on the clock or on other clusters, so the same
-// seed and fixtures give byte-identical responses. (The base locale is imported on purpose:
-// the full faker bundle costs ~350 ms of start-up.)
+// seed and fixtures give byte-identical responses. Each generation job has its own seeded
+// Faker (no shared singleton: two jobs cannot disturb each other's sequence). Ids are built
+// as MongoDB ObjectIds are (the timestamp's seconds, a per-cluster machine part, a counter)
+// rather than drawn at random, so that they sort as their checkpoints do.
+
+// The base-locale entry point exports an instance only; its class makes the per-job instances
+// (the package's main entry point would load every locale: 150 ms more at start-up).
+const FakerClass = baseLocaleFaker.constructor as typeof Faker;
+
+/** A Faker of its own for one generation job, seeded from the job's identity. */
+export function seededFaker(seed: number[]): Faker {
+  const faker = new FakerClass({ locale: baseLocaleFaker.rawDefinitions });
+  faker.seed(seed);
+  return faker;
+}
 
 /** Generated histories start here when nothing precedes them (the documentation's era). */
 export const REFERENCE_DATE = Date.UTC(2018, 1, 8);
-const DEFAULT_INTERVAL_MINUTES = 360;
 
 const DAY_MS = 86_400_000;
 const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
@@ -42,7 +56,15 @@ function hex(value: number, digits: number): string {
   return value.toString(16).padStart(digits, '0').slice(-digits);
 }
 
-function partNames(cluster: Pick<ClusterFixture, 'name' | 'type' | 'shards'>): Omit<CheckpointPart, 'tokenDiscovered' | 'tokenTimestamp'>[] {
+/** What generation needs to know of a cluster. */
+export interface GeneratedCluster {
+  name: string;
+  clusterId: string;
+  type: 'SHARDED' | 'REPLICASET';
+  shards: number;
+}
+
+function partNames(cluster: GeneratedCluster): Omit<CheckpointPart, 'tokenDiscovered' | 'tokenTimestamp'>[] {
   if (cluster.type === 'REPLICASET') return [{ replicaSetName: `${cluster.name}-shard-0`, typeName: 'REPLICA_SET' }];
   // Shards in descending order, then the config server: the order of the documentation's example.
   const parts: Omit<CheckpointPart, 'tokenDiscovered' | 'tokenTimestamp'>[] = [];
@@ -57,38 +79,30 @@ function partNames(cluster: Pick<ClusterFixture, 'name' | 'type' | 'shards'>): O
 export interface GenerationInput {
   seed: number;
   groupId: string;
-  cluster: Pick<ClusterFixture, 'name' | 'clusterId' | 'type' | 'shards'>;
+  cluster: GeneratedCluster;
   count: number;
-  intervalMinutes?: number;
-  /** Epoch ms after which the first generated checkpoint falls. */
-  after: number;
-}
-
-/** A generated checkpoint as the store keeps it. */
-export interface GeneratedCheckpoint {
-  id: string;
-  /** Its timestamp, epoch ms. */
-  ts: number;
-  /** The checkpoint (a Checkpoint) exactly as JSON.stringify writes it: Atlas's field order, no links. */
-  body: string;
+  intervalMinutes: number;
+  /** Epoch ms after which the first generated checkpoint falls (REFERENCE_DATE when it is earlier or absent). */
+  after: number | undefined;
 }
 
 /**
- * Yields `count` checkpoints with strictly increasing timestamps after `input.after`.
- * Consume one generator at a time: they share faker's seeded generator. The JSON is written
+ * Yields `count` checkpoints with strictly increasing timestamps after `input.after`, as the
+ * store keeps them: the body is the checkpoint exactly as JSON.stringify writes it (Atlas's
+ * field order, no links). The JSON is written
  * from fragments serialized once per cluster (seeding a million checkpoints is dominated by
  * per-checkpoint work); only dates, hex ids, integers and booleans are filled in, none of which
  * JSON escapes, so the text is what JSON.stringify gives for the same object.
  */
-export function* generateCheckpoints(input: GenerationInput): Generator<GeneratedCheckpoint> {
+export function* generateCheckpoints(input: GenerationInput): Generator<CheckpointRow> {
   const { groupId, cluster, count } = input;
-  faker.seed([input.seed, fnv1a(`${groupId}/${cluster.name}`)]);
+  const faker = seededFaker([input.seed, fnv1a(`${groupId}/${cluster.name}`)]);
   const names = partNames(cluster);
-  const intervalMs = (input.intervalMinutes ?? DEFAULT_INTERVAL_MINUTES) * 60_000;
+  const intervalMs = input.intervalMinutes * 60_000;
   const jitterMs = Math.floor(intervalMs / 10);
   const machine = hex(faker.number.int(0xffffffffff), 10);
   let counter = faker.number.int(0xffffff);
-  let time = Math.floor(input.after / 1000) * 1000;
+  let time = Math.floor(Math.max(input.after ?? REFERENCE_DATE, REFERENCE_DATE) / 1000) * 1000;
   // Each part is {replicaSetName, shardName?, tokenDiscovered, tokenTimestamp: {date, increment}, typeName}.
   const partHeads = names.map((name) => {
     const shard = name.shardName === undefined ? '' : `,"shardName":${JSON.stringify(name.shardName)}`;

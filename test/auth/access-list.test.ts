@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { CLUSTER0, digestHeader, parseChallenge } from '../helper.js';
+import { CLUSTER0, digestHeader, load, parseChallenge } from '../helper.js';
 import { buildLoggedApp, CREDENTIALS, listen, tokenOf } from './auth-helper.js';
 
 // API access lists (IPv4 and IPv6), checked against the real peer address of a listening
@@ -23,7 +23,7 @@ function refusedBody(ip: string): string {
 
 async function serve(t: Test, host: string) {
   const logged = buildLoggedApp(t);
-  logged.app.emulator.store.load([CREDENTIALS]);
+  load(logged.app, CREDENTIALS);
   return { ...logged, base: await listen(logged.app, host) };
 }
 
@@ -63,7 +63,7 @@ t.test("a service account's list applies when its token is used, not when it is 
 
 t.test('a dual-stack peer seen as ::ffff:a.b.c.d matches IPv4 entries', async (t) => {
   const { app } = buildLoggedApp(t);
-  app.emulator.store.load([{ projects: [], serviceAccounts: [{ clientId: 'sa4', clientSecret: 'secret4', projects: '*', accessList: ['10.1.0.0/16'] }] }]);
+  load(app, { projects: [], serviceAccounts: [{ clientId: 'sa4', clientSecret: 'secret4', projects: '*', accessList: ['10.1.0.0/16'] }] });
   const token = await tokenOf(app, 'sa4', 'secret4');
   const get = (remoteAddress: string) => app.inject({ url: PATH, remoteAddress, headers: { authorization: `Bearer ${token}` } });
   t.equal((await get('::ffff:10.1.2.3')).statusCode, 200);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type Config } from '../../src/config.js';
-import type { FixtureDocument } from '../../src/seed/fixture-document.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type EmulatorOptions } from '../../src/options.js';
+import type { FixtureDocument } from '../../src/seed/fixture-schema.js';
 import { GROUP, GROUP2, testConfig } from '../helper.js';
 
 interface Teardown {
@@ -67,7 +67,7 @@ export interface LoggedApp {
 }
 
 /** An app whose log lines (level info) are captured instead of printed. */
-export function buildLoggedApp(t: Teardown, overrides: Partial<Config> = {}): LoggedApp {
+export function buildLoggedApp(t: Teardown, overrides: EmulatorOptions = {}): LoggedApp {
   const raw: string[] = [];
   const app = buildApp(testConfig({ logLevel: 'info', ...overrides }), { logStream: { write: (line: string) => void raw.push(line) } });
   t.teardown(() => app.close());

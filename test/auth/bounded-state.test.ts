@@ -1,7 +1,7 @@
 import t from 'tap';
 import { NonceService, NonceUsage } from '../../src/auth/nonce.js';
 import { RateLimiter } from '../../src/auth/rate-limit.js';
-import { BearerTokens } from '../../src/auth/service-accounts.js';
+import { BearerTokens } from '../../src/auth/bearer-tokens.js';
 
 // The state auth keeps per nonce, token and project is bounded, and forgetting never lets a
 // request through that remembering would refuse (replays stay refused; tokens end).

@@ -2,9 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { FixtureError, validateFixture } from '../../src/seed/fixture-document.js';
-import { DEFAULT_FIXTURE } from '../../src/seed/load-fixtures.js';
-import { authed, buildTestApp, CLUSTER0, GROUP, json } from '../helper.js';
+import { DEFAULT_FIXTURE } from '../../src/seed/fixture-files.js';
+import { authed, buildTestApp, CLUSTER0, exportDocument, GROUP, json, load, reloadStartup } from '../helper.js';
 import { basic, CREDENTIALS, tokenRequest } from './auth-helper.js';
 
 // API keys and service accounts declared in fixture documents: validated with precise paths,
@@ -26,25 +25,24 @@ t.test('credential declarations are validated with the place and the problem', a
     [{ apiKeys: {} }, '$.apiKeys', 'must be an array'],
     [{ apiKeys: [{ ...key, role: 'x' }] }, '$.apiKeys[0].role', 'unknown field (allowed: publicKey, privateKey, projects, accessList)'],
     [{ apiKeys: [{ ...key, publicKey: 'has space' }] }, '$.apiKeys[0].publicKey', 'must be 1 to 128 letters, digits or ._~@+-'],
-    [{ apiKeys: [{ ...key, privateKey: undefined }] }, '$.apiKeys[0].privateKey', 'must be a string'],
+    [{ apiKeys: [{ ...key, privateKey: undefined }] }, '$.apiKeys[0].privateKey', 'is required'],
     [{ apiKeys: [{ ...key, privateKey: 'two words' }] }, '$.apiKeys[0].privateKey', 'must be 1 to 256 printable ASCII characters without spaces'],
     [{ apiKeys: [key, key] }, '$.apiKeys[1].publicKey', 'duplicates k1'],
     [{ apiKeys: [{ ...key, projects: 'all' }] }, '$.apiKeys[0].projects', 'must be "*" (every project) or an array of project ids'],
-    [{ apiKeys: [{ ...key, projects: [GROUP, 'nope'] }] }, '$.apiKeys[0].projects[1]', 'must be a 24-hexadecimal-digit project id'],
+    [{ apiKeys: [{ ...key, projects: [GROUP, 'nope'] }] }, '$.apiKeys[0].projects[1]', 'must be a 24-hexadecimal-digit id'],
     [{ serviceAccounts: [{ ...account, accessList: ['10.0.0.0/8', '10.0.0.0/33'] }] }, '$.serviceAccounts[0].accessList[1]', 'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128'],
     [{ serviceAccounts: [{ ...account, accessList: ['fe80::1%eth0'] }] }, '$.serviceAccounts[0].accessList[0]', 'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128'],
     [{ serviceAccounts: [{ ...account, accessList: ['::1/129'] }] }, '$.serviceAccounts[0].accessList[0]', 'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128'],
     [{ serviceAccounts: [{ ...account, clientId: 'a:b' }] }, '$.serviceAccounts[0].clientId', 'must be 1 to 128 letters, digits or ._~@+-'],
     [{ serviceAccounts: [account, account] }, '$.serviceAccounts[1].clientId', 'duplicates c1'],
   ];
+  const app = buildTestApp(t);
   for (const [document, where, problem] of cases) {
-    t.throws(() => validateFixture(document), new FixtureError(where, problem), where);
+    t.throws(() => load(app, document), { message: `Invalid ${where}: ${problem}.`, errorCode: 'INVALID_CONTROL_REQUEST' }, where);
   }
-  t.same(validateFixture({ apiKeys: [{ ...key, accessList: ['2001:db8::/32', '192.0.2.1'] }], serviceAccounts: [account] }), {
-    projects: [],
-    apiKeys: [{ ...key, accessList: ['2001:db8::/32', '192.0.2.1'] }],
-    serviceAccounts: [account],
-  });
+  load(app, { apiKeys: [{ ...key, accessList: ['2001:db8::/32', '192.0.2.1'] }], serviceAccounts: [account] });
+  t.same(exportDocument(app).apiKeys, [{ ...key, accessList: ['2001:db8::/32', '192.0.2.1'] }]);
+  t.same(exportDocument(app).serviceAccounts, [account]);
 });
 
 t.test('keys and accounts from ATLAS_EMU_FIXTURES work from the start, and persist with ATLAS_EMU_DB', async (t) => {
@@ -64,32 +62,31 @@ t.test('keys and accounts from ATLAS_EMU_FIXTURES work from the start, and persi
 
 t.test('export then load round-trips credentials; replace removes them; merge updates them live', async (t) => {
   const app = buildTestApp(t);
-  const { store } = app.emulator;
-  t.same(Object.keys(store.exportDocument()), ['projects'], 'no credential fields when none are declared');
-  store.load([CREDENTIALS]);
-  const exported = store.exportDocument();
+  t.same(Object.keys(exportDocument(app)), ['projects'], 'no credential fields when none are declared');
+  load(app, CREDENTIALS);
+  const exported = exportDocument(app);
   t.same(exported.apiKeys, [...CREDENTIALS.apiKeys!].sort((a, b) => (a.publicKey < b.publicKey ? -1 : 1)));
   t.same(exported.serviceAccounts, [...CREDENTIALS.serviceAccounts!].sort((a, b) => (a.clientId < b.clientId ? -1 : 1)));
 
   const copy = buildTestApp(t);
-  copy.emulator.store.load([validateFixture(JSON.parse(JSON.stringify(exported)))], 'replace');
-  t.equal(JSON.stringify(copy.emulator.store.exportDocument()), JSON.stringify(exported), 'byte-for-byte the same document');
+  load(copy, JSON.parse(JSON.stringify(exported)), 'replace');
+  t.equal(JSON.stringify(exportDocument(copy)), JSON.stringify(exported), 'byte-for-byte the same document');
   t.equal((await authed(copy, { url: URL1 }, GROUP_ONE)).statusCode, 200);
 
-  store.load([{ projects: [], apiKeys: [{ publicKey: 'groupone', privateKey: 'rotated-private-key', projects: [GROUP] }] }]);
+  load(app, { projects: [], apiKeys: [{ publicKey: 'groupone', privateKey: 'rotated-private-key', projects: [GROUP] }] });
   t.equal((await authed(app, { url: URL1 }, GROUP_ONE)).statusCode, 401, 'the old private key no longer works');
   t.equal((await authed(app, { url: URL1 }, { username: 'groupone', password: 'rotated-private-key' })).statusCode, 200);
 
-  store.load(app.emulator.startupDocuments, 'replace');
+  reloadStartup(app);
   t.equal((await authed(app, { url: URL1 }, { username: 'groupone', password: 'rotated-private-key' })).statusCode, 401);
-  t.same(Object.keys(store.exportDocument()), ['projects']);
+  t.same(Object.keys(exportDocument(app)), ['projects']);
   t.equal(json(await authed(app, { url: URL1 })).totalCount, 61, 'the default key stays');
 });
 
 t.test('the control plane loads and exports credentials like the rest of a fixture', async (t) => {
   const app = buildTestApp(t);
-  const load = await app.inject({ method: 'POST', url: '/_emulator/fixtures', payload: CREDENTIALS });
-  t.equal(load.statusCode, 200);
+  const loaded = await app.inject({ method: 'POST', url: '/_emulator/fixtures', payload: CREDENTIALS });
+  t.equal(loaded.statusCode, 200);
   t.equal((await authed(app, { url: URL1 }, GROUP_ONE)).statusCode, 200, 'usable on the next request');
   const exported = json(await app.inject({ url: '/_emulator/fixtures' }));
   t.same(exported.apiKeys.map((k: { publicKey: string }) => k.publicKey), ['elsewhere', 'groupone', 'loopback4', 'loopback6']);

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { UnauthorizedError } from '../../src/atlas/errors.js';
-import { authed, CLUSTER0, digestHeader, GROUP2, parseChallenge, send, type DigestAlgorithmName } from '../helper.js';
+import { authed, CLUSTER0, digestHeader, GROUP2, load, parseChallenge, send, type DigestAlgorithmName } from '../helper.js';
 import { buildLoggedApp, CREDENTIALS, sleep } from './auth-helper.js';
 
 // Every Digest row of issue 3: each answer's exact status, challenge and body, and the
@@ -123,7 +123,7 @@ t.test('a method other than the signed one is refused (HA2 covers the method)', 
 
 t.test('a key reading a project it was not given gets 401 USER_CANNOT_ACCESS_GROUP', async (t) => {
   const { app, reasons, raw } = buildLoggedApp(t);
-  app.emulator.store.load([CREDENTIALS]);
+  load(app, CREDENTIALS);
   const key = { username: 'groupone', password: 'group-one-private-key-1234' };
   t.equal((await authed(app, { url: URL1 }, key)).statusCode, 200, 'its own project');
   const res = await authed(app, { url: CLUSTER0_OF_GROUP2 }, key);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, optionsFromEnvironment, parseRateLimit, resolveConfig } from '../../src/options.js';
 import { authed, CLUSTER0, GROUP, GROUP2, send } from '../helper.js';
 import { buildLoggedApp, sleep } from './auth-helper.js';
 
@@ -11,12 +11,16 @@ const OTHER = `/api/atlas/v2/groups/${GROUP2}/clusters/Cluster0/backupCheckpoint
 const V2 = { accept: 'application/vnd.atlas.2023-01-01+json' };
 
 t.test('ATLAS_EMU_RATE_LIMIT syntax: <requests>/<period>s|m, or off', async (t) => {
-  t.same(loadConfig({ ATLAS_EMU_RATE_LIMIT: '100/60s' }).rateLimit, { capacity: 100, periodMs: 60_000 });
-  t.same(loadConfig({ ATLAS_EMU_RATE_LIMIT: '5/2m' }).rateLimit, { capacity: 5, periodMs: 120_000 });
-  t.equal(loadConfig({ ATLAS_EMU_RATE_LIMIT: 'off' }).rateLimit, undefined);
-  t.equal(loadConfig({}).rateLimit, undefined, 'off by default');
+  const fromEnv = (value?: string) => resolveConfig(optionsFromEnvironment(value === undefined ? {} : { ATLAS_EMU_RATE_LIMIT: value }));
+  t.same(parseRateLimit(fromEnv('100/60s').rateLimit!), { capacity: 100, periodMs: 60_000 });
+  t.same(parseRateLimit(fromEnv('5/2m').rateLimit!), { capacity: 5, periodMs: 120_000 });
+  t.equal(fromEnv('off').rateLimit, undefined);
+  t.equal(fromEnv().rateLimit, undefined, 'off by default');
   for (const bad of ['100', '0/60s', '100/0s', '100/60', '100/60h', '-1/60s', 'ten/60s']) {
-    t.throws(() => loadConfig({ ATLAS_EMU_RATE_LIMIT: bad }), new ConfigError(`ATLAS_EMU_RATE_LIMIT must be "off" or <requests>/<period> like 100/60s or 100/1m (requests >= 1, period >= 1s), got ${JSON.stringify(bad)}`));
+    t.throws(
+      () => fromEnv(bad),
+      new ConfigError(`ATLAS_EMU_RATE_LIMIT must be off, or a token bucket per project as <requests>/<period> like 100/60s or 100/1m (default: off), got ${JSON.stringify(bad)}`),
+    );
   }
 });
 
@@ -29,7 +33,7 @@ t.test('off by default: no RateLimit headers', async (t) => {
 });
 
 t.test('a project bucket runs out: 429 RATE_LIMITED with Retry-After; other projects are untouched', async (t) => {
-  const { app } = buildLoggedApp(t, { rateLimit: { capacity: 3, periodMs: 60_000 } });
+  const { app } = buildLoggedApp(t, { rateLimit: '3/1m' });
   for (const remaining of ['2', '1', '0']) {
     const res = await authed(app, { url: URL1 });
     t.equal(res.statusCode, 200);
@@ -59,7 +63,7 @@ t.test('a project bucket runs out: 429 RATE_LIMITED with Retry-After; other proj
 
 t.test('an empty bucket refills with time', async (t) => {
   // 2 requests per 4 s: one token every 2 seconds.
-  const { app } = buildLoggedApp(t, { rateLimit: { capacity: 2, periodMs: 4000 } });
+  const { app } = buildLoggedApp(t, { rateLimit: '2/4s' });
   t.equal((await authed(app, { url: URL1 })).statusCode, 200);
   t.equal((await authed(app, { url: URL1 })).statusCode, 200);
   const limited = await authed(app, { url: URL1 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { authed, CLUSTER0, digestHeader, GROUP2, parseChallenge, PRIVATE_KEY, PUBLIC_KEY, send } from '../helper.js';
+import { authed, CLUSTER0, digestHeader, GROUP2, load, parseChallenge, PRIVATE_KEY, PUBLIC_KEY, send } from '../helper.js';
 import { basic, buildLoggedApp, CLIENT_ID, CLIENT_SECRET, CREDENTIALS, FORM, tokenOf, tokenRequest } from './auth-helper.js';
 
 // A run full of failed and successful authentications, logged at the most verbose level:
@@ -10,7 +10,7 @@ const URL1 = `${CLUSTER0}?itemsPerPage=2`;
 
 t.test('no secret material reaches the log', async (t) => {
   const { app, raw, reasons } = buildLoggedApp(t, { logLevel: 'trace', tokenTtlSeconds: 1 });
-  app.emulator.store.load([CREDENTIALS]);
+  load(app, CREDENTIALS);
   const secrets = new Set<string>([PRIVATE_KEY, CLIENT_SECRET]);
   for (const key of CREDENTIALS.apiKeys!) secrets.add(key.privateKey);
   for (const account of CREDENTIALS.serviceAccounts!) secrets.add(account.clientSecret);

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { UnauthorizedError } from '../../src/atlas/errors.js';
-import { CLUSTER0, GROUP2, json, send } from '../helper.js';
+import { CLUSTER0, GROUP2, json, load, reloadStartup, send } from '../helper.js';
 import { basic, buildLoggedApp, CLIENT_ID, CLIENT_SECRET, CREDENTIALS, FORM, sleep, tokenOf, tokenRequest } from './auth-helper.js';
 
 // Service accounts: the token endpoint (RFC 6749 section 4.4 and its errors, section 5.2), the
@@ -70,7 +70,7 @@ t.test('a revoked token is refused; revoking an unknown token is no error', asyn
 
 t.test("a client cannot revoke another client's token", async (t) => {
   const { app } = buildLoggedApp(t);
-  app.emulator.store.load([CREDENTIALS]);
+  load(app, CREDENTIALS);
   const token = await tokenOf(app);
   const res = await app.inject({
     method: 'POST',
@@ -92,7 +92,7 @@ t.test('unknown and malformed bearer tokens are refused in Atlas shape', async (
 
 t.test('an account reading a project it was not given gets 401 USER_CANNOT_ACCESS_GROUP', async (t) => {
   const { app, reasons } = buildLoggedApp(t);
-  app.emulator.store.load([CREDENTIALS]);
+  load(app, CREDENTIALS);
   const token = await tokenOf(app, 'mdb_sa_id_groupone', 'mdb_sa_sk_groupone-secret');
   const own = await send(app, { url: `/api/atlas/v1.0/groups/${GROUP2}/clusters/Cluster0/backupCheckpoints`, headers: { authorization: `Bearer ${token}` } });
   t.equal(own.statusCode, 200);
@@ -104,9 +104,9 @@ t.test('an account reading a project it was not given gets 401 USER_CANNOT_ACCES
 
 t.test('tokens end when a fixture load removes their account', async (t) => {
   const { app, reasons } = buildLoggedApp(t);
-  app.emulator.store.load([CREDENTIALS]);
+  load(app, CREDENTIALS);
   const token = await tokenOf(app, 'mdb_sa_id_groupone', 'mdb_sa_sk_groupone-secret');
-  app.emulator.store.load(app.emulator.startupDocuments, 'replace');
+  reloadStartup(app);
   assertBearerRefused(t, await send(app, { url: URL1, headers: { authorization: `Bearer ${token}` } }));
   t.equal((await tokenRequest(app, undefined, basic('mdb_sa_id_groupone', 'mdb_sa_sk_groupone-secret'))).statusCode, 401);
   t.same(reasons(), ['unknown_token', 'unknown_client']);
@@ -132,7 +132,7 @@ t.test('malformed token requests get the RFC 6749 section 5.2 errors', async (t)
 
 t.test('form-urlencoded client credentials in the Basic header are decoded (RFC 6749 section 2.3.1)', async (t) => {
   const { app } = buildLoggedApp(t);
-  app.emulator.store.load([{ projects: [], serviceAccounts: [{ clientId: 'sa+one', clientSecret: 'se:cr%et&', projects: '*' }] }]);
+  load(app, { projects: [], serviceAccounts: [{ clientId: 'sa+one', clientSecret: 'se:cr%et&', projects: '*' }] });
   const encoded = `Basic ${Buffer.from(`${encodeURIComponent('sa+one')}:${encodeURIComponent('se:cr%et&')}`).toString('base64')}`;
   t.equal((await tokenRequest(app, undefined, encoded)).statusCode, 200);
 });

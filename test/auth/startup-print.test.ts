@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../src/config.js';
-import { READY_LINE_PREFIX } from '../../src/server.js';
+import { READY_LINE_PREFIX } from '../../src/cli.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../src/options.js';
 
 // The start-up lines name the development service account like the development key, and
 // never print a secret the user chose.
 
-const SERVER = fileURLToPath(new URL('../../src/server.ts', import.meta.url));
+const SERVER = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 
 async function startupOutput(env: Record<string, string>): Promise<string> {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {

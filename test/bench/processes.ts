@@ -73,7 +73,7 @@ function startServer(argv: string[], env: NodeJS.ProcessEnv, address: RegExp, to
 /** The emulator as users run it (the built dist/server.js), on a free loopback port. */
 export function startEmulator(env: NodeJS.ProcessEnv = {}, nodeOptions: string[] = []): Promise<Server> {
   return startServer(
-    [process.execPath, ...nodeOptions, 'dist/server.js'],
+    [process.execPath, ...nodeOptions, 'dist/cli.js'],
     { ATLAS_EMU_HOST: '127.0.0.1', ATLAS_EMU_PORT: '0', ATLAS_EMU_DB: ':memory:', ...env },
     /ready at (http:\/\/\S+)/,
     (origin) => origin,

@@ -1,5 +1,6 @@
-import { CheckpointStore } from '../../src/store/checkpoint-store.js';
+import { loadFixtures, objectSource } from '../../src/seed/fixture-loader.js';
 import { openDatabase } from '../../src/store/database.js';
+import { Store } from '../../src/store/store.js';
 import { bigClusterFixture } from './big-cluster.js';
 
 // Scenario 6, in its own process: the time to seed N generated checkpoints into a fresh
@@ -7,10 +8,10 @@ import { bigClusterFixture } from './big-cluster.js';
 // wall and CPU time in ms, and the number of checkpoints stored.
 
 const count = Number(process.argv[2]);
-const store = new CheckpointStore(openDatabase(':memory:'), 1);
+const store = new Store(openDatabase(':memory:'));
 const started = performance.now();
 const cpuBefore = process.cpuUsage();
-const counts = store.load([bigClusterFixture(count)], 'replace');
+const counts = loadFixtures(store, [objectSource(bigClusterFixture(count))], 'replace', 1);
 const cpu = process.cpuUsage(cpuBefore);
 const ms = performance.now() - started;
 // CPU time too: on a shared machine the wall time also counts other processes' turns.

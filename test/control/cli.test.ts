@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { OPTIONS } from '../../src/config.js';
+import { optionRows } from '../../src/options.js';
 import { spawnReady } from './spawn-ready.js';
 
 // The `atlas-backup-emulator` bin as npx runs it: dist/cli.js (built by `npm test`).
@@ -27,7 +27,7 @@ t.test('--help lists every option with its environment variable and default', as
   t.equal(code, 0);
   t.equal(stderr, '');
   t.match(stdout, /^Usage: atlas-backup-emulator \[options\]$/m);
-  for (const option of OPTIONS) {
+  for (const option of optionRows()) {
     const line = stdout.split('\n').find((l) => l.trimStart().startsWith(`${option.flag} <value>`));
     t.ok(line, `${option.flag} listed`);
     t.match(line, option.env, `${option.flag} names ${option.env}`);
@@ -48,7 +48,7 @@ t.test('bad options exit non-zero naming the option', async (t) => {
     [['--port', 'abc'], 'atlas-backup-emulator: --port must be an integer from 0 to 65535, got "abc"\n'],
     [['--seed'], 'atlas-backup-emulator: option --seed needs a value\n'],
     [['--log-level=loud'], 'atlas-backup-emulator: --log-level must be one of fatal, error, warn, info, debug, trace, silent, got "loud"\n'],
-    [['--journal-max', '-1'], 'atlas-backup-emulator: --journal-max must be an integer from 0 to 1000000, got "-1"\n'],
+    [['--journal-max=-1'], 'atlas-backup-emulator: --journal-max must be an integer from 0 to 1000000, got "-1"\n'],
   ];
   for (const [args, message] of cases) {
     const { code, stdout, stderr } = await cli(args);
@@ -66,7 +66,7 @@ t.test('--port 0 --seed 7 --fixtures f.json starts the emulator; flags win over 
     env: { ...process.env, ATLAS_EMU_SEED: '3', ATLAS_EMU_LOG_LEVEL: 'warn' },
   });
   const { base } = started;
-  t.match(started.output(), '1 projects, 1 clusters, 7 checkpoints (seed 7, store :memory:)');
+  t.match(started.output(), '1 project, 1 cluster, 7 checkpoints (seed 7, store :memory:)');
   const ready = await fetch(`${base}/_emulator/ready`);
   t.same(await ready.json(), { status: 'ready', version: JSON.parse(await (await fetch(`${base}/_emulator/info`, { headers: { authorization: 'Bearer tkn' } })).text()).version, seed: 7, counts: { projects: 1, clusters: 1, checkpoints: 7 } });
   t.equal((await fetch(`${base}/_emulator/info`)).status, 401, '--admin-token protects the control routes');

@@ -24,7 +24,7 @@ t.test('load, export, requests, faults and reset in-process', async (t) => {
 
   t.throws(() => emulator.load({ projects: [{ id: 'nope', name: 'x', clusters: [] }] }), { message: 'Invalid $.projects[0].id: must be a 24-hexadecimal-digit id.' });
   t.same(emulator.load({ projects: [{ id: 'abababababababababababab', name: 'X', clusters: [] }] }), { projects: 3, clusters: 4, checkpoints: 73 });
-  t.same(emulator.export().projects.map((p) => p.id), ['5e2211c17a3e5a48f5497de3', GROUP, 'abababababababababababab'].sort());
+  t.same(emulator.export().projects!.map((p) => p.id), ['5e2211c17a3e5a48f5497de3', GROUP, 'abababababababababababab'].sort());
 
   const before = new Date();
   const rule = emulator.faults.add({ match: { pageNum: 1 }, effect: { type: 'error', status: 500 }, times: 1 });
@@ -45,9 +45,9 @@ t.test('load, export, requests, faults and reset in-process', async (t) => {
 
   emulator.reset('journal');
   t.same(emulator.requests(), []);
-  t.equal(emulator.export().projects.length, 3, 'a journal reset keeps the data');
+  t.equal(emulator.export().projects!.length, 3, 'a journal reset keeps the data');
   emulator.reset();
-  t.equal(emulator.export().projects.length, 2);
+  t.equal(emulator.export().projects!.length, 2);
 });
 
 t.test('a port in use is reported and nothing is left open', async (t) => {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { authed, buildTestApp, CLUSTER0, digestHeader, GROUP, json, parseChallenge, PRIVATE_KEY, PUBLIC_KEY, send } from '../helper.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../src/config.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../src/options.js';
 import { control, invalidControlRequest } from './control-client.js';
 
 
@@ -109,7 +109,7 @@ t.test('bad journal queries name the field', async (t) => {
     ['GET', '/requests?status=abc', undefined, invalidControlRequest('status', 'must be an integer from 100 to 599')],
     ['GET', '/requests?since=yesterday', undefined, invalidControlRequest('since', 'must be a UTC date-time like 2026-01-31T12:00:00.000Z')],
     ['GET', '/requests?limit=0', undefined, invalidControlRequest('limit', 'must be an integer from 1 to 1000000')],
-    ['GET', '/requests?path=api', undefined, invalidControlRequest('path', 'must start with /')],
+    ['GET', '/requests?path=api', undefined, invalidControlRequest('path', 'must be a path pattern starting with / (the request path; * matches within a segment, ** across segments)')],
     ['GET', '/requests?challenge=yes', undefined, invalidControlRequest('challenge', 'must be true or false')],
     ['GET', '/requests?colour=red', undefined, invalidControlRequest('query.colour', 'unknown field (allowed: method, path, status, since, challenge, authOutcome, principal, faulted, limit)')],
     ['POST', '/requests/count', { authOutcome: 'maybe' }, invalidControlRequest('authOutcome', 'must be one of authenticated, challenge, rejected, none')],

@@ -80,7 +80,7 @@ t.test('bad fixture requests name the field', async (t) => {
     ['/fixtures', { projects: {} }, invalidControlRequest('$.projects', 'must be an array')],
     ['/fixtures', { project: [] }, invalidControlRequest('$.project', 'unknown field (allowed: $schema, description, projects, apiKeys, serviceAccounts)')],
     ['/fixtures', [], invalidControlRequest('$', 'must be an object')],
-    ['/fixtures', '{"projects": [', invalidControlRequest('body', 'is not valid JSON')],
+    ['/fixtures', '{"projects": [', invalidControlRequest('body', 'is not valid JSON (unexpected end of the JSON document)')],
   ];
   for (const [url, body, expected] of cases) {
     const res = await control(app, 'POST', url, body);

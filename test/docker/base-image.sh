@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Air-gapped base images: Node.js 20 on Debian trixie, built from Debian's
 # package archive with debootstrap + `docker import`, for machines that cannot
-# reach Docker Hub (so `node:20-slim` cannot be pulled) but can reach a Debian
-# mirror and the npm registry.
+# reach Docker Hub (so the Dockerfile's default base, `node:24-slim`, cannot be
+# pulled) but can reach a Debian mirror and the npm registry. test/docker/run.sh
+# falls back to these images by itself when the default base cannot be pulled.
 #
 #   atlas-emu-node20-base:trixie   runtime: minbase + nodejs + ca-certificates,
 #                                  user `node` (uid/gid 1000) like the official image

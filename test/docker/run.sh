@@ -10,8 +10,9 @@
 #
 # Environment:
 #   IMAGE          tag to build and test (default atlas-backup-emulator:dev)
-#   NODE_IMAGE     runtime base; default: node:20-slim if it can be pulled,
-#                  otherwise the air-gapped base made by base-image.sh
+#   NODE_IMAGE     runtime base; default: the Dockerfile's default base,
+#                  node:24-slim, if it is present or can be pulled, otherwise
+#                  the air-gapped Node 20 base made by base-image.sh
 #   BUILD_IMAGE    build-stage base (default: NODE_IMAGE, or the air-gapped
 #                  build base together with the air-gapped runtime base)
 #   SKIP_BUILD=1   test an already built IMAGE
@@ -110,11 +111,13 @@ fi
 
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   if [ -z "${NODE_IMAGE:-}" ]; then
-    if docker image inspect node:20-slim >/dev/null 2>&1 \
-       || timeout 20 docker pull -q node:20-slim >/dev/null 2>&1; then
-      NODE_IMAGE=node:20-slim
+    # Keep in step with the Dockerfile's `ARG NODE_IMAGE` default.
+    default_base=node:24-slim
+    if docker image inspect "$default_base" >/dev/null 2>&1 \
+       || timeout 20 docker pull -q "$default_base" >/dev/null 2>&1; then
+      NODE_IMAGE="$default_base"
     else
-      note "node:20-slim cannot be pulled: using the air-gapped Debian base (base-image.sh)"
+      note "$default_base cannot be pulled: using the air-gapped Debian base (base-image.sh)"
       t=$(now_ms)
       bash "$HERE/base-image.sh"
       note "base images ready in $(( ($(now_ms) - t) / 1000 )) s"
@@ -226,7 +229,9 @@ check "ready line in docker logs" \
 uid_exec="$(docker exec "$MAIN" id -u 2>&1 || true)"
 pid="$(docker inspect -f '{{.State.Pid}}' "$MAIN")"
 uid_pid1="$(awk '/^Uid:/{print $2}' "/proc/$pid/status" 2>/dev/null || echo unknown)"
-comm_pid1="$(cat "/proc/$pid/comm" 2>/dev/null || echo unknown)"
+# argv[0], not /proc/PID/comm: Node 24 names its main thread MainThread.
+comm_pid1="$(tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | head -n 1 || true)"
+comm_pid1="$(basename "${comm_pid1:-unknown}")"
 if [ "$uid_exec" != 0 ] && [ "$uid_pid1" != 0 ] && [ "$uid_pid1" != unknown ] && [ "$comm_pid1" = node ]; then
   ok "runs as non-root: PID 1 is node with uid $uid_pid1, docker exec id -u = $uid_exec"
 else

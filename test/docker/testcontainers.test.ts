@@ -11,7 +11,7 @@ import { freePort } from '../helper.js';
 //     npx tap test/docker/testcontainers.test.ts
 // Host networking and no Ryuk: the sandbox's engine has no bridge network and cannot pull
 // Ryuk's image. With a normal engine, drop both and use .withExposedPorts(8080) and
-// container.getMappedPort(8080) instead (see test/docker/NOTES.md).
+// container.getMappedPort(8080) instead.
 
 // Read by Testcontainers when the first container starts, so setting them here is in time.
 // Ryuk (the reaper) is an image from Docker Hub; the teardown below removes the container.

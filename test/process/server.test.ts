@@ -4,10 +4,10 @@ import t from 'tap';
 import { spawnReady } from '../control/spawn-ready.js';
 import { assertContract, CLUSTER0, freePort, PRIVATE_KEY, PUBLIC_KEY } from '../helper.js';
 
-// The emulator as users start it: `npm start` runs `node dist/server.js` (built by `npm test`
+// The emulator as users start it: `npm start` runs `node dist/cli.js` (built by `npm test`
 // and on install). curl --digest is the client, as in the README.
 
-const SERVER = new URL('../../dist/server.js', import.meta.url).pathname;
+const SERVER = new URL('../../dist/cli.js', import.meta.url).pathname;
 const run = promisify(execFile);
 
 const start = (env: Record<string, string>) => spawnReady(process.execPath, [SERVER], { env: { ...process.env, ...env } });

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { READY_LINE_PREFIX } from '../../src/server.js';
+import { READY_LINE_PREFIX } from '../../src/cli.js';
 
 // The emulator as its users run it: a separate process (the TypeScript entry through tsx, so
 // no build is needed), with every byte it writes to stdout and stderr captured.
@@ -18,7 +18,7 @@ export interface ChildServer {
 }
 
 export function spawnServer(env: Record<string, string>): ChildServer {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts'], {
     cwd: ROOT,
     // Only what the emulator needs: no ATLAS_EMU_* of the caller leaks in.
     env: { PATH: process.env.PATH ?? '', ATLAS_EMU_PORT: '0', ATLAS_EMU_HOST: '127.0.0.1', ...env },

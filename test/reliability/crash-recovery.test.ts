@@ -106,7 +106,7 @@ t.test('a load that committed survives SIGKILL, and the restart serves it', asyn
   const server = spawnServer({ ATLAS_EMU_DB: db, ATLAS_EMU_LOG_LEVEL: 'warn' });
   t.teardown(() => server.child.kill('SIGKILL'));
   const url = await server.ready;
-  t.match(server.output(), `1 projects, ${CLUSTERS} clusters, ${TOTAL} checkpoints`);
+  t.match(server.output(), `1 project, ${CLUSTERS} clusters, ${TOTAL} checkpoints`);
   const path = `/api/atlas/v2/groups/${GROUP}/clusters/Large2/backupCheckpoints?pageNum=1000&itemsPerPage=100`;
   const challenge = await fetch(url + path);
   const { nonce } = parseChallenge(challenge.headers.get('www-authenticate')!);

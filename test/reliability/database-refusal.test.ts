@@ -3,9 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { readFixtures, DEFAULT_FIXTURE } from '../../src/seed/load-fixtures.js';
-import { CheckpointStore } from '../../src/store/checkpoint-store.js';
+import { DEFAULT_FIXTURE, fixtureFiles } from '../../src/seed/fixture-files.js';
+import { loadFixtures } from '../../src/seed/fixture-loader.js';
 import { openDatabase } from '../../src/store/database.js';
+import { Store } from '../../src/store/store.js';
 import { spawnServer } from './child-server.js';
 
 // A database file the emulator cannot serve is refused at start: a clear message on stderr,
@@ -19,8 +20,8 @@ function folder(t: Test): string {
 
 /** A real emulator database holding the default dataset, closed cleanly. */
 function emulatorDatabase(file: string): void {
-  const store = new CheckpointStore(openDatabase(file), 1);
-  store.load(readFixtures(DEFAULT_FIXTURE), 'replace');
+  const store = new Store(openDatabase(file));
+  loadFixtures(store, fixtureFiles(DEFAULT_FIXTURE), 'replace', 1);
   store.close();
 }
 

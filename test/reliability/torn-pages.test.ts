@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import t from 'tap';
-import type { FixtureDocument } from '../../src/seed/fixture-document.js';
-import { buildTestApp, digestHeader, GROUP, parseChallenge } from '../helper.js';
+import type { FixtureDocument } from '../../src/seed/fixture-schema.js';
+import { buildTestApp, digestHeader, GROUP, load, parseChallenge, reloadStartup } from '../helper.js';
 
 // Control-plane writes (fixture loads replacing the data, resets to the start-up data)
 // interleaved with a stream of reads over a real socket: no page is ever torn, that is, its
@@ -21,14 +21,14 @@ function dataset(clusterId: string, count: number): FixtureDocument {
         clusters: [{ name: 'Cluster0', clusterId, type: 'REPLICASET', shards: 1, backup: 'LEGACY', checkpoints: [], generate: { count } }],
       },
     ],
-  } as FixtureDocument;
+  };
 }
 
 t.test('no torn page while fixtures load and the store resets', async (t) => {
   const app = buildTestApp(t);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const { store, startupDocuments } = app.emulator;
+  const { store } = app.emulator;
 
   // Each data set is recognisable by its cluster's size and its clusterId.
   const A = { clusterId: 'aaaaaaaaaaaaaaaaaaaaaaaa', count: 15 };
@@ -40,9 +40,9 @@ t.test('no torn page while fixtures load and the store resets', async (t) => {
     [startup.checkpointCount, startup.clusterId],
   ]);
   const writes = [
-    () => store.load([dataset(A.clusterId, A.count)], 'replace'),
-    () => store.load([dataset(B.clusterId, B.count)], 'replace'),
-    () => store.load(startupDocuments, 'replace'),
+    () => load(app, dataset(A.clusterId, A.count), 'replace'),
+    () => load(app, dataset(B.clusterId, B.count), 'replace'),
+    () => reloadStartup(app),
   ];
 
   const challenge = await fetch(base + PATH);

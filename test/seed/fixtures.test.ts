@@ -77,8 +77,8 @@ t.test('invalid fixture documents are refused, naming the file, the place and th
   const dir = tempDir();
   const cases: [unknown, string][] = [
     [{ projects: [{ id: 'xyz' }] }, '$.projects[0].id: must be a 24-hexadecimal-digit id'],
-    [{ projects: [{ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'ok', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb', checkpoints: [{ id: '000000000000000000000001', timestamp: 'yesterday' }] }] }] }, '$.projects[0].clusters[0].checkpoints[0].timestamp: must be a UTC date-time like 2018-02-08T23:19:37Z'],
-    [{ projects: [{ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'bad name', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb' }] }] }, '$.projects[0].clusters[0].name: must be a cluster name matching ^[a-zA-Z0-9][a-zA-Z0-9-]*$'],
+    [{ projects: [{ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'ok', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb', checkpoints: [{ id: '000000000000000000000001', timestamp: 'yesterday' }] }] }] }, '$.projects[0].clusters[0].checkpoints[0].timestamp: must be a real UTC date-time like 2018-02-08T23:19:37Z'],
+    [{ projects: [{ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'bad name', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb' }] }] }, '$.projects[0].clusters[0].name: must be a cluster name matching ^[a-zA-Z0-9][a-zA-Z0-9-]*$ (at most 64 characters)'],
     [{ projects: [{ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'c', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb', generate: { count: -1 } }] }] }, '$.projects[0].clusters[0].generate.count: must be an integer from 0 to 10000000'],
     [{ projects: [{ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'c', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb', backup: 'CLOUD', generate: { count: 1 } }] }] }, '$.projects[0].clusters[0]: a cluster on Cloud Backup (backup: CLOUD) has no checkpoints'],
     [{ projects: [], extra: 1 }, '$.extra: unknown field (allowed: $schema, description, projects'],

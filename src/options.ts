@@ -1,0 +1,151 @@
+import Type, { type Static, type TSchema } from 'typebox';
+import { createAjv, describeErrors, lazyValidator } from './validation.js';
+
+// The emulator's options: one schema. Each option is an ATLAS_EMU_* environment variable
+// (Docker users cannot pass flags from every CI system), a command-line flag of the same
+// meaning and a startEmulator() option; the variable and flag names derive from the key
+// (nonceTtlSeconds: ATLAS_EMU_NONCE_TTL_SECONDS, --nonce-ttl-seconds). Validation, --help,
+// the README's option table and the types all come from this one definition.
+
+export const DEFAULT_PUBLIC_KEY = 'emulator';
+/** The documented development private key: well known, like Azurite's account key. */
+export const DEFAULT_PRIVATE_KEY = '6f2d8a1c-3b4e-4f5a-9c7d-0e1f2a3b4c5d';
+/** The documented development service account, shaped like Atlas's mdb_sa_id_/mdb_sa_sk_ credentials. */
+export const DEFAULT_CLIENT_ID = 'mdb_sa_id_656d756c61746f7200000001';
+export const DEFAULT_CLIENT_SECRET = 'mdb_sa_sk_emulator-development-secret-0001';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const text = (description: string, defaults: { default?: string } = {}) =>
+  Type.String({ minLength: 1, pattern: '\\S', description, ...defaults });
+const seconds = (min: number, max: number, value: number, description: string) =>
+  Type.Integer({ minimum: min, maximum: max, default: value, description });
+
+export const OptionsSchema = Type.Object(
+  {
+    host: text('address to listen on', { default: '127.0.0.1' }),
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'port to listen on (0: any free port)' }),
+    db: text('SQLite file for the state; a new or empty file is seeded, an existing one is used as it is', { default: ':memory:' }),
+    seed: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, default: 1, description: 'seed of the generated data: the same seed gives byte-identical responses' }),
+    fixtures: Type.Optional(text('fixture document (a JSON file, or a folder of them loaded in name order) to load instead of the default dataset')),
+    logLevel: Type.Enum(LOG_LEVELS, { default: 'info', description: 'log level (pino JSON lines on stdout)' }),
+    publicKey: text('public key of the default API key', { default: DEFAULT_PUBLIC_KEY }),
+    privateKey: text('private key of the default API key; printed at start only when it is the documented default', { default: DEFAULT_PRIVATE_KEY }),
+    publicUrl: Type.Optional(
+      Type.String({
+        pattern: '^https?://',
+        format: 'uri',
+        description: 'an absolute http(s) URL: the base of the hrefs in links (default: http://<Host header>)',
+      }),
+    ),
+    nonceSecret: Type.Optional(text('HMAC secret of the Digest nonces, to share nonces between replicas or restarts (default: random per process)')),
+    nonceTtlSeconds: seconds(1, 86_400, 300, 'lifetime of a Digest nonce; an older one gets stale=true'),
+    clientId: text('client id of the default service account', { default: DEFAULT_CLIENT_ID }),
+    clientSecret: text('client secret of the default service account; printed only when it is the documented default', { default: DEFAULT_CLIENT_SECRET }),
+    tokenTtlSeconds: seconds(1, 86_400, 3600, 'lifetime of a service-account access token'),
+    rateLimit: Type.Optional(
+      Type.String({
+        pattern: '^(?:off|[1-9][0-9]{0,6}/[1-9][0-9]{0,4}[sm])$',
+        description: 'off, or a token bucket per project as <requests>/<period> like 100/60s or 100/1m (default: off)',
+      }),
+    ),
+    adminToken: Type.Optional(text('bearer token required by the /_emulator/ control routes except health and ready (default: none required)')),
+    journalMax: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1000, description: 'requests kept in the request journal (0: no journal)' }),
+    headersTimeoutMs: Type.Integer({ minimum: 1, maximum: 600_000, default: 10_000, description: 'time a client has to send the request headers (408 after it)' }),
+    requestTimeoutMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 30_000, description: 'time a client has to send a whole request (408 after it)' }),
+    keepAliveTimeoutMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 72_000, description: 'how long an idle keep-alive connection stays open' }),
+  },
+  { additionalProperties: false },
+);
+
+/** The resolved configuration: every option with a default has its value. */
+export type Config = Readonly<Static<typeof OptionsSchema>>;
+/** Options as a caller gives them (startEmulator, buildApp): any subset. */
+export type EmulatorOptions = Partial<Static<typeof OptionsSchema>>;
+export type OptionKey = keyof Config;
+
+export class ConfigError extends Error {}
+
+const PROPERTIES = OptionsSchema.properties as unknown as Record<OptionKey, TSchema & Record<string, unknown>>;
+export const OPTION_KEYS = Object.keys(PROPERTIES) as OptionKey[];
+
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+export const envName = (key: OptionKey) => `ATLAS_EMU_${snake(key)}`;
+export const flagName = (key: OptionKey) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** One row per option, for --help and the README: names, default and meaning, from the schema. */
+export function optionRows(): { key: OptionKey; env: string; flag: string; default: string | undefined; describe: string }[] {
+  return OPTION_KEYS.map((key) => {
+    const schema = PROPERTIES[key];
+    const value = schema.default as string | number | undefined;
+    const enumeration = Array.isArray(schema.enum) ? `: ${schema.enum.join(', ')}` : '';
+    return { key, env: envName(key), flag: flagName(key), default: value === undefined ? undefined : String(value), describe: `${schema.description as string}${enumeration}` };
+  });
+}
+
+const ajv = createAjv();
+const validateOptions = lazyValidator(() => ajv.compile(Type.Partial(OptionsSchema, { additionalProperties: false })));
+
+/** Checks a set of options; the error names each option the way `nameOf` says (variable, flag or key). */
+function check(values: Record<string, unknown>, nameOf: (key: OptionKey) => string, raw: Record<string, unknown>): void {
+  // A copy: validation fills in defaults, and a layer must hold only what it sets.
+  if (validateOptions({ ...values })) return;
+  const { path, problem } = describeErrors(validateOptions.errors!);
+  const key = path[0] as string;
+  if (!(key in PROPERTIES)) throw new ConfigError(`unknown option ${JSON.stringify(key)} (options: ${OPTION_KEYS.join(', ')})`);
+  throw new ConfigError(`${nameOf(key as OptionKey)} ${problem}, got ${JSON.stringify(raw[key])}`);
+}
+
+/** Text from the environment or the command line, as the option's type (an integer's digits become a number). */
+function fromText(key: OptionKey, raw: string): unknown {
+  return PROPERTIES[key].type === 'integer' && /^\s*-?\d{1,16}\s*$/.test(raw) ? Number(raw) : raw;
+}
+
+function fromTexts(texts: Partial<Record<OptionKey, string>>, nameOf: (key: OptionKey) => string): EmulatorOptions {
+  const values: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(texts) as [OptionKey, string][]) values[key] = fromText(key, raw);
+  check(values, nameOf, texts);
+  return values as EmulatorOptions;
+}
+
+/** The options set in an environment (ATLAS_EMU_*); unknown ATLAS_EMU_ variables are not options and are ignored. */
+export function optionsFromEnvironment(env: NodeJS.ProcessEnv): EmulatorOptions {
+  const texts: Partial<Record<OptionKey, string>> = {};
+  for (const key of OPTION_KEYS) if (env[envName(key)] !== undefined) texts[key] = env[envName(key)]!;
+  return fromTexts(texts, envName);
+}
+
+/** The options given as command-line flag values (parsed by the CLI). */
+export function optionsFromFlags(texts: Partial<Record<OptionKey, string>>): EmulatorOptions {
+  return fromTexts(texts, flagName);
+}
+
+/**
+ * The configuration: the defaults, then each layer of options in turn (e.g. the environment,
+ * then flags). Every layer is validated as given; a problem is a ConfigError naming the option.
+ */
+export function resolveConfig(...layers: EmulatorOptions[]): Config {
+  const merged: Record<string, unknown> = {};
+  for (const layer of layers) {
+    check(layer, (key) => `option ${key}`, layer);
+    for (const [key, value] of Object.entries(layer)) if (value !== undefined) merged[key] = value;
+  }
+  // Every default, filled in by validating the merged options.
+  if (!validateOptions(merged)) throw new ConfigError('the options do not validate together');
+  if (typeof merged.publicUrl === 'string') merged.publicUrl = merged.publicUrl.replace(/\/+$/, '');
+  if (merged.rateLimit === 'off') delete merged.rateLimit;
+  return Object.freeze(merged) as Config;
+}
+
+/** A token bucket: `capacity` requests, refilled continuously at capacity per `periodMs`. */
+export interface RateLimit {
+  capacity: number;
+  periodMs: number;
+}
+
+/** `100/60s` -> 100 per 60,000 ms (the schema has checked the form). */
+export function parseRateLimit(text: string): RateLimit {
+  const [, capacity, period, unit] = /^(\d+)\/(\d+)([sm])$/.exec(text)!;
+  return { capacity: Number(capacity), periodMs: Number(period) * (unit === 'm' ? 60_000 : 1000) };
+}
+

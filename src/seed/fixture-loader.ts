@@ -1,0 +1,204 @@
+import Type, { type TObject, type TSchema } from 'typebox';
+import type { LoadMode, Store, StoreCounts } from '../store/store.js';
+import type { StagedCredential, StagingProblem } from '../store/staging.js';
+import { createAjv, describeErrors, jsonPath, lazyValidator, type Path } from '../validation.js';
+import {
+  ApiKeySchema,
+  CheckpointSchema,
+  ClusterSchema,
+  FixtureDocumentSchema,
+  ProjectSchema,
+  ServiceAccountSchema,
+  type ApiKeyFixture,
+  type Checkpoint,
+  type CheckpointPart,
+  type ClusterFixture,
+  type ProjectFixture,
+  type ServiceAccountFixture,
+} from './fixture-schema.js';
+import { generateCheckpoints } from './generate.js';
+import { JsonSyntaxError, StreamingJsonReader, walkValue, type Shape, type StreamSink } from './json-stream.js';
+
+// Loading fixture documents: each part is validated against its place in the one fixture
+// schema as it is read, staged in the store, checked for what no schema can see, then
+// applied; the whole load is one transaction, so a refused document changes nothing. The
+// document is never held whole in memory: a million listed checkpoints load like ten.
+
+/** The arrays of a fixture document that are read element by element. */
+const FIXTURE_SHAPE: Shape = { projects: { clusters: { checkpoints: 'leaf' } }, apiKeys: 'leaf', serviceAccounts: 'leaf' };
+
+export class FixtureError extends Error {
+  constructor(
+    /** The document: a file, or how the caller named it. */
+    readonly source: string,
+    /** Where in it: `$.projects[0].clusters[1].name`. */
+    readonly where: string,
+    readonly problem: string,
+  ) {
+    super(`${where}: ${problem}`);
+  }
+}
+
+/** A document that is not JSON at all. */
+export class FixtureSyntaxError extends FixtureError {}
+
+/** A fixture document to load: something that delivers its parts to a sink, all at once. */
+export interface FixtureSource {
+  name: string;
+  feed(sink: StreamSink): void;
+}
+
+/** A document already in memory (the in-process API). */
+export function objectSource(document: unknown, name = 'fixture'): FixtureSource {
+  return { name, feed: (sink) => walkValue(document, FIXTURE_SHAPE, sink) };
+}
+
+/** A document as JSON text, in chunks (a file, a request body). */
+export function textSource(name: string, chunks: () => Iterable<Buffer>): FixtureSource {
+  return {
+    name,
+    feed: (sink) => {
+      const reader = new StreamingJsonReader(FIXTURE_SHAPE, sink);
+      try {
+        for (const chunk of chunks()) reader.write(chunk);
+        reader.end();
+      } catch (err) {
+        if (err instanceof JsonSyntaxError) throw new FixtureSyntaxError(name, '$', `is not valid JSON (${err.message})`);
+        throw err;
+      }
+    },
+  };
+}
+
+/** A schema whose streamed arrays are checked as arrays only: their elements are checked one by one. */
+function withoutElements(schema: TObject, streamed: string[]): TSchema {
+  const properties = { ...schema.properties };
+  for (const key of streamed) properties[key] = Type.Optional(Type.Array(Type.Unknown()));
+  return Type.Object(properties, { additionalProperties: false });
+}
+
+const ajv = createAjv();
+const validators = {
+  document: lazyValidator(() => ajv.compile(withoutElements(FixtureDocumentSchema, ['projects', 'apiKeys', 'serviceAccounts']))),
+  project: lazyValidator(() => ajv.compile(withoutElements(ProjectSchema, ['clusters']))),
+  cluster: lazyValidator(() => ajv.compile(withoutElements(ClusterSchema, ['checkpoints']))),
+  checkpoint: lazyValidator(() => ajv.compile(CheckpointSchema)),
+  apiKey: lazyValidator(() => ajv.compile(ApiKeySchema)),
+  serviceAccount: lazyValidator(() => ajv.compile(ServiceAccountSchema)),
+};
+
+/** Atlas's field order, which JSON.stringify keeps: the stored text is what is served. */
+function orderedPart(part: CheckpointPart): CheckpointPart {
+  const { tokenTimestamp: t } = part;
+  return {
+    replicaSetName: part.replicaSetName,
+    shardName: part.shardName,
+    tokenDiscovered: part.tokenDiscovered,
+    tokenTimestamp: t && { date: t.date, increment: t.increment },
+    typeName: part.typeName,
+  };
+}
+
+/** Takes one document's parts as they come, checks each, and stages it. */
+class DocumentSink implements StreamSink {
+  constructor(
+    private readonly store: Store,
+    private readonly source: string,
+  ) {}
+
+  private check<T>(validate: (typeof validators)[keyof typeof validators], value: unknown, path: Path): T {
+    if (validate(value)) return value as T;
+    const { path: within, problem } = describeErrors(validate.errors!);
+    throw new FixtureError(this.source, jsonPath([...path, ...within]), problem);
+  }
+
+  element(path: Path, value: unknown): void {
+    if (path[0] === 'projects') {
+      const [, pi, , ci, , k] = path as [string, number, string, number, string, number];
+      const c = this.check<Checkpoint>(validators.checkpoint, value, path);
+      this.store.staging.checkpoint(pi, ci, k, {
+        id: c.id,
+        ts: Date.parse(c.timestamp),
+        completed: c.completed,
+        clusterId: c.clusterId,
+        groupId: c.groupId,
+        rest: JSON.stringify({ id: c.id, parts: c.parts?.map(orderedPart), restorable: c.restorable, started: c.started, timestamp: c.timestamp }),
+      });
+      return;
+    }
+    const [kind, i] = path as ['apiKeys' | 'serviceAccounts', number];
+    const staged =
+      kind === 'apiKeys'
+        ? this.credential('apiKey', this.check<ApiKeyFixture>(validators.apiKey, value, path), (k) => [k.publicKey, k.privateKey])
+        : this.credential('serviceAccount', this.check<ServiceAccountFixture>(validators.serviceAccount, value, path), (a) => [a.clientId, a.clientSecret]);
+    this.store.staging.credential(i, staged);
+  }
+
+  private credential<T extends ApiKeyFixture | ServiceAccountFixture>(kind: StagedCredential['kind'], c: T, ids: (c: T) => [string, string]): StagedCredential {
+    const [id, secret] = ids(c);
+    return { kind, id, secret, projects: JSON.stringify(c.projects), accessList: c.accessList ? JSON.stringify(c.accessList) : null };
+  }
+
+  container(path: Path, value: unknown): void {
+    if (path.length === 0) {
+      this.check(validators.document, value, path);
+    } else if (path.length === 2) {
+      const p = this.check<ProjectFixture>(validators.project, value, path);
+      this.store.staging.project(path[1] as number, { id: p.id, name: p.name ?? `Project ${p.id}` });
+    } else {
+      const c = this.check<ClusterFixture>(validators.cluster, value, path);
+      const type = c.type!;
+      this.store.staging.cluster(path[1] as number, path[3] as number, {
+        name: c.name,
+        clusterId: c.clusterId,
+        type,
+        shards: type === 'REPLICASET' ? 1 : c.shards!,
+        backup: c.backup!,
+        generateCount: c.generate?.count ?? 0,
+        intervalMinutes: c.generate?.intervalMinutes ?? null,
+      });
+    }
+  }
+
+  refuse({ place, problem }: StagingProblem): never {
+    const path: Path =
+      place.kind === undefined
+        ? ['projects', place.pi, ...(place.ci === undefined ? [] : ['clusters', place.ci]), ...(place.k === undefined ? [] : ['checkpoints', place.k])]
+        : [place.kind === 'apiKey' ? 'apiKeys' : 'serviceAccounts', place.i!, place.kind === 'apiKey' ? 'publicKey' : 'clientId'];
+    if (place.field !== undefined) path.push(place.field);
+    throw new FixtureError(this.source, jsonPath(path), problem);
+  }
+}
+
+const isUniqueViolation = (err: unknown) => (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') === true;
+
+/**
+ * Loads fixture documents in one transaction, in order: all of them or none. `replace`
+ * empties the store first; `merge` upserts projects, clusters and credentials and merges
+ * checkpoints by id. Throws a FixtureError naming the document, the place and the problem.
+ */
+export function loadFixtures(store: Store, sources: FixtureSource[], mode: LoadMode, seed: number): StoreCounts {
+  store.write(
+    () => {
+      for (const source of sources) {
+        store.staging.clear();
+        const sink = new DocumentSink(store, source.name);
+        source.feed(sink);
+        const problem = store.staging.problem();
+        if (problem) sink.refuse(problem);
+        try {
+          store.staging.apply((cluster) =>
+            generateCheckpoints({ seed, groupId: cluster.projectId, cluster, count: cluster.generateCount, intervalMinutes: cluster.intervalMinutes!, after: cluster.lastTs }),
+          );
+        } catch (err) {
+          const duplicate = isUniqueViolation(err) ? store.staging.duplicateCheckpoint() : undefined;
+          if (duplicate) sink.refuse(duplicate);
+          throw err;
+        }
+      }
+      store.staging.clear();
+    },
+    { replace: mode === 'replace' },
+  );
+  return store.counts();
+}
