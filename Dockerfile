@@ -57,7 +57,7 @@ RUN set -eu; \
 
 # Compile TypeScript (what `prepare` does), then drop dev dependencies and
 # better-sqlite3's build leftovers (sources, objects, static lib).
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json ./
 COPY src ./src
 RUN set -eu; \
     npm run build; \
@@ -106,4 +106,4 @@ HEALTHCHECK --interval=2s --timeout=5s --start-period=10s --retries=3 \
 
 # Exec form: node is PID 1 and receives SIGTERM/SIGINT itself; the server
 # closes gracefully and exits 0 (docker stop).
-CMD ["node", "dist/server.js"]
+CMD ["node", "dist/cli.js"]

@@ -77,7 +77,7 @@ export function parseCommandLine(args: string[]): CommandLine {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-function banner(config: Config, counts: { projects: number; clusters: number; checkpoints: number }, address: string): string {
+export function banner(config: Config, counts: { projects: number; clusters: number; checkpoints: number }, address: string): string {
   const privateKey = config.privateKey === DEFAULT_PRIVATE_KEY ? config.privateKey : '(set by ATLAS_EMU_PRIVATE_KEY)';
   const clientSecret = config.clientSecret === DEFAULT_CLIENT_SECRET ? config.clientSecret : '(set by ATLAS_EMU_CLIENT_SECRET)';
   return (

@@ -1,5 +1,5 @@
 import Type, { type Static, type TSchema } from 'typebox';
-import { createAjv, describeErrors, lazyValidator } from './validation.js';
+import { ACCEPTS, createAjv, describeErrors, lazyValidator } from './validation.js';
 
 // The emulator's options: one schema. Each option is an ATLAS_EMU_* environment variable
 // (Docker users cannot pass flags from every CI system), a command-line flag of the same
@@ -17,7 +17,7 @@ export const DEFAULT_CLIENT_SECRET = 'mdb_sa_sk_emulator-development-secret-0001
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const text = (description: string, defaults: { default?: string } = {}) =>
-  Type.String({ minLength: 1, pattern: '\\S', description, ...defaults });
+  Type.String({ minLength: 1, pattern: '\\S', [ACCEPTS]: 'a non-empty string', description, ...defaults });
 const seconds = (min: number, max: number, value: number, description: string) =>
   Type.Integer({ minimum: min, maximum: max, default: value, description });
 
@@ -35,7 +35,8 @@ export const OptionsSchema = Type.Object(
       Type.String({
         pattern: '^https?://',
         format: 'uri',
-        description: 'an absolute http(s) URL: the base of the hrefs in links (default: http://<Host header>)',
+        [ACCEPTS]: 'an absolute http(s) URL',
+        description: 'base URL of the hrefs in links, e.g. https://cloud.mongodb.com (default: http://<Host header>)',
       }),
     ),
     nonceSecret: Type.Optional(text('HMAC secret of the Digest nonces, to share nonces between replicas or restarts (default: random per process)')),
@@ -46,7 +47,8 @@ export const OptionsSchema = Type.Object(
     rateLimit: Type.Optional(
       Type.String({
         pattern: '^(?:off|[1-9][0-9]{0,6}/[1-9][0-9]{0,4}[sm])$',
-        description: 'off, or a token bucket per project as <requests>/<period> like 100/60s or 100/1m (default: off)',
+        [ACCEPTS]: 'off or <requests>/<period> like 100/60s or 100/1m (requests and period at least 1)',
+        description: 'per-project token bucket, <requests>/<period> like 100/60s or 100/1m, or off (default: off)',
       }),
     ),
     adminToken: Type.Optional(text('bearer token required by the /_emulator/ control routes except health and ready (default: none required)')),

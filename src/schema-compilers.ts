@@ -1,18 +1,15 @@
+import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { FastifyServerOptions } from 'fastify';
-import { createRequire } from 'node:module';
 import { createAjv, lazyValidator } from './validation.js';
 
 // How Fastify compiles route schemas. Validation uses the project's own Ajv settings (see
 // validation.ts): query strings and path parameters are text, so they are coerced ("5" is
 // an integer there); JSON bodies are not. Every schema compiles on first use, not at start:
 // a run that never calls a control route never pays for its schemas. Serializers (Fastify's
-// fast-json-stringify) load on first use too.
+// fast-json-stringify) compile on first use too.
 
 type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 type BuildSerializer = NonNullable<CompilersFactory['buildSerializer']>;
-
-// Fastify's own dependency, resolved from where Fastify is installed.
-const fromFastify = createRequire(import.meta.resolve('fastify'));
 
 export const schemaCompilers: CompilersFactory = {
   buildValidator: () => {
@@ -25,7 +22,7 @@ export const schemaCompilers: CompilersFactory = {
     return (routeSchema) => {
       let serialize: ((data: unknown) => string) | undefined;
       return (data: unknown) => {
-        build ??= (fromFastify('@fastify/fast-json-stringify-compiler') as { SerializerSelector: () => BuildSerializer }).SerializerSelector()(...args);
+        build ??= (SerializerSelector() as BuildSerializer)(...args);
         serialize ??= build(routeSchema);
         return serialize(data);
       };

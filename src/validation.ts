@@ -6,6 +6,9 @@ import { isAccessListEntry } from './auth/access-list.js';
 // bodies and queries, API bodies); this module builds the validators and turns Ajv's first
 // error into words a user can act on: where (a path) and what is expected, read off the schema.
 
+/** The annotation naming, for error messages, what a patterned value must be. */
+export const ACCEPTS = 'x-accepts';
+
 /** A path into a value: property names and array indices. */
 export type Path = (string | number)[];
 
@@ -41,6 +44,8 @@ export function createAjv({ coerce = false }: ValidatorOptions = {}): Ajv {
   // ajv-formats is CommonJS: its default export is the plugin function.
   (addFormats as unknown as (ajv: Ajv, formats: string[]) => Ajv)(ajv, ['date-time', 'uri']);
   ajv.addFormat('ip-or-cidr', isAccessListEntry);
+  // An annotation: what a value must be, in words, where its description says what it means instead.
+  ajv.addKeyword({ keyword: ACCEPTS, schemaType: 'string' });
   return ajv;
 }
 
@@ -77,6 +82,7 @@ function range(min: unknown, max: unknown): string {
 
 /** What a schema accepts, in words: "an integer from 0 to 65535", "one of a, b", its description. */
 export function expected(schema: SchemaNode): string {
+  if (typeof schema[ACCEPTS] === 'string') return schema[ACCEPTS];
   if (Array.isArray(schema.enum)) return `one of ${schema.enum.join(', ')}`;
   if (schema.const !== undefined) return JSON.stringify(schema.const);
   if (typeof schema.description === 'string' && (schema.pattern !== undefined || schema.format !== undefined || schema.anyOf !== undefined)) {

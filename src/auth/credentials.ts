@@ -11,17 +11,15 @@ import { principalOf, type Principal } from './principal.js';
 
 export const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
-interface ApiKeyEntry {
-  principal: Principal;
-  privateKey: string;
-  /** H(username:realm:password) per algorithm family, computed on first use. */
-  ha1: Partial<Record<DigestAlgorithm, string>>;
-}
+type Kind = Principal['kind'];
 
-interface AccountEntry {
+interface Entry {
   principal: Principal;
-  /** Secrets are compared as digests: fixed length, so the comparison takes the same time whatever the guess. */
-  secretDigest: Buffer;
+  secret: string;
+  /** H(username:realm:password) per Digest algorithm family, computed on first use. */
+  ha1: Partial<Record<DigestAlgorithm, string>>;
+  /** The secret's SHA-256, computed on first use: digests of fixed length compare in the same time whatever the guess. */
+  secretDigest?: Buffer;
 }
 
 export interface DefaultCredentials {
@@ -31,12 +29,9 @@ export interface DefaultCredentials {
   clientSecret: string;
 }
 
-const MAX_CACHED = 10_000;
-
 export class Credentials {
   // 0: no such credential (remembered too, so an unknown name costs no query either).
-  private readonly keys = new LRUCache<string, ApiKeyEntry | 0>({ max: MAX_CACHED });
-  private readonly accounts = new LRUCache<string, AccountEntry | 0>({ max: MAX_CACHED });
+  private readonly cache = new LRUCache<string, Entry | 0>({ max: 20_000 });
 
   constructor(
     private readonly store: CredentialStore,
@@ -45,53 +40,48 @@ export class Credentials {
 
   /** The store's credentials changed: forget what was derived from them. */
   clear(): void {
-    this.keys.clear();
-    this.accounts.clear();
+    this.cache.clear();
   }
 
-  private apiKey(publicKey: string): ApiKeyEntry | undefined {
-    let entry = this.keys.get(publicKey);
-    if (entry === undefined) {
-      const declared: DeclaredCredential | undefined =
-        this.store.apiKey(publicKey) ??
-        (publicKey === this.defaults.publicKey ? { id: publicKey, secret: this.defaults.privateKey, projects: '*', accessList: undefined } : undefined);
-      entry = declared ? { principal: principalOf('apiKey', declared.id, declared.projects, declared.accessList), privateKey: declared.secret, ha1: {} } : 0;
-      this.keys.set(publicKey, entry);
-    }
-    return entry || undefined;
+  private declared(kind: Kind, id: string): DeclaredCredential | undefined {
+    const stored = kind === 'apiKey' ? this.store.apiKey(id) : this.store.serviceAccount(id);
+    if (stored) return stored;
+    const [defaultId, secret] = kind === 'apiKey' ? [this.defaults.publicKey, this.defaults.privateKey] : [this.defaults.clientId, this.defaults.clientSecret];
+    return id === defaultId ? { id, secret, projects: '*', accessList: undefined } : undefined;
   }
 
-  private account(clientId: string): AccountEntry | undefined {
-    let entry = this.accounts.get(clientId);
+  private entry(kind: Kind, id: string): Entry | undefined {
+    const key = `${kind} ${id}`;
+    let entry = this.cache.get(key);
     if (entry === undefined) {
-      const declared: DeclaredCredential | undefined =
-        this.store.serviceAccount(clientId) ??
-        (clientId === this.defaults.clientId ? { id: clientId, secret: this.defaults.clientSecret, projects: '*', accessList: undefined } : undefined);
-      entry = declared ? { principal: principalOf('serviceAccount', declared.id, declared.projects, declared.accessList), secretDigest: sha256(declared.secret) } : 0;
-      this.accounts.set(clientId, entry);
+      const c = this.declared(kind, id);
+      entry = c ? { principal: principalOf(kind, c.id, c.projects, c.accessList), secret: c.secret, ha1: {} } : 0;
+      this.cache.set(key, entry);
     }
     return entry || undefined;
   }
 
   apiKeyPrincipal(publicKey: string): Principal | undefined {
-    return this.apiKey(publicKey)?.principal;
+    return this.entry('apiKey', publicKey)?.principal;
   }
 
   /** H(A1) base of a key for an algorithm, or undefined for an unknown key. */
   ha1(publicKey: string, algorithm: DigestAlgorithm): string | undefined {
-    const key = this.apiKey(publicKey);
+    const key = this.entry('apiKey', publicKey);
     if (!key) return undefined;
     const family = algorithm.startsWith('MD5') ? 'MD5' : 'SHA-256';
-    return (key.ha1[family] ??= ha1Base(family, publicKey, key.privateKey));
+    return (key.ha1[family] ??= ha1Base(family, publicKey, key.secret));
   }
 
   accountPrincipal(clientId: string): Principal | undefined {
-    return this.account(clientId)?.principal;
+    return this.entry('serviceAccount', clientId)?.principal;
   }
 
   /** The account's principal when the secret is its own. */
   authenticateAccount(clientId: string, clientSecret: string): Principal | undefined {
-    const account = this.account(clientId);
-    return account && timingSafeEqual(account.secretDigest, sha256(clientSecret)) ? account.principal : undefined;
+    const account = this.entry('serviceAccount', clientId);
+    if (!account) return undefined;
+    account.secretDigest ??= sha256(account.secret);
+    return timingSafeEqual(account.secretDigest, sha256(clientSecret)) ? account.principal : undefined;
   }
 }

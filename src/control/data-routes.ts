@@ -16,7 +16,7 @@ import {
   ResetQuerySchema,
   ResetResultSchema,
   absentBodyIsEmpty,
-  responses,
+  controlSchema,
   type ResetScope,
 } from './schemas.js';
 
@@ -28,45 +28,27 @@ export async function dataRoutes(app: FastifyInstance): Promise<void> {
   const state = app.emulator;
 
   // The scope may come in the query string or in a JSON body, so that neither is silently ignored.
-  app.post(
-    '/reset',
-    {
-      schema: {
-        summary: 'Back to the start-up dataset (data), an empty journal, no fault rules; or all three.',
-        querystring: ResetQuerySchema,
-        body: ResetBodySchema,
-        response: responses({ 200: ResetResultSchema }, { badRequest: true }),
-      },
-      preValidation: absentBodyIsEmpty,
-    },
-    (request, reply) => {
-      const scope = (request.query as { scope?: ResetScope }).scope ?? (request.body as { scope?: ResetScope }).scope ?? 'all';
-      resetEmulator(state, scope);
-      reply.send({ scope, counts: state.store.counts() });
-    },
-  );
+  const resets = 'Back to the start-up dataset (data), an empty journal, no fault rules; or all three.';
+  const reset = controlSchema({ summary: resets, querystring: ResetQuerySchema, body: ResetBodySchema, ok: { 200: ResetResultSchema }, badRequest: true });
+  app.post('/reset', { ...reset, preValidation: absentBodyIsEmpty }, (request, reply) => {
+    const scope = (request.query as { scope?: ResetScope }).scope ?? (request.body as { scope?: ResetScope }).scope ?? 'all';
+    resetEmulator(state, scope);
+    reply.send({ scope, counts: state.store.counts() });
+  });
 
-  app.get(
-    '/fixtures',
-    {
-      schema: {
-        summary: 'The whole state as one fixture document, every checkpoint listed (streamed: any size).',
-        response: responses({ 200: FixtureDocumentSchema }),
-      },
-    },
-    (_request, reply) => {
-      const { store } = state;
-      const generation = store.generation;
-      // Chunks are read between other requests; a write meanwhile would tear the document, so the export stops instead.
-      const chunks = (function* () {
-        for (const chunk of store.exportChunks()) {
-          if (store.generation !== generation) throw new Error('the state changed during the export');
-          yield chunk;
-        }
-      })();
-      reply.header('content-type', 'application/json; charset=utf-8').send(Readable.from(chunks, { objectMode: false }));
-    },
-  );
+  const exports = 'The whole state as one fixture document, every checkpoint listed (streamed: any size).';
+  app.get('/fixtures', controlSchema({ summary: exports, ok: { 200: FixtureDocumentSchema } }), (_request, reply) => {
+    const { store } = state;
+    const generation = store.generation;
+    // Chunks are read between other requests; a write meanwhile would tear the document, so the export stops instead.
+    const chunks = (function* () {
+      for (const chunk of store.exportChunks()) {
+        if (store.generation !== generation) throw new Error('the state changed during the export');
+        yield chunk;
+      }
+    })();
+    reply.header('content-type', 'application/json; charset=utf-8').send(Readable.from(chunks, { objectMode: false }));
+  });
 
   app.register(async (load) => {
     // The document is read by the fixture loader as it goes, not parsed whole by Fastify.
@@ -74,15 +56,12 @@ export async function dataRoutes(app: FastifyInstance): Promise<void> {
     load.addContentTypeParser('application/json', (_request, payload, done) => {
       BodySpool.receive(payload, FIXTURE_BODY_LIMIT).then((spool) => done(null, spool), done);
     });
+    const loads = 'Loads a fixture document in one transaction; a refused document changes nothing.';
+    const route = controlSchema({ summary: loads, querystring: LoadQuerySchema, body: FixtureDocumentSchema, ok: { 200: LoadResultSchema }, badRequest: true });
     load.post(
       '/fixtures',
       {
-        schema: {
-          summary: 'Loads a fixture document in one transaction; a refused document changes nothing.',
-          querystring: LoadQuerySchema,
-          body: FixtureDocumentSchema,
-          response: responses({ 200: LoadResultSchema }, { badRequest: true }),
-        },
+        ...route,
         // The body schema documents the route; the loader checks the document against it part by part.
         validatorCompiler: ({ schema, httpPart }) => (httpPart === 'body' ? () => true : load.validatorCompiler!({ schema, httpPart } as never)),
       },
@@ -99,30 +78,18 @@ export async function dataRoutes(app: FastifyInstance): Promise<void> {
     );
   });
 
-  app.delete(
-    '/projects/:groupId',
-    { schema: { summary: 'Deletes a project with its clusters and checkpoints.', params: GroupParamsSchema, response: responses({ 204: {} }, { notFound: 'GROUP_NOT_FOUND' }) } },
-    (request, reply) => {
-      const { groupId } = request.params as { groupId: string };
-      if (!state.store.deleteProject(groupId)) throw errors.groupNotFound(groupId);
-      reply.code(204).send();
-    },
-  );
+  const deletesProject = controlSchema({ summary: 'Deletes a project with its clusters and checkpoints.', params: GroupParamsSchema, ok: { 204: {} }, notFound: 'GROUP_NOT_FOUND' });
+  app.delete('/projects/:groupId', deletesProject, (request, reply) => {
+    const { groupId } = request.params as { groupId: string };
+    if (!state.store.deleteProject(groupId)) throw errors.groupNotFound(groupId);
+    reply.code(204).send();
+  });
 
-  app.delete(
-    '/projects/:groupId/clusters/:clusterName',
-    {
-      schema: {
-        summary: 'Deletes a cluster with its checkpoints.',
-        params: ClusterParamsSchema,
-        response: responses({ 204: {} }, { notFound: 'GROUP_NOT_FOUND or CLUSTER_NOT_FOUND' }),
-      },
-    },
-    (request, reply) => {
-      const { groupId, clusterName } = request.params as { groupId: string; clusterName: string };
-      if (!state.store.project(groupId)) throw errors.groupNotFound(groupId);
-      if (!state.store.deleteCluster(groupId, clusterName)) throw errors.clusterNotFound(clusterName, groupId);
-      reply.code(204).send();
-    },
-  );
+  const deletesCluster = controlSchema({ summary: 'Deletes a cluster with its checkpoints.', params: ClusterParamsSchema, ok: { 204: {} }, notFound: 'GROUP_NOT_FOUND or CLUSTER_NOT_FOUND' });
+  app.delete('/projects/:groupId/clusters/:clusterName', deletesCluster, (request, reply) => {
+    const { groupId, clusterName } = request.params as { groupId: string; clusterName: string };
+    if (!state.store.project(groupId)) throw errors.groupNotFound(groupId);
+    if (!state.store.deleteCluster(groupId, clusterName)) throw errors.clusterNotFound(clusterName, groupId);
+    reply.code(204).send();
+  });
 }

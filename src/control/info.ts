@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { API_VERSIONS } from '../atlas/links.js';
 import { VERSION } from '../package-root.js';
-import { InfoSchema, responses } from './schemas.js';
+import { controlSchema, InfoSchema } from './schemas.js';
 
 /** What the emulator does not do as Atlas does (docs/fidelity.md has the details). */
 const FIDELITY_GAPS = [
@@ -19,7 +19,8 @@ function authMethods(app: FastifyInstance): string[] {
 
 /** GET /info: what this emulator serves and how. */
 export async function infoRoutes(app: FastifyInstance, { controlRoutes }: { controlRoutes: () => string[] }): Promise<void> {
-  app.get('/info', { schema: { summary: 'Version, API versions, auth methods, routes and known fidelity gaps.', response: responses({ 200: InfoSchema }) } }, (_request, reply) => {
+  const summary = 'Version, API versions, auth methods, routes and known fidelity gaps.';
+  app.get('/info', controlSchema({ summary, ok: { 200: InfoSchema } }), (_request, reply) => {
     reply.send({
       name: 'atlas-backup-emulator',
       version: VERSION,

@@ -1,42 +1,24 @@
 import type { FastifyInstance } from 'fastify';
 import { journalFilter } from './journal.js';
-import { absentBodyIsEmpty, CountSchema, JournalFilterSchema, JournalListingSchema, JournalQuerySchema, responses, type JournalFilterInput } from './schemas.js';
+import { absentBodyIsEmpty, controlSchema, CountSchema, JournalFilterSchema, JournalListingSchema, JournalQuerySchema, type JournalFilterInput } from './schemas.js';
 
 /** The request journal: list (with filters), count with a matcher, clear. */
 export async function journalRoutes(app: FastifyInstance): Promise<void> {
   const { journal } = app.emulator;
+  const lists = 'Journaled requests, oldest first; with limit, the newest `limit` of those matching.';
+  const counts = 'Counts journaled requests matching a matcher (the GET filters as a JSON object).';
 
-  app.get(
-    '/requests',
-    {
-      schema: {
-        summary: 'Journaled requests, oldest first; with limit, the newest `limit` of those matching.',
-        querystring: JournalQuerySchema,
-        response: responses({ 200: JournalListingSchema }, { badRequest: true }),
-      },
-    },
-    (request, reply) => {
-      const { limit, ...filter } = request.query as JournalFilterInput & { limit?: number };
-      reply.send({ requests: journal.list(journalFilter(filter), limit ?? Infinity), total: journal.total, capacity: journal.capacity });
-    },
-  );
+  app.get('/requests', controlSchema({ summary: lists, querystring: JournalQuerySchema, ok: { 200: JournalListingSchema }, badRequest: true }), (request, reply) => {
+    const { limit, ...filter } = request.query as JournalFilterInput & { limit?: number };
+    reply.send({ requests: journal.list(journalFilter(filter), limit ?? Infinity), total: journal.total, capacity: journal.capacity });
+  });
 
-  app.post(
-    '/requests/count',
-    {
-      schema: {
-        summary: 'Counts journaled requests matching a matcher (the GET filters as a JSON object).',
-        body: JournalFilterSchema,
-        response: responses({ 200: CountSchema }, { badRequest: true }),
-      },
-      preValidation: absentBodyIsEmpty,
-    },
-    (request, reply) => {
-      reply.send({ count: journal.count(journalFilter(request.body as JournalFilterInput)) });
-    },
-  );
+  const count = controlSchema({ summary: counts, body: JournalFilterSchema, ok: { 200: CountSchema }, badRequest: true });
+  app.post('/requests/count', { ...count, preValidation: absentBodyIsEmpty }, (request, reply) => {
+    reply.send({ count: journal.count(journalFilter(request.body as JournalFilterInput)) });
+  });
 
-  app.delete('/requests', { schema: { summary: 'Empties the journal.', response: responses({ 204: {} }) } }, (_request, reply) => {
+  app.delete('/requests', controlSchema({ summary: 'Empties the journal.', ok: { 204: {} } }), (_request, reply) => {
     journal.clear();
     reply.code(204).send();
   });

@@ -1,3 +1,4 @@
+import type { FastifySchema } from 'fastify';
 import Type, { type Static, type TObject, type TSchema } from 'typebox';
 import { FixtureDocumentSchema } from '../seed/fixture-schema.js';
 
@@ -170,12 +171,25 @@ export function absentBodyIsEmpty(request: { body: unknown }, _reply: unknown, d
   done();
 }
 
-/** Responses a control route may give besides its own: a refused request, a missing admin token. */
-export function responses(ok: Record<number, TSchema | object>, errors: { badRequest?: boolean; notFound?: string } = {}): Record<number, object> {
+export interface ControlRouteSpec {
+  summary: string;
+  querystring?: TSchema;
+  body?: TSchema;
+  params?: TSchema;
+  /** The successful responses by status. */
+  ok: Record<number, TSchema | object>;
+  /** Refuses malformed input (400 INVALID_CONTROL_REQUEST). */
+  badRequest?: boolean;
+  /** What its 404 says. */
+  notFound?: string;
+}
+
+/** A control route's schema: its inputs and responses, including those every control route may give. */
+export function controlSchema({ summary, ok, badRequest, notFound, ...inputs }: ControlRouteSpec): { schema: FastifySchema } {
   const error = (description: string) => ({ ...ErrorSchema, description });
-  const all: Record<number, object> = { ...ok };
-  if (errors.badRequest) all[400] = error('A malformed request (INVALID_CONTROL_REQUEST); detail and parameters name the field.');
-  if (errors.notFound) all[404] = error(errors.notFound);
-  all[401] = error('ATLAS_EMU_ADMIN_TOKEN is set and the request does not carry it as a bearer token (ADMIN_TOKEN_REQUIRED).');
-  return all;
+  const response: Record<number, object> = { ...ok };
+  if (badRequest) response[400] = error('A malformed request (INVALID_CONTROL_REQUEST); detail and parameters name the field.');
+  if (notFound) response[404] = error(notFound);
+  response[401] = error('ATLAS_EMU_ADMIN_TOKEN is set and the request does not carry it as a bearer token (ADMIN_TOKEN_REQUIRED).');
+  return { schema: { summary, ...inputs, response } };
 }

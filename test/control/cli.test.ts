@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { optionRows } from '../../src/options.js';
-import { spawnReady } from './spawn-ready.js';
+import { spawnEmulator } from '../spawn.js';
 
 // The `atlas-backup-emulator` bin as npx runs it: dist/cli.js (built by `npm test`).
 
@@ -62,10 +62,11 @@ t.test('--port 0 --seed 7 --fixtures f.json starts the emulator; flags win over 
   const dir = mkdtempSync(join(tmpdir(), 'emu-cli-'));
   const fixture = join(dir, 'f.json');
   writeFileSync(fixture, JSON.stringify({ projects: [{ id: 'cccccccccccccccccccccccc', clusters: [{ name: 'C', clusterId: 'dddddddddddddddddddddddd', generate: { count: 7 } }] }] }));
-  const started = await spawnReady(process.execPath, [CLI, '--port', '0', '--seed', '7', `--fixtures=${fixture}`, '--admin-token', 'tkn'], {
-    env: { ...process.env, ATLAS_EMU_SEED: '3', ATLAS_EMU_LOG_LEVEL: 'warn' },
+  const started = spawnEmulator({
+    args: [CLI, '--port', '0', '--seed', '7', `--fixtures=${fixture}`, '--admin-token', 'tkn'],
+    env: { ATLAS_EMU_SEED: '3', ATLAS_EMU_LOG_LEVEL: 'warn' },
   });
-  const { base } = started;
+  const base = await started.ready;
   t.match(started.output(), '1 project, 1 cluster, 7 checkpoints (seed 7, store :memory:)');
   const ready = await fetch(`${base}/_emulator/ready`);
   t.same(await ready.json(), { status: 'ready', version: JSON.parse(await (await fetch(`${base}/_emulator/info`, { headers: { authorization: 'Bearer tkn' } })).text()).version, seed: 7, counts: { projects: 1, clusters: 1, checkpoints: 7 } });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { spawnReady } from '../control/spawn-ready.js';
+import { spawnEmulator } from '../spawn.js';
 
 // The package as users get it: `npm pack`, installed into an empty project (dependencies from
 // the registry; better-sqlite3 may compile from source, hence the long timeout), then used
@@ -80,8 +80,8 @@ t.test('the bin: --help, and a start with --port 0 --seed 7', async (t) => {
   const help = await run(bin, ['--help']);
   t.match(help.stdout, /--seed <value> +ATLAS_EMU_SEED +1 /);
 
-  const started = await spawnReady(bin, ['--port', '0', '--seed', '7', '--log-level', 'warn'], { cwd: project });
-  const { base } = started;
+  const started = spawnEmulator({ command: bin, args: ['--port', '0', '--seed', '7', '--log-level', 'warn'], cwd: project });
+  const base = await started.ready;
   const ready = (await (await fetch(`${base}/_emulator/ready`)).json()) as { seed: number; counts: object };
   t.equal(ready.seed, 7);
   t.same(ready.counts, { projects: 2, clusters: 4, checkpoints: 73 }, 'the default dataset ships in the package');

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { spawnReady } from '../control/spawn-ready.js';
+import { spawnEmulator } from '../spawn.js';
 import { assertContract, CLUSTER0, freePort, PRIVATE_KEY, PUBLIC_KEY } from '../helper.js';
 
 // The emulator as users start it: `npm start` runs `node dist/cli.js` (built by `npm test`
@@ -10,7 +10,11 @@ import { assertContract, CLUSTER0, freePort, PRIVATE_KEY, PUBLIC_KEY } from '../
 const SERVER = new URL('../../dist/cli.js', import.meta.url).pathname;
 const run = promisify(execFile);
 
-const start = (env: Record<string, string>) => spawnReady(process.execPath, [SERVER], { env: { ...process.env, ...env } });
+async function start(env: Record<string, string>) {
+  const started = spawnEmulator({ args: [SERVER], env });
+  await started.ready;
+  return started;
+}
 
 async function curlDigest(url: string): Promise<{ status: number; body: string }> {
   const { stdout } = await run('curl', ['-sS', '--digest', '--user', `${PUBLIC_KEY}:${PRIVATE_KEY}`, '-w', '\n%{http_code}', url]);
@@ -59,7 +63,7 @@ t.test('bad options are refused at start with a message naming the variable', as
     [{ ATLAS_EMU_PORT: 'eighty' }, /ATLAS_EMU_PORT must be an integer from 0 to 65535, got "eighty"/],
     [{ ATLAS_EMU_SEED: '1.5' }, /ATLAS_EMU_SEED must be an integer/],
     [{ ATLAS_EMU_LOG_LEVEL: 'loud' }, /ATLAS_EMU_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
-    [{ ATLAS_EMU_PUBLIC_URL: 'ftp://x' }, /ATLAS_EMU_PUBLIC_URL must be an http or https URL/],
+    [{ ATLAS_EMU_PUBLIC_URL: 'ftp://x' }, /ATLAS_EMU_PUBLIC_URL must be an absolute http\(s\) URL, got "ftp:\/\/x"/],
     [{ ATLAS_EMU_FIXTURES: '/nonexistent/fixture.json' }, /fixture \/nonexistent\/fixture\.json: ENOENT/],
   ];
   for (const [env, message] of cases) {
@@ -71,4 +75,32 @@ t.test('bad options are refused at start with a message naming the variable', as
     t.match(result.stderr, message);
     t.notMatch(result.stderr, /\n\s+at /, 'no stack trace');
   }
+});
+
+t.test('npm start -- --port 0 --seed 7: the flags reach the emulator', async (t) => {
+  const root = new URL('../..', import.meta.url).pathname;
+  const started = spawnEmulator({ command: 'npm', args: ['start', '--silent', '--', '--port', '0', '--seed', '7', '--log-level', 'warn'], cwd: root, inheritEnv: true });
+  const base = await started.ready;
+  t.match(started.output(), '(seed 7, store :memory:)');
+  t.notMatch(base, /:8080$/, 'a free port, not the default');
+  const ready = await (await fetch(`${base}/_emulator/ready`)).json();
+  t.equal(ready.seed, 7);
+  // npm itself answers SIGTERM with its own status; the emulator under it closes gracefully.
+  await started.stop();
+});
+
+t.test('a port in use: one line on stderr, exit code 2', async (t) => {
+  const port = await freePort();
+  const first = await start({ ATLAS_EMU_PORT: String(port), ATLAS_EMU_LOG_LEVEL: 'warn' });
+  t.teardown(() => first.stop());
+  const second = await run(process.execPath, [SERVER, '--port', String(port)], { env: { ...process.env, ATLAS_EMU_LOG_LEVEL: 'warn' } }).then(
+    () => ({ code: 0, stdout: '', stderr: '' }),
+    (err: { code: number; stdout: string; stderr: string }) => err,
+  );
+  t.equal(second.code, 2);
+  t.equal(second.stdout, '', 'nothing on stdout (no log line, no stack trace)');
+  t.equal(
+    second.stderr,
+    `atlas-backup-emulator: cannot listen on 127.0.0.1:${port}: the address is already in use (another process has the port; choose another with --port or ATLAS_EMU_PORT, 0 for any free port)\n`,
+  );
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { digestHeader, parseChallenge } from '../helper.js';
-import { spawnServer } from './child-server.js';
+import { spawnEmulator } from '../spawn.js';
 
 // A fixture load is one SQLite transaction in WAL mode: a process killed with SIGKILL in the
 // middle of it restarts on a database holding the whole load or none of it. The child really
@@ -78,7 +78,7 @@ function inspect(file = db): Consistency {
 for (const [iteration, delay] of KILL_AFTER_MS.entries()) {
   t.test(`SIGKILL ${delay} ms into the load (iteration ${iteration + 1})`, async (t) => {
     const before = walStamp();
-    const server = spawnServer({ ATLAS_EMU_DB: db, ATLAS_EMU_FIXTURES: fixture, ATLAS_EMU_LOG_LEVEL: 'warn' });
+    const server = spawnEmulator({ env: { ATLAS_EMU_DB: db, ATLAS_EMU_FIXTURES: fixture, ATLAS_EMU_LOG_LEVEL: 'warn' } });
     while (walStamp() === before) {
       if (server.child.exitCode !== null) throw new Error(`the emulator exited before loading:\n${server.output()}`);
       await sleep(20);
@@ -96,14 +96,14 @@ for (const [iteration, delay] of KILL_AFTER_MS.entries()) {
 }
 
 t.test('a load that committed survives SIGKILL, and the restart serves it', async (t) => {
-  const loading = spawnServer({ ATLAS_EMU_DB: db, ATLAS_EMU_FIXTURES: fixture, ATLAS_EMU_LOG_LEVEL: 'warn' });
+  const loading = spawnEmulator({ env: { ATLAS_EMU_DB: db, ATLAS_EMU_FIXTURES: fixture, ATLAS_EMU_LOG_LEVEL: 'warn' } });
   await loading.ready;
   loading.child.kill('SIGKILL');
   t.equal(await loading.exited, 'SIGKILL');
   t.same(inspect(), { checkpoints: TOTAL, torn: [] }, 'the load is wholly present');
 
   // The restart neither refuses the crashed file nor reseeds it: it serves what was committed.
-  const server = spawnServer({ ATLAS_EMU_DB: db, ATLAS_EMU_LOG_LEVEL: 'warn' });
+  const server = spawnEmulator({ env: { ATLAS_EMU_DB: db, ATLAS_EMU_LOG_LEVEL: 'warn' } });
   t.teardown(() => server.child.kill('SIGKILL'));
   const url = await server.ready;
   t.match(server.output(), `1 project, ${CLUSTERS} clusters, ${TOTAL} checkpoints`);
@@ -123,7 +123,7 @@ t.test('a load that committed survives SIGKILL, and the restart serves it', asyn
 
 t.test('SIGKILL in the middle of a control-plane fixture load on a serving process', async (t) => {
   const live = join(dir, 'live.db');
-  const server = spawnServer({ ATLAS_EMU_DB: live, ATLAS_EMU_LOG_LEVEL: 'warn' });
+  const server = spawnEmulator({ env: { ATLAS_EMU_DB: live, ATLAS_EMU_LOG_LEVEL: 'warn' } });
   const url = await server.ready;
   const before = inspect(live).checkpoints;
   const stamp = walStamp(live);

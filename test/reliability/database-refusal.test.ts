@@ -7,7 +7,7 @@ import { DEFAULT_FIXTURE, fixtureFiles } from '../../src/seed/fixture-files.js';
 import { loadFixtures } from '../../src/seed/fixture-loader.js';
 import { openDatabase } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
-import { spawnServer } from './child-server.js';
+import { spawnEmulator } from '../spawn.js';
 
 // A database file the emulator cannot serve is refused at start: a clear message on stderr,
 // exit status 2, and the file left byte-for-byte as it was, with no -wal/-shm beside it.
@@ -28,7 +28,7 @@ function emulatorDatabase(file: string): void {
 async function assertRefused(t: Test, dir: string, file: string, message: RegExp): Promise<void> {
   const before = readFileSync(file);
   const listing = readdirSync(dir).sort();
-  const server = spawnServer({ ATLAS_EMU_DB: file });
+  const server = spawnEmulator({ env: { ATLAS_EMU_DB: file } });
   t.equal(await server.exited, 2, 'exit status 2');
   t.match(server.output(), message);
   t.match(server.output(), /^atlas-backup-emulator: /, 'one line for the user, no stack trace');
@@ -85,7 +85,7 @@ t.test('a sound existing database is served as it is', async (t) => {
   const db = new Database(file);
   db.prepare('UPDATE projects SET name = ?').run('Renamed behind its back');
   db.close();
-  const server = spawnServer({ ATLAS_EMU_DB: file });
+  const server = spawnEmulator({ env: { ATLAS_EMU_DB: file } });
   t.teardown(() => server.child.kill('SIGKILL'));
   await server.ready;
   t.match(server.output(), `checkpoints (seed 1, store ${file})`);

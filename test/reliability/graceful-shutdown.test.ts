@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { CLUSTER0, digestHeader, parseChallenge } from '../helper.js';
-import { spawnServer } from './child-server.js';
+import { spawnEmulator } from '../spawn.js';
 import { connect, readResponses } from './http-wire.js';
 
 // SIGTERM: the listener closes at once, idle keep-alive connections are closed, requests
@@ -16,7 +16,7 @@ t.test('SIGTERM answers the request in flight, then closes the database and exit
   const dir = mkdtempSync(join(tmpdir(), 'atlas-emu-shutdown-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const db = join(dir, 'state.db');
-  const server = spawnServer({ ATLAS_EMU_DB: db });
+  const server = spawnEmulator({ env: { ATLAS_EMU_DB: db } });
   t.teardown(() => server.child.kill('SIGKILL'));
   const { hostname, port: portText } = new URL(await server.ready);
   const port = Number(portText);

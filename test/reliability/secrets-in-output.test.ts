@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import t from 'tap';
 import { CLUSTER0, digestHeader, parseChallenge, type DigestAlgorithmName } from '../helper.js';
-import { spawnServer } from './child-server.js';
+import { spawnEmulator } from '../spawn.js';
 import { exchange } from './http-wire.js';
 
 // Everything a real process writes (stdout and stderr, at the most verbose log level) during
@@ -16,13 +16,13 @@ const CLIENT_SECRET = `mdb_sa_sk_${randomBytes(24).toString('hex')}`;
 const REALM = 'MMS Public API';
 
 t.test('no secret reaches stdout or stderr', async (t) => {
-  const server = spawnServer({
+  const server = spawnEmulator({ env: {
     ATLAS_EMU_LOG_LEVEL: 'trace',
     ATLAS_EMU_PUBLIC_KEY: PUBLIC_KEY,
     ATLAS_EMU_PRIVATE_KEY: PRIVATE_KEY,
     ATLAS_EMU_CLIENT_ID: CLIENT_ID,
     ATLAS_EMU_CLIENT_SECRET: CLIENT_SECRET,
-  });
+  } });
   t.teardown(() => server.child.kill('SIGKILL'));
   const base = await server.ready;
   const port = Number(new URL(base).port);

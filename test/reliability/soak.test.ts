@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { CLUSTER0, digestHeader, parseChallenge } from '../helper.js';
-import { spawnServer } from './child-server.js';
+import { spawnEmulator } from '../spawn.js';
 
 // A CI-sized soak (the long one is in the benchmark): 20 connections against a real process,
 // every request signed with its own Digest response (per-connection nonce, nc counting up),
@@ -61,7 +61,7 @@ async function soak(origin: string, seconds: number): Promise<autocannon.Result>
 }
 
 t.test(`soak: ${CONNECTIONS} connections, ${SOAK_SECONDS} s, per-request Digest`, async (t) => {
-  const server = spawnServer({ ATLAS_EMU_LOG_LEVEL: 'warn' });
+  const server = spawnEmulator({ env: { ATLAS_EMU_LOG_LEVEL: 'warn' } });
   t.teardown(() => server.child.kill('SIGKILL'));
   const origin = await server.ready;
   const pid = server.child.pid!;
