@@ -6,7 +6,7 @@ import { loadFixture, resetEmulator } from './control/emulator-control.js';
 import type { FaultRuleView } from './control/fault-rules.js';
 import { checkInput } from './control/input.js';
 import { journalFilter, type JournalEntry } from './control/journal.js';
-import { FaultRuleInputSchema, JournalFilterSchema, type FaultRuleInput, type JournalFilterInput, type ResetScope } from './control/schemas.js';
+import { FaultRuleInputSchema, JournalFilterSchema, type FaultRuleInput, type JournalFilterInput, type ResetScope, type ValidFaultRule } from './control/schemas.js';
 import { resolveConfig, type EmulatorOptions } from './options.js';
 import { objectSource } from './seed/fixture-loader.js';
 import type { FixtureDocument } from './seed/fixture-schema.js';
@@ -100,7 +100,7 @@ export async function startEmulator(options: EmulatorOptions = {}, { clock }: St
       return state.journal.list(journalFilter(input), limit ?? Infinity);
     },
     faults: {
-      add: (rule) => state.faults.add(checkInput<FaultRuleInput>(FaultRuleInputSchema, structuredClone(rule), 'rule')).view(),
+      add: (rule) => state.faults.add(checkInput<ValidFaultRule>(FaultRuleInputSchema, structuredClone(rule), 'rule')).view(),
       list: () => state.faults.list().map((rule) => rule.view()),
       remove: (id) => state.faults.remove(id),
       clear: () => state.faults.clear(),

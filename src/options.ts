@@ -1,4 +1,4 @@
-import Type, { type Static, type TSchema } from 'typebox';
+import type { FromSchema } from 'json-schema-to-ts';
 import { ACCEPTS, createAjv, describeErrors, lazyValidator } from './validation.js';
 
 // The emulator's options: one schema. Each option is an ATLAS_EMU_* environment variable
@@ -16,59 +16,57 @@ export const DEFAULT_CLIENT_SECRET = 'mdb_sa_sk_emulator-development-secret-0001
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const text = (description: string, defaults: { default?: string } = {}) =>
-  Type.String({ minLength: 1, pattern: '\\S', [ACCEPTS]: 'a non-empty string', description, ...defaults });
-const seconds = (min: number, max: number, value: number, description: string) =>
-  Type.Integer({ minimum: min, maximum: max, default: value, description });
+const TEXT = { type: 'string', minLength: 1, pattern: '\\S', [ACCEPTS]: 'a non-empty string' } as const;
 
-export const OptionsSchema = Type.Object(
-  {
-    host: text('address to listen on', { default: '127.0.0.1' }),
-    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8080, description: 'port to listen on (0: any free port)' }),
-    db: text('SQLite file for the state; a new or empty file is seeded, an existing one is used as it is', { default: ':memory:' }),
-    seed: Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1, default: 1, description: 'seed of the generated data: the same seed gives byte-identical responses' }),
-    fixtures: Type.Optional(text('fixture document (a JSON file, or a folder of them loaded in name order) to load instead of the default dataset')),
-    logLevel: Type.Enum(LOG_LEVELS, { default: 'info', description: 'log level (pino JSON lines on stdout)' }),
-    publicKey: text('public key of the default API key', { default: DEFAULT_PUBLIC_KEY }),
-    privateKey: text('private key of the default API key; printed at start only when it is the documented default', { default: DEFAULT_PRIVATE_KEY }),
-    publicUrl: Type.Optional(
-      Type.String({
-        pattern: '^https?://',
-        format: 'uri',
-        [ACCEPTS]: 'an absolute http(s) URL',
-        description: 'base URL of the hrefs in links, e.g. https://cloud.mongodb.com (default: http://<Host header>)',
-      }),
-    ),
-    nonceSecret: Type.Optional(text('HMAC secret of the Digest nonces, to share nonces between replicas or restarts (default: random per process)')),
-    nonceTtlSeconds: seconds(1, 86_400, 300, 'lifetime of a Digest nonce; an older one gets stale=true'),
-    clientId: text('client id of the default service account', { default: DEFAULT_CLIENT_ID }),
-    clientSecret: text('client secret of the default service account; printed only when it is the documented default', { default: DEFAULT_CLIENT_SECRET }),
-    tokenTtlSeconds: seconds(1, 86_400, 3600, 'lifetime of a service-account access token'),
-    rateLimit: Type.Optional(
-      Type.String({
-        pattern: '^(?:off|[1-9][0-9]{0,6}/[1-9][0-9]{0,4}[sm])$',
-        [ACCEPTS]: 'off or <requests>/<period> like 100/60s or 100/1m (requests and period at least 1)',
-        description: 'per-project token bucket, <requests>/<period> like 100/60s or 100/1m, or off (default: off)',
-      }),
-    ),
-    adminToken: Type.Optional(text('bearer token required by the /_emulator/ control routes except health and ready (default: none required)')),
-    journalMax: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 1000, description: 'requests kept in the request journal (0: no journal)' }),
-    headersTimeoutMs: Type.Integer({ minimum: 1, maximum: 600_000, default: 10_000, description: 'time a client has to send the request headers (408 after it)' }),
-    requestTimeoutMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 30_000, description: 'time a client has to send a whole request (408 after it)' }),
-    keepAliveTimeoutMs: Type.Integer({ minimum: 1, maximum: 3_600_000, default: 72_000, description: 'how long an idle keep-alive connection stays open' }),
+export const OptionsSchema = {
+  type: 'object',
+  additionalProperties: false,
+  // Every option with a default is always there once the configuration is resolved.
+  required: ['host', 'port', 'db', 'seed', 'logLevel', 'publicKey', 'privateKey', 'nonceTtlSeconds', 'clientId', 'clientSecret', 'tokenTtlSeconds', 'journalMax', 'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs'],
+  properties: {
+    host: { ...TEXT, default: '127.0.0.1', description: 'address to listen on' },
+    port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'port to listen on (0: any free port)' },
+    db: { ...TEXT, default: ':memory:', description: 'SQLite file for the state; a new or empty file is seeded, an existing one is used as it is' },
+    seed: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1, default: 1, description: 'seed of the generated data: the same seed gives byte-identical responses' },
+    fixtures: { ...TEXT, description: 'fixture document (a JSON file, or a folder of them loaded in name order) to load instead of the default dataset' },
+    logLevel: { enum: LOG_LEVELS, default: 'info', description: 'log level (pino JSON lines on stdout)' },
+    publicKey: { ...TEXT, default: DEFAULT_PUBLIC_KEY, description: 'public key of the default API key' },
+    privateKey: { ...TEXT, default: DEFAULT_PRIVATE_KEY, description: 'private key of the default API key; printed at start only when it is the documented default' },
+    publicUrl: {
+      type: 'string',
+      pattern: '^https?://',
+      format: 'uri',
+      [ACCEPTS]: 'an absolute http(s) URL',
+      description: 'base URL of the hrefs in links, e.g. https://cloud.mongodb.com (default: http://<Host header>)',
+    },
+    nonceSecret: { ...TEXT, description: 'HMAC secret of the Digest nonces, to share nonces between replicas or restarts (default: random per process)' },
+    nonceTtlSeconds: { type: 'integer', minimum: 1, maximum: 86_400, default: 300, description: 'lifetime of a Digest nonce; an older one gets stale=true' },
+    clientId: { ...TEXT, default: DEFAULT_CLIENT_ID, description: 'client id of the default service account' },
+    clientSecret: { ...TEXT, default: DEFAULT_CLIENT_SECRET, description: 'client secret of the default service account; printed only when it is the documented default' },
+    tokenTtlSeconds: { type: 'integer', minimum: 1, maximum: 86_400, default: 3600, description: 'lifetime of a service-account access token' },
+    rateLimit: {
+      type: 'string',
+      pattern: '^(?:off|[1-9][0-9]{0,6}/[1-9][0-9]{0,4}[sm])$',
+      [ACCEPTS]: 'off or <requests>/<period> like 100/60s or 100/1m (requests and period at least 1)',
+      description: 'per-project token bucket, <requests>/<period> like 100/60s or 100/1m, or off (default: off)',
+    },
+    adminToken: { ...TEXT, description: 'bearer token required by the /_emulator/ control routes except health and ready (default: none required)' },
+    journalMax: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 1000, description: 'requests kept in the request journal (0: no journal)' },
+    headersTimeoutMs: { type: 'integer', minimum: 1, maximum: 600_000, default: 10_000, description: 'time a client has to send the request headers (408 after it)' },
+    requestTimeoutMs: { type: 'integer', minimum: 1, maximum: 3_600_000, default: 30_000, description: 'time a client has to send a whole request (408 after it)' },
+    keepAliveTimeoutMs: { type: 'integer', minimum: 1, maximum: 3_600_000, default: 72_000, description: 'how long an idle keep-alive connection stays open' },
   },
-  { additionalProperties: false },
-);
+} as const;
 
 /** The resolved configuration: every option with a default has its value. */
-export type Config = Readonly<Static<typeof OptionsSchema>>;
+export type Config = Readonly<FromSchema<typeof OptionsSchema>>;
 /** Options as a caller gives them (startEmulator, buildApp): any subset. */
-export type EmulatorOptions = Partial<Static<typeof OptionsSchema>>;
-export type OptionKey = keyof Config;
+export type EmulatorOptions = Partial<FromSchema<typeof OptionsSchema>>;
+export type OptionKey = keyof Config & string;
 
 export class ConfigError extends Error {}
 
-const PROPERTIES = OptionsSchema.properties as unknown as Record<OptionKey, TSchema & Record<string, unknown>>;
+const PROPERTIES = OptionsSchema.properties as Record<OptionKey, Record<string, unknown>>;
 export const OPTION_KEYS = Object.keys(PROPERTIES) as OptionKey[];
 
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
@@ -86,7 +84,8 @@ export function optionRows(): { key: OptionKey; env: string; flag: string; defau
 }
 
 const ajv = createAjv();
-const validateOptions = lazyValidator(() => ajv.compile(Type.Partial(OptionsSchema, { additionalProperties: false })));
+// Any layer of options (the environment, flags, a caller's object) may set any subset.
+const validateOptions = lazyValidator(() => ajv.compile({ ...OptionsSchema, required: [] }));
 
 /** Checks a set of options; the error names each option the way `nameOf` says (variable, flag or key). */
 function check(values: Record<string, unknown>, nameOf: (key: OptionKey) => string, raw: Record<string, unknown>): void {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type BuildOptions } from '../src/app.js';
+import type { Clock } from '../src/clock.js';
 import { DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY, resolveConfig, type Config, type EmulatorOptions } from '../src/options.js';
 import { loadFixture, resetEmulator } from '../src/control/emulator-control.js';
 import { objectSource } from '../src/seed/fixture-loader.js';
@@ -21,6 +22,19 @@ export const PRIVATE_KEY = DEFAULT_PRIVATE_KEY;
 
 interface Teardown {
   teardown(fn: () => unknown): void;
+}
+
+/** A clock a test moves by hand: expiry is tested by moving it, never by sleeping. */
+export class TestClock implements Clock {
+  constructor(public time = Date.UTC(2026, 0, 1)) {}
+
+  now(): number {
+    return this.time;
+  }
+
+  advance(ms: number): void {
+    this.time += ms;
+  }
 }
 
 export function testConfig(overrides: EmulatorOptions = {}): Config {

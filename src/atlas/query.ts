@@ -1,4 +1,4 @@
-import Type, { type Static } from 'typebox';
+import type { FromSchema } from 'json-schema-to-ts';
 
 // Query parameters of the Atlas operations (the OpenAPI components pageNum, itemsPerPage,
 // includeCount, envelope, pretty), as route schemas. Values stay text and are matched
@@ -21,23 +21,26 @@ export function decimalUpTo(max: number): string {
   return `^(?=\\d{1,10}$)0*(?:${alternatives.join('|')})$`;
 }
 
-const flag = (description: string, value: boolean) =>
-  Type.String({ pattern: '^(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$', default: String(value), description });
+const BOOLEAN = '^(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$';
+const ENVELOPE = { type: 'string', pattern: BOOLEAN, default: 'false', description: 'Wraps the response in an envelope: {status, content} or {links, results, status, totalCount}.' } as const;
+const PRETTY = { type: 'string', pattern: BOOLEAN, default: 'false', description: 'Pretty-prints the body as Jackson does.' } as const;
 
-const ENVELOPE = flag('Wraps the response in an envelope: {status, content} or {links, results, status, totalCount}.', false);
-const PRETTY = flag('Pretty-prints the body as Jackson does.', false);
+export const ListQuerySchema = {
+  type: 'object',
+  required: ['pageNum', 'itemsPerPage', 'includeCount', 'envelope', 'pretty'],
+  properties: {
+    pageNum: { type: 'string', pattern: decimalUpTo(2 ** 31 - 1), default: '1', description: 'Page to return, from 1.' },
+    itemsPerPage: { type: 'string', pattern: decimalUpTo(500), default: '100', description: 'Items per page, 1 to 500.' },
+    includeCount: { type: 'string', pattern: BOOLEAN, default: 'true', description: 'Whether the response counts every item (totalCount).' },
+    envelope: ENVELOPE,
+    pretty: PRETTY,
+  },
+} as const;
+export const ItemQuerySchema = { type: 'object', required: ['envelope', 'pretty'], properties: { envelope: ENVELOPE, pretty: PRETTY } } as const;
 
-export const ListQuerySchema = Type.Object({
-  pageNum: Type.String({ pattern: decimalUpTo(2 ** 31 - 1), default: '1', description: 'Page to return, from 1.' }),
-  itemsPerPage: Type.String({ pattern: decimalUpTo(500), default: '100', description: 'Items per page, 1 to 500.' }),
-  includeCount: flag('Whether the response counts every item (totalCount).', true),
-  envelope: ENVELOPE,
-  pretty: PRETTY,
-});
-export const ItemQuerySchema = Type.Object({ envelope: ENVELOPE, pretty: PRETTY });
-
-export type ListQueryText = Static<typeof ListQuerySchema>;
-export type ItemQueryText = Static<typeof ItemQuerySchema>;
+/** The validated query: every parameter there (defaults filled in), as text. */
+export type ListQueryText = FromSchema<typeof ListQuerySchema>;
+export type ItemQueryText = FromSchema<typeof ItemQuerySchema>;
 
 export interface ListQuery {
   pageNum: number;

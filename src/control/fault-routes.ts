@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { errors } from '../atlas/errors.js';
-import { controlSchema, FaultIdSchema, FaultListSchema, FaultRuleInputSchema, FaultRuleSchema, type FaultRuleInput } from './schemas.js';
+import { controlSchema, FaultIdSchema, FaultListSchema, FaultRuleInputSchema, FaultRuleSchema, type ValidFaultRule } from './schemas.js';
 
 /** Fault rules: add one, list them, remove one or all. */
 export async function faultRoutes(app: FastifyInstance): Promise<void> {
@@ -8,7 +8,7 @@ export async function faultRoutes(app: FastifyInstance): Promise<void> {
   const adds = 'Adds a fault rule. Rules apply to authenticated API requests unless everyRequest is true; the first live matching rule applies.';
 
   app.post('/faults', controlSchema({ summary: adds, body: FaultRuleInputSchema, ok: { 201: FaultRuleSchema }, badRequest: true }), (request, reply) => {
-    reply.code(201).send(faults.add(request.body as FaultRuleInput).view());
+    reply.code(201).send(faults.add(request.body as ValidFaultRule).view());
   });
 
   app.get('/faults', controlSchema({ summary: 'The rules, with how often each has applied.', ok: { 200: FaultListSchema } }), (_request, reply) => {

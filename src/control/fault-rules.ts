@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { pathOf } from '../atlas/error-handler.js';
 import { invalid } from './input.js';
 import { compilePathPattern } from './journal.js';
-import type { FaultEffectInput, FaultMatch, FaultRuleInput } from './schemas.js';
+import type { FaultEffectInput, FaultMatch, FaultRuleInput, ValidFaultRule } from './schemas.js';
 
 // Fault rules: which requests misbehave, how, and how often. A rule's shape is checked by its
 // schema (FaultRuleInputSchema) before it gets here; the rules that span fields are checked
@@ -31,10 +31,10 @@ export interface FaultRuleView {
 }
 
 /** The effect with its defaults, after the checks that span its fields. */
-function effectOf(input: FaultEffectInput): FaultEffect {
+function effectOf(input: ValidFaultRule['effect']): FaultEffect {
   switch (input.type) {
     case 'error': {
-      const status = input.status ?? 500;
+      const { status } = input;
       if (input.retryAfterSeconds !== undefined && status !== 429) throw invalid('effect.retryAfterSeconds', 'applies to status 429 only');
       return status === 429 ? { type: 'error', status, retryAfterSeconds: input.retryAfterSeconds ?? 1 } : { type: 'error', status };
     }
@@ -140,7 +140,7 @@ export class FaultRules {
   }
 
   /** Adds a rule whose shape its schema has checked (throws a 400 AtlasError naming the field for the rest). */
-  add(input: FaultRuleInput): FaultRule {
+  add(input: ValidFaultRule): FaultRule {
     const effect = effectOf(input.effect);
     const match: FaultMatch = { ...input.match };
     if (match.method !== undefined) match.method = match.method.toUpperCase();

@@ -1,4 +1,3 @@
-import type { TSchema } from 'typebox';
 import { errors } from '../atlas/errors.js';
 import { createAjv, describeErrors, lazyValidator, type Path } from '../validation.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -22,10 +21,10 @@ function fieldName(path: Path): string {
 }
 
 const ajv = createAjv();
-const validators = new WeakMap<TSchema, ValidateFunction>();
+const validators = new WeakMap<object, ValidateFunction>();
 
 /** Validates (filling in defaults) or throws the control plane's 400. */
-export function checkInput<T>(schema: TSchema, value: unknown, part: string): T {
+export function checkInput<T>(schema: object, value: unknown, part: string): T {
   let validate = validators.get(schema);
   if (!validate) validators.set(schema, (validate = lazyValidator(() => ajv.compile(schema))));
   if (!validate(value)) throw controlError(validate.errors!, part);

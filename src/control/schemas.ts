@@ -1,169 +1,216 @@
 import type { FastifySchema } from 'fastify';
-import Type, { type Static, type TObject, type TSchema } from 'typebox';
+import type { FromSchema } from 'json-schema-to-ts';
 import { FixtureDocumentSchema } from '../seed/fixture-schema.js';
 
-// The control plane's inputs and outputs, one schema each. Routes validate with them, the
-// in-process API validates with the same ones, and the control plane's OpenAPI is generated
-// from the routes that carry them.
+// The control plane's inputs and outputs, one JSON Schema each. Routes validate with them,
+// the in-process API validates with the same ones, the types below are derived from them, and
+// the control plane's OpenAPI is generated from the routes that carry them.
 
-/** A union told apart by one property (Ajv's discriminator gives "effect.type must be one of ..."). */
-function discriminated<T extends TObject[]>(tag: string, variants: [...T], options: { description?: string } = {}) {
-  return Type.Unsafe<Static<T[number]>>({ type: 'object', discriminator: { propertyName: tag }, oneOf: variants, ...options });
-}
+const STRING = { type: 'string' } as const;
+const INTEGER = { type: 'integer' } as const;
+const pathPattern = (of: string) =>
+  ({ type: 'string', pattern: '^/', description: `a path pattern starting with / (the ${of}; * matches within a segment, ** across segments)` }) as const;
 
-const int = (minimum: number, maximum: number, description?: string) => Type.Integer({ minimum, maximum, ...(description ? { description } : {}) });
-const nonEmpty = (description?: string) => Type.String({ minLength: 1, ...(description ? { description } : {}) });
-const pathPattern = (of: string) => Type.String({ pattern: '^/', description: `a path pattern starting with / (the ${of}; * matches within a segment, ** across segments)` });
-
-export const ErrorSchema = Type.Object(
-  { detail: Type.String(), error: Type.Integer(), errorCode: Type.String(), parameters: Type.Array(Type.String()), reason: Type.String() },
-  { description: 'The Atlas error body. INVALID_CONTROL_REQUEST names the field in `parameters`.' },
-);
-export const CountsSchema = Type.Object({ projects: Type.Integer(), clusters: Type.Integer(), checkpoints: Type.Integer() });
+export const ErrorSchema = {
+  type: 'object',
+  description: 'The Atlas error body. INVALID_CONTROL_REQUEST names the field in `parameters`.',
+  required: ['detail', 'error', 'errorCode', 'parameters', 'reason'],
+  properties: { detail: STRING, error: INTEGER, errorCode: STRING, parameters: { type: 'array', items: STRING }, reason: STRING },
+} as const;
+export const CountsSchema = {
+  type: 'object',
+  required: ['projects', 'clusters', 'checkpoints'],
+  properties: { projects: INTEGER, clusters: INTEGER, checkpoints: INTEGER },
+} as const;
 
 export const RESET_SCOPES = ['all', 'data', 'journal', 'faults'] as const;
 export type ResetScope = (typeof RESET_SCOPES)[number];
-const ResetScopeSchema = Type.Enum(RESET_SCOPES, { description: 'all (default), data, journal or faults' });
-export const ResetQuerySchema = Type.Object({ scope: Type.Optional(ResetScopeSchema) }, { additionalProperties: false });
-export const ResetBodySchema = Type.Object({ scope: Type.Optional(ResetScopeSchema) }, { additionalProperties: false, description: 'The scope may come here instead of the query string.' });
-export const ResetResultSchema = Type.Object({ scope: ResetScopeSchema, counts: CountsSchema });
+const ResetScopeSchema = { enum: RESET_SCOPES, description: 'all (default), data, journal or faults' } as const;
+export const ResetQuerySchema = { type: 'object', additionalProperties: false, properties: { scope: ResetScopeSchema } } as const;
+export const ResetBodySchema = { ...ResetQuerySchema, description: 'The scope may come here instead of the query string.' } as const;
+export const ResetResultSchema = { type: 'object', required: ['scope', 'counts'], properties: { scope: ResetScopeSchema, counts: CountsSchema } } as const;
 
 export const LOAD_MODES = ['merge', 'replace'] as const;
-export const LoadQuerySchema = Type.Object(
-  { mode: Type.Enum(LOAD_MODES, { default: 'merge', description: 'merge (default: upsert projects, clusters and credentials, merge checkpoints by id) or replace' }) },
-  { additionalProperties: false },
-);
-export const LoadResultSchema = Type.Object({ mode: Type.Enum(LOAD_MODES), counts: CountsSchema });
+export const LoadQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['mode'],
+  properties: { mode: { enum: LOAD_MODES, default: 'merge', description: 'merge (default: upsert projects, clusters and credentials, merge checkpoints by id) or replace' } },
+} as const;
+export const LoadResultSchema = { type: 'object', required: ['mode', 'counts'], properties: { mode: { enum: LOAD_MODES }, counts: CountsSchema } } as const;
 export { FixtureDocumentSchema };
 
 export const AUTH_OUTCOMES = ['authenticated', 'challenge', 'rejected', 'none'] as const;
 const journalFilterFields = {
-  method: Type.Optional(nonEmpty('HTTP method (any case)')),
-  path: Type.Optional(pathPattern('request path')),
-  status: Type.Optional(int(100, 599, 'response status')),
-  since: Type.Optional(
-    Type.String({
-      pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,3})?Z$',
-      format: 'date-time',
-      description: 'a UTC date-time like 2026-01-31T12:00:00.000Z',
-    }),
-  ),
-  challenge: Type.Optional(Type.Boolean({ description: 'only Digest challenge requests (true) or only the others (false)' })),
-  authOutcome: Type.Optional(Type.Enum(AUTH_OUTCOMES)),
-  principal: Type.Optional(nonEmpty('public key or client id that authenticated')),
-  faulted: Type.Optional(Type.Boolean({ description: 'only requests a fault rule applied to (true) or the others (false)' })),
-};
-export const JournalFilterSchema = Type.Object(journalFilterFields, { additionalProperties: false, description: 'Which journaled requests: every field optional.' });
-export const JournalQuerySchema = Type.Object(
-  { ...journalFilterFields, limit: Type.Optional(int(1, 1_000_000, 'at most this many, the newest')) },
-  { additionalProperties: false },
-);
-export type JournalFilterInput = Static<typeof JournalFilterSchema>;
+  method: { type: 'string', minLength: 1, description: 'HTTP method (any case)' },
+  path: pathPattern('request path'),
+  status: { type: 'integer', minimum: 100, maximum: 599, description: 'response status' },
+  since: {
+    type: 'string',
+    pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,3})?Z$',
+    format: 'date-time',
+    description: 'a UTC date-time like 2026-01-31T12:00:00.000Z',
+  },
+  challenge: { type: 'boolean', description: 'only Digest challenge requests (true) or only the others (false)' },
+  authOutcome: { enum: AUTH_OUTCOMES },
+  principal: { type: 'string', minLength: 1, description: 'public key or client id that authenticated' },
+  faulted: { type: 'boolean', description: 'only requests a fault rule applied to (true) or the others (false)' },
+} as const;
+export const JournalFilterSchema = { type: 'object', additionalProperties: false, description: 'Which journaled requests: every field optional.', properties: journalFilterFields } as const;
+export const JournalQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { ...journalFilterFields, limit: { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'at most this many, the newest' } },
+} as const;
+export type JournalFilterInput = FromSchema<typeof JournalFilterSchema>;
+export type JournalQuery = FromSchema<typeof JournalQuerySchema>;
 
-export const JournalEntrySchema = Type.Object({
-  seq: Type.Integer(),
-  time: Type.String({ format: 'date-time' }),
-  method: Type.String(),
-  url: Type.String(),
-  path: Type.String(),
-  query: Type.Record(Type.String(), Type.Union([Type.String(), Type.Array(Type.String())])),
-  headers: Type.Record(Type.String(), Type.String(), { description: 'accept, authorization (scheme and user name only), content-type, user-agent' }),
-  status: Type.Union([Type.Integer(), Type.Null()], { description: 'null when a drop fault closed the connection' }),
-  latencyMs: Type.Number(),
-  auth: Type.Object({
-    outcome: Type.Enum(AUTH_OUTCOMES),
-    principal: Type.Optional(Type.String()),
-    reason: Type.Optional(Type.String({ description: 'why authentication failed, e.g. missing_credentials, bad_response' })),
-  }),
-  challenge: Type.Boolean(),
-  fault: Type.Union([Type.Object({ id: Type.String(), effect: Type.String(), delayMs: Type.Optional(Type.Integer()) }), Type.Null()]),
-});
-export const JournalListingSchema = Type.Object({
-  requests: Type.Array(JournalEntrySchema),
-  total: Type.Integer({ description: 'requests recorded since the last clear, evicted ones included' }),
-  capacity: Type.Integer({ description: 'ATLAS_EMU_JOURNAL_MAX' }),
-});
+export const JournalEntrySchema = {
+  type: 'object',
+  required: ['seq', 'time', 'method', 'url', 'path', 'query', 'headers', 'status', 'latencyMs', 'auth', 'challenge', 'fault'],
+  properties: {
+    seq: INTEGER,
+    time: { type: 'string', format: 'date-time' },
+    method: STRING,
+    url: STRING,
+    path: STRING,
+    query: { type: 'object', additionalProperties: { anyOf: [STRING, { type: 'array', items: STRING }] } },
+    headers: { type: 'object', additionalProperties: STRING, description: 'accept, authorization (scheme and user name only), content-type, user-agent' },
+    status: { type: ['integer', 'null'], description: 'null when a drop fault closed the connection' },
+    latencyMs: { type: 'number' },
+    auth: {
+      type: 'object',
+      required: ['outcome'],
+      properties: {
+        outcome: { enum: AUTH_OUTCOMES },
+        principal: STRING,
+        reason: { type: 'string', description: 'why authentication failed, e.g. missing_credentials, bad_response' },
+      },
+    },
+    challenge: { type: 'boolean' },
+    fault: { anyOf: [{ type: 'object', required: ['id', 'effect'], properties: { id: STRING, effect: STRING, delayMs: INTEGER } }, { type: 'null' }] },
+  },
+} as const;
+export const JournalListingSchema = {
+  type: 'object',
+  required: ['requests', 'total', 'capacity'],
+  properties: {
+    requests: { type: 'array', items: JournalEntrySchema },
+    total: { type: 'integer', description: 'requests recorded since the last clear, evicted ones included' },
+    capacity: { type: 'integer', description: 'ATLAS_EMU_JOURNAL_MAX' },
+  },
+} as const;
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 /** A pattern matching any of the words in any case (JSON Schema has no case-insensitive flag). */
 const anyCase = (words: readonly string[]) => `^(?:${words.map((w) => [...w].map((c) => `[${c.toUpperCase()}${c.toLowerCase()}]`).join('')).join('|')})$`;
 export const MAX_DELAY_MS = 600_000;
-const delay = int(0, MAX_DELAY_MS);
+const DELAY = { type: 'integer', minimum: 0, maximum: MAX_DELAY_MS } as const;
 
-export const FaultMatchSchema = Type.Object(
-  {
-    method: Type.Optional(Type.String({ pattern: anyCase(METHODS), description: `an HTTP method, any case: ${METHODS.join(', ')}` })),
-    path: Type.Optional(pathPattern('request path')),
-    groupId: Type.Optional(nonEmpty()),
-    clusterName: Type.Optional(nonEmpty()),
-    key: Type.Optional(nonEmpty('the public key or client id that authenticated')),
-    pageNum: Type.Optional(int(1, 2 ** 31 - 1, 'list requests of this page (an absent pageNum is page 1)')),
+export const FaultMatchSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    method: { type: 'string', pattern: anyCase(METHODS), description: `an HTTP method, any case: ${METHODS.join(', ')}` },
+    path: pathPattern('request path'),
+    groupId: { type: 'string', minLength: 1 },
+    clusterName: { type: 'string', minLength: 1 },
+    key: { type: 'string', minLength: 1, description: 'the public key or client id that authenticated' },
+    pageNum: { type: 'integer', minimum: 1, maximum: 2 ** 31 - 1, description: 'list requests of this page (an absent pageNum is page 1)' },
   },
-  { additionalProperties: false },
-);
-export const FaultEffectSchema = discriminated(
-  'type',
-  [
-    Type.Object(
-      {
-        type: Type.Literal('error'),
-        status: Type.Optional(Type.Enum([500, 503, 429], { default: 500 })),
-        retryAfterSeconds: Type.Optional(int(0, 86_400, 'the Retry-After of a 429 (default 1)')),
+} as const;
+// A union told apart by its `type` (Ajv's discriminator says "effect.type must be one of ...").
+export const FaultEffectSchema = {
+  type: 'object',
+  description: 'error (500, 503 or 429), delay, drop (close the connection) or truncate (part of the body, then close)',
+  discriminator: { propertyName: 'type' },
+  oneOf: [
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type'],
+      properties: {
+        type: { const: 'error' },
+        status: { enum: [500, 503, 429], default: 500 },
+        retryAfterSeconds: { type: 'integer', minimum: 0, maximum: 86_400, description: 'the Retry-After of a 429 (default 1)' },
       },
-      { additionalProperties: false },
-    ),
-    Type.Object(
-      { type: Type.Literal('delay'), ms: Type.Optional(delay), minMs: Type.Optional(delay), maxMs: Type.Optional(delay) },
-      { additionalProperties: false, description: 'ms, or a random delay from minMs to maxMs' },
-    ),
-    Type.Object({ type: Type.Literal('drop') }, { additionalProperties: false }),
-    Type.Object({ type: Type.Literal('truncate'), bytes: Type.Optional(int(0, 2 ** 31 - 1, 'bytes of the body sent (default: half)')) }, { additionalProperties: false }),
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type'],
+      description: 'ms, or a random delay from minMs to maxMs',
+      properties: { type: { const: 'delay' }, ms: DELAY, minMs: DELAY, maxMs: DELAY },
+    },
+    { type: 'object', additionalProperties: false, required: ['type'], properties: { type: { const: 'drop' } } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type'],
+      properties: { type: { const: 'truncate' }, bytes: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1, description: 'bytes of the body sent (default: half)' } },
+    },
   ],
-  { description: 'error (500, 503 or 429), delay, drop (close the connection) or truncate (part of the body, then close)' },
-);
-export const FaultRuleInputSchema = Type.Object(
-  {
-    match: Type.Optional(FaultMatchSchema),
+} as const;
+export const FaultRuleInputSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['effect'],
+  properties: {
+    match: FaultMatchSchema,
     effect: FaultEffectSchema,
-    times: Type.Optional(int(1, 2 ** 31 - 1, 'applies this many times, then no more')),
-    probability: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'applies to each matching request with this probability' })),
-    everyRequest: Type.Optional(Type.Boolean({ description: 'also unauthenticated requests (Digest challenges, OAuth token calls); default false' })),
-    seed: Type.Optional(int(0, 2 ** 32 - 1, 'seed of the rule’s generator (probability, random delays); default ATLAS_EMU_SEED')),
+    times: { type: 'integer', minimum: 1, maximum: 2 ** 31 - 1, description: 'applies this many times, then no more' },
+    probability: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'applies to each matching request with this probability' },
+    everyRequest: { type: 'boolean', description: 'also unauthenticated requests (Digest challenges, OAuth token calls); default false' },
+    seed: { type: 'integer', minimum: 0, maximum: 2 ** 32 - 1, description: 'seed of the rule’s generator (probability, random delays); default ATLAS_EMU_SEED' },
   },
-  { additionalProperties: false },
-);
-export type FaultRuleInput = Static<typeof FaultRuleInputSchema>;
-export type FaultEffectInput = Static<typeof FaultEffectSchema>;
-export type FaultMatch = Static<typeof FaultMatchSchema>;
+} as const;
+/** A rule as given: fields with a default may be left out. */
+export type FaultRuleInput = FromSchema<typeof FaultRuleInputSchema, { keepDefaultedPropertiesOptional: true }>;
+export type FaultEffectInput = FromSchema<typeof FaultEffectSchema, { keepDefaultedPropertiesOptional: true }>;
+/** A rule as validation leaves it: its defaults filled in. */
+export type ValidFaultRule = FromSchema<typeof FaultRuleInputSchema>;
+export type FaultMatch = FromSchema<typeof FaultMatchSchema>;
 
-export const FaultRuleSchema = Type.Object({
-  id: Type.String(),
-  match: FaultMatchSchema,
-  effect: Type.Record(Type.String(), Type.Union([Type.String(), Type.Integer()]), { description: 'the effect with its defaults' }),
-  times: Type.Union([Type.Integer(), Type.Null()]),
-  probability: Type.Union([Type.Number(), Type.Null()]),
-  everyRequest: Type.Boolean(),
-  seed: Type.Integer(),
-  applied: Type.Integer({ description: 'how often it has applied' }),
-});
-export const FaultListSchema = Type.Object({ faults: Type.Array(FaultRuleSchema) });
-export const FaultIdSchema = Type.Object({ id: Type.String() });
+export const FaultRuleSchema = {
+  type: 'object',
+  required: ['id', 'match', 'effect', 'times', 'probability', 'everyRequest', 'seed', 'applied'],
+  properties: {
+    id: STRING,
+    match: FaultMatchSchema,
+    effect: { type: 'object', additionalProperties: { type: ['string', 'integer'] }, description: 'the effect with its defaults' },
+    times: { type: ['integer', 'null'] },
+    probability: { type: ['number', 'null'] },
+    everyRequest: { type: 'boolean' },
+    seed: INTEGER,
+    applied: { type: 'integer', description: 'how often it has applied' },
+  },
+} as const;
+export const FaultListSchema = { type: 'object', required: ['faults'], properties: { faults: { type: 'array', items: FaultRuleSchema } } } as const;
+export const FaultIdSchema = { type: 'object', required: ['id'], properties: { id: STRING } } as const;
 
-export const GroupParamsSchema = Type.Object({ groupId: Type.String() });
-export const ClusterParamsSchema = Type.Object({ groupId: Type.String(), clusterName: Type.String() });
+export const GroupParamsSchema = { type: 'object', required: ['groupId'], properties: { groupId: STRING } } as const;
+export const ClusterParamsSchema = { type: 'object', required: ['groupId', 'clusterName'], properties: { groupId: STRING, clusterName: STRING } } as const;
 
-export const HealthSchema = Type.Object({ status: Type.Literal('ok') });
-export const ReadySchema = Type.Object({ status: Type.Literal('ready'), version: Type.String(), seed: Type.Integer(), counts: CountsSchema });
-export const InfoSchema = Type.Object({
-  name: Type.String(),
-  version: Type.String(),
-  apiVersions: Type.Array(Type.String()),
-  v2MediaTypeVersions: Type.Array(Type.String()),
-  authMethods: Type.Array(Type.String()),
-  routes: Type.Object({ atlas: Type.Array(Type.String()), control: Type.Array(Type.String()) }),
-  fidelityGaps: Type.Array(Type.String()),
-});
-export const CountSchema = Type.Object({ count: Type.Integer() });
+export const HealthSchema = { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } } as const;
+export const ReadySchema = {
+  type: 'object',
+  required: ['status', 'version', 'seed', 'counts'],
+  properties: { status: { const: 'ready' }, version: STRING, seed: INTEGER, counts: CountsSchema },
+} as const;
+export const InfoSchema = {
+  type: 'object',
+  required: ['name', 'version', 'apiVersions', 'v2MediaTypeVersions', 'authMethods', 'routes', 'fidelityGaps'],
+  properties: {
+    name: STRING,
+    version: STRING,
+    apiVersions: { type: 'array', items: STRING },
+    v2MediaTypeVersions: { type: 'array', items: STRING },
+    authMethods: { type: 'array', items: STRING },
+    routes: { type: 'object', required: ['atlas', 'control'], properties: { atlas: { type: 'array', items: STRING }, control: { type: 'array', items: STRING } } },
+    fidelityGaps: { type: 'array', items: STRING },
+  },
+} as const;
+export const CountSchema = { type: 'object', required: ['count'], properties: { count: INTEGER } } as const;
 
 /** For routes whose body may be left out: no body counts as {} (its schema then fills in the defaults). */
 export function absentBodyIsEmpty(request: { body: unknown }, _reply: unknown, done: () => void): void {
@@ -173,11 +220,11 @@ export function absentBodyIsEmpty(request: { body: unknown }, _reply: unknown, d
 
 export interface ControlRouteSpec {
   summary: string;
-  querystring?: TSchema;
-  body?: TSchema;
-  params?: TSchema;
+  querystring?: object;
+  body?: object;
+  params?: object;
   /** The successful responses by status. */
-  ok: Record<number, TSchema | object>;
+  ok: Record<number, object>;
   /** Refuses malformed input (400 INVALID_CONTROL_REQUEST). */
   badRequest?: boolean;
   /** What its 404 says. */

@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type EmulatorOptions } from '../../src/options.js';
 import type { FixtureDocument } from '../../src/seed/fixture-schema.js';
-import { GROUP, GROUP2, testConfig } from '../helper.js';
+import { GROUP, GROUP2, testConfig, TestClock } from '../helper.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;
@@ -56,8 +56,6 @@ export async function listen(app: FastifyInstance, host = '127.0.0.1'): Promise<
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export interface LoggedApp {
   app: FastifyInstance;
   /** Every log line so far, raw. */
@@ -66,10 +64,10 @@ export interface LoggedApp {
   reasons(): string[];
 }
 
-/** An app whose log lines (level info) are captured instead of printed. */
-export function buildLoggedApp(t: Teardown, overrides: EmulatorOptions = {}): LoggedApp {
+/** An app whose log lines (level info) are captured instead of printed, on a clock the test moves. */
+export function buildLoggedApp(t: Teardown, overrides: EmulatorOptions = {}, clock = new TestClock()): LoggedApp {
   const raw: string[] = [];
-  const app = buildApp(testConfig({ logLevel: 'info', ...overrides }), { logStream: { write: (line: string) => void raw.push(line) } });
+  const app = buildApp(testConfig({ logLevel: 'info', ...overrides }), { logStream: { write: (line: string) => void raw.push(line) }, clock });
   t.teardown(() => app.close());
   return {
     app,

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { propertyParameters } from '../property.js';
 import t from 'tap';
 import { UnauthorizedError } from '../../src/atlas/errors.js';
 import { CLUSTER0, digestHeader, parseChallenge, send } from '../helper.js';
@@ -61,7 +62,7 @@ t.test(`${RUNS} generated Authorization headers: no 5xx, always an Atlas body`, 
       if (res.statusCode >= 500) throw new Error(`${res.statusCode} for ${JSON.stringify(authorization)}`);
       if (method !== 'HEAD' && !isAtlasBody(res.body)) throw new Error(`not an Atlas body for ${JSON.stringify(authorization)}: ${res.body}`);
     }),
-    { numRuns: RUNS },
+    propertyParameters(RUNS),
   );
   t.equal(runs, RUNS);
   t.ok((statuses.get(401) ?? 0) > RUNS / 2, 'most are refused');

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import { UnauthorizedError } from '../../src/atlas/errors.js';
-import { authed, CLUSTER0, digestHeader, GROUP2, load, parseChallenge, send, type DigestAlgorithmName } from '../helper.js';
-import { buildLoggedApp, CREDENTIALS, sleep } from './auth-helper.js';
+import { authed, CLUSTER0, digestHeader, GROUP2, load, parseChallenge, send, TestClock, type DigestAlgorithmName } from '../helper.js';
+import { buildLoggedApp, CREDENTIALS } from './auth-helper.js';
 
 // Every Digest row of issue 3: each answer's exact status, challenge and body, and the
 // machine-readable reason the log gives for it.
@@ -43,11 +43,14 @@ for (const algorithm of ['MD5', 'MD5-sess', 'SHA-256', 'SHA-256-sess'] as Digest
 }
 
 t.test('an expired genuine nonce gets stale=true, and the fresh nonce it carries works', async (t) => {
-  const { app, reasons } = buildLoggedApp(t, { nonceTtlSeconds: 2 });
+  const clock = new TestClock();
+  const { app, reasons } = buildLoggedApp(t, { nonceTtlSeconds: 2 }, clock);
   const nonce = await nonceOf(app);
   t.equal((await send(app, { url: URL1, headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce }) } })).statusCode, 200);
-  await sleep(3100);
-  const stale = await send(app, { url: URL1, headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce, nc: 2 }) } });
+  clock.advance(2000);
+  t.equal((await send(app, { url: URL1, headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce, nc: 2 }) } })).statusCode, 200, 'fresh to the last millisecond');
+  clock.advance(1);
+  const stale = await send(app, { url: URL1, headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce, nc: 3 }) } });
   const fresh = assertChallenge(t, stale, true);
   t.not(fresh, nonce);
   const retried = await send(app, { url: URL1, headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce: fresh }) } });
@@ -56,9 +59,10 @@ t.test('an expired genuine nonce gets stale=true, and the fresh nonce it carries
 });
 
 t.test('an expired nonce with a wrong password is not told it is stale', async (t) => {
-  const { app, reasons } = buildLoggedApp(t, { nonceTtlSeconds: 1 });
+  const clock = new TestClock();
+  const { app, reasons } = buildLoggedApp(t, { nonceTtlSeconds: 1 }, clock);
   const nonce = await nonceOf(app);
-  await sleep(2100);
+  clock.advance(1001);
   const res = await send(app, { url: URL1, headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce, password: 'wrong' }) } });
   assertChallenge(t, res, false);
   t.same(reasons(), ['bad_response']);

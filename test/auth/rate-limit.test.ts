@@ -1,7 +1,7 @@
 import t from 'tap';
 import { ConfigError, optionsFromEnvironment, parseRateLimit, resolveConfig } from '../../src/options.js';
-import { authed, CLUSTER0, GROUP, GROUP2, send } from '../helper.js';
-import { buildLoggedApp, sleep } from './auth-helper.js';
+import { authed, CLUSTER0, GROUP, GROUP2, send, TestClock } from '../helper.js';
+import { buildLoggedApp } from './auth-helper.js';
 
 // Per-project token buckets (ATLAS_EMU_RATE_LIMIT): Atlas's RateLimit headers on every
 // limited response, 429 RATE_LIMITED with Retry-After when the bucket is empty, and refill.
@@ -63,13 +63,16 @@ t.test('a project bucket runs out: 429 RATE_LIMITED with Retry-After; other proj
 
 t.test('an empty bucket refills with time', async (t) => {
   // 2 requests per 4 s: one token every 2 seconds.
-  const { app } = buildLoggedApp(t, { rateLimit: '2/4s' });
+  const clock = new TestClock();
+  const { app } = buildLoggedApp(t, { rateLimit: '2/4s' }, clock);
   t.equal((await authed(app, { url: URL1 })).statusCode, 200);
   t.equal((await authed(app, { url: URL1 })).statusCode, 200);
   const limited = await authed(app, { url: URL1 });
   t.equal(limited.statusCode, 429);
   t.equal(limited.headers['retry-after'], '2');
-  await sleep(2100);
+  clock.advance(1999);
+  t.equal((await authed(app, { url: URL1 })).statusCode, 429, 'not yet a whole token');
+  clock.advance(1);
   const refilled = await authed(app, { url: URL1 });
   t.equal(refilled.statusCode, 200);
   t.equal(refilled.headers['ratelimit-remaining'], '0');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { authed, CLUSTER0, digestHeader, GROUP2, load, parseChallenge, PRIVATE_KEY, PUBLIC_KEY, send } from '../helper.js';
+import { authed, CLUSTER0, digestHeader, GROUP2, load, parseChallenge, PRIVATE_KEY, PUBLIC_KEY, send, TestClock } from '../helper.js';
 import { basic, buildLoggedApp, CLIENT_ID, CLIENT_SECRET, CREDENTIALS, FORM, tokenOf, tokenRequest } from './auth-helper.js';
 
 // A run full of failed and successful authentications, logged at the most verbose level:
@@ -9,7 +9,8 @@ import { basic, buildLoggedApp, CLIENT_ID, CLIENT_SECRET, CREDENTIALS, FORM, tok
 const URL1 = `${CLUSTER0}?itemsPerPage=2`;
 
 t.test('no secret material reaches the log', async (t) => {
-  const { app, raw, reasons } = buildLoggedApp(t, { logLevel: 'trace', tokenTtlSeconds: 1 });
+  const clock = new TestClock();
+  const { app, raw, reasons } = buildLoggedApp(t, { logLevel: 'trace', tokenTtlSeconds: 1 }, clock);
   load(app, CREDENTIALS);
   const secrets = new Set<string>([PRIVATE_KEY, CLIENT_SECRET]);
   for (const key of CREDENTIALS.apiKeys!) secrets.add(key.privateKey);
@@ -56,7 +57,7 @@ t.test('no secret material reaches the log', async (t) => {
   const revoke = await app.inject({ method: 'POST', url: '/api/oauth/revoke', headers: { authorization: record(basic(CLIENT_ID, CLIENT_SECRET)), 'content-type': FORM }, payload: `token=${token}` });
   t.equal(revoke.statusCode, 200);
   t.equal((await send(app, { url: URL1, headers: { authorization: record(`Bearer ${token}`) } })).statusCode, 401);
-  await new Promise((resolve) => setTimeout(resolve, 1100));
+  clock.advance(1000);
   t.equal((await send(app, { url: URL1, headers: { authorization: record(`Bearer ${expiring}`) } })).statusCode, 401);
   t.equal((await send(app, { url: URL1, headers: { authorization: record(`Bearer ${token}x`) } })).statusCode, 401);
   t.equal((await tokenRequest(app, undefined, record(basic(CLIENT_ID, 'wrong-client-secret')))).statusCode, 401);

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import { UnauthorizedError } from '../../src/atlas/errors.js';
-import { CLUSTER0, GROUP2, json, load, reloadStartup, send } from '../helper.js';
-import { basic, buildLoggedApp, CLIENT_ID, CLIENT_SECRET, CREDENTIALS, FORM, sleep, tokenOf, tokenRequest } from './auth-helper.js';
+import { CLUSTER0, GROUP2, json, load, reloadStartup, send, TestClock } from '../helper.js';
+import { basic, buildLoggedApp, CLIENT_ID, CLIENT_SECRET, CREDENTIALS, FORM, tokenOf, tokenRequest } from './auth-helper.js';
 
 // Service accounts: the token endpoint (RFC 6749 section 4.4 and its errors, section 5.2), the
 // revocation endpoint (RFC 7009), and bearer tokens on the API (RFC 6750), row by row.
@@ -42,12 +42,14 @@ t.test('client credentials: a token, then checkpoints read with it', async (t) =
 });
 
 t.test('ATLAS_EMU_TOKEN_TTL_SECONDS sets expires_in, and an expired token is refused', async (t) => {
-  const { app, reasons } = buildLoggedApp(t, { tokenTtlSeconds: 2 });
+  const clock = new TestClock();
+  const { app, reasons } = buildLoggedApp(t, { tokenTtlSeconds: 2 }, clock);
   const res = await tokenRequest(app);
   t.equal(json(res).expires_in, 2);
   const token = json(res).access_token as string;
+  clock.advance(1999);
   t.equal((await send(app, { url: URL1, headers: { authorization: `Bearer ${token}` } })).statusCode, 200);
-  await sleep(2100);
+  clock.advance(1);
   assertBearerRefused(t, await send(app, { url: URL1, headers: { authorization: `Bearer ${token}` } }));
   t.same(reasons(), ['token_expired']);
 });

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
+import { propertyParameters } from '../property.js';
 import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
 import { buildTestApp, CLUSTER0, digestHeader, GROUP, parseChallenge } from '../helper.js';
-import { assertAtlasAnswer } from './atlas-answer.js';
-import { connect, exchange, readResponses, type WireResponse } from './http-wire.js';
+import { assertAtlasAnswer } from '../reliability/atlas-answer.js';
+import { connect, exchange, readResponses, type WireResponse } from '../reliability/http-wire.js';
 
 // The limits of README "Limits and reliability", over a real socket: each one is bounded and
 // answered in Atlas's error shape (or, for a body on GET, ignored), never with Fastify's
@@ -162,7 +163,7 @@ t.test('random request lines over a socket: a well-formed answer each, and the s
       if (!res) throw new Error(`no answer to ${JSON.stringify(request.toString("latin1"))}`);
       assertAtlasAnswer('GET', path.toString('latin1').split('?')[0]!, { statusCode: res.status, headers: res.headers, body: res.body });
     }),
-    { numRuns: 500 },
+    propertyParameters(500),
   );
   const [health] = await exchange(port, get('/_emulator/health', 'Connection: close\r\n'));
   t.equal(health?.status, 200, 'still serving');

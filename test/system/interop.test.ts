@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t, { type Test } from 'tap';
 import { authed, CLUSTER0, json, PRIVATE_KEY, PUBLIC_KEY } from '../helper.js';
-import { buildLoggedApp, listen, sleep } from './auth-helper.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { buildLoggedApp, listen } from '../auth/auth-helper.js';
 
 // Three independent Digest clients against a listening server, each walking every page of
 // Cluster0 (61 checkpoints, 7 a page, by the `next` links): curl --digest (a new handshake

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
 import { CLUSTER0, digestHeader, parseChallenge } from '../helper.js';
 import { spawnEmulator } from '../spawn.js';
-import { connect, readResponses } from './http-wire.js';
+import { connect, readResponses } from '../reliability/http-wire.js';
 
 // SIGTERM: the listener closes at once, idle keep-alive connections are closed, requests
 // already under way (one still sending its headers, one held by a delay fault) are answered,
