@@ -10,7 +10,10 @@ import { DigestVerifier } from './auth/digest-verifier.js';
 import { NonceService, NonceUsage } from './auth/nonce.js';
 import { oauthRoutes } from './auth/oauth-routes.js';
 import { RateLimiter } from './auth/rate-limit.js';
-import { systemClock, type Clock } from './clock.js';
+import { Checkpoints } from './backup/checkpoints.js';
+import { RestoreJobs } from './backup/restore-jobs.js';
+import { Snapshots } from './backup/snapshots.js';
+import { EmulatorClock } from './clock.js';
 import { FaultRules } from './control/fault-rules.js';
 import { RequestJournal } from './control/journal.js';
 import { controlPlane } from './control/plugin.js';
@@ -25,8 +28,12 @@ import { Store } from './store/store.js';
 /** What the emulator holds besides Fastify itself; the control plane and tests reach it here. */
 export interface EmulatorState {
   config: Config;
-  clock: Clock;
+  clock: EmulatorClock;
   store: Store;
+  /** What the Legacy Backup lists show at a moment: checkpoints, snapshots, restore jobs. */
+  checkpoints: Checkpoints;
+  snapshots: Snapshots;
+  restoreJobs: RestoreJobs;
   credentials: Credentials;
   cache: PageCache;
   /** The documents loaded at start-up (the default dataset or the user's fixtures), read again by a reset. */
@@ -48,8 +55,8 @@ declare module 'fastify' {
 export interface BuildOptions {
   /** Where log lines go (default: stdout); tests capture them here. */
   logStream?: DestinationStream;
-  /** Where the emulator reads the time (default: the system clock). */
-  clock?: Clock;
+  /** The emulator clock (default: as ATLAS_EMU_CLOCK says). */
+  clock?: EmulatorClock;
 }
 
 /**
@@ -58,13 +65,13 @@ export interface BuildOptions {
  * configuration cannot be served.
  */
 export function buildApp(config: Config, options: BuildOptions = {}): FastifyInstance {
-  const clock = options.clock ?? systemClock;
+  const clock = options.clock ?? new EmulatorClock(config.clock === 'system' ? undefined : Date.parse(config.clock));
   const startupSources = config.fixtures === undefined ? fixtureFiles(DEFAULT_FIXTURE) : fixtureFiles(config.fixtures);
   const store = new Store(openDatabase(config.db));
   // An existing database is served as it is; a new or empty one is seeded.
   if (store.isEmpty()) {
     try {
-      loadFixtures(store, startupSources, 'replace', config.seed);
+      loadFixtures(store, startupSources, 'replace', config.seed, clock.now());
     } catch (err) {
       store.close();
       if (err instanceof FixtureError) throw new FixtureFileError(`fixture ${err.source}: ${err.where}: ${err.problem}`);
@@ -77,6 +84,11 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
     credentials.clear();
     cache.clear();
   });
+  // Cached pages hold until the clock reaches their end; a reset takes the clock back.
+  clock.onReset(() => cache.clear());
+  const checkpoints = new Checkpoints(store, config.seed);
+  const snapshots = new Snapshots(store, config.seed);
+  const restoreJobs = new RestoreJobs(store, checkpoints, snapshots, config.seed);
 
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'], stream: options.logStream },
@@ -103,7 +115,7 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
   const tokens = new BearerTokens(config.tokenTtlSeconds * 1000, now);
   const faults = new FaultRules(config.seed);
   const atlasRoutes: string[] = [];
-  app.decorate('emulator', { config, clock, store, credentials, cache, startupSources, journal, faults, atlasRoutes });
+  app.decorate('emulator', { config, clock, store, checkpoints, snapshots, restoreJobs, credentials, cache, startupSources, journal, faults, atlasRoutes });
   app.addHook('onClose', async () => store.close());
   // A request under way when closing starts is answered with Connection: close, so its
   // keep-alive connection does not hold the shutdown up until the keep-alive timeout.
@@ -129,6 +141,10 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
     // The emulated Atlas API: authentication before routing's answers and validation, as Atlas does.
     api.register(atlasApi, {
       store,
+      clock,
+      checkpoints,
+      snapshots,
+      restoreJobs,
       cache,
       publicUrl: config.publicUrl,
       journal,

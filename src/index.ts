@@ -1,19 +1,19 @@
 // The programmatic API for test suites.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import type { Clock } from './clock.js';
-import { loadFixture, resetEmulator } from './control/emulator-control.js';
+import type { ClockState, EmulatorClock } from './clock.js';
+import { exportDocument, loadFixture, moveClock, resetEmulator } from './control/emulator-control.js';
 import type { FaultRuleView } from './control/fault-rules.js';
 import { checkInput } from './control/input.js';
 import { journalFilter, type JournalEntry } from './control/journal.js';
-import { FaultRuleInputSchema, JournalFilterSchema, type FaultRuleInput, type JournalFilterInput, type ResetScope, type ValidFaultRule } from './control/schemas.js';
+import { ClockMoveSchema, FaultRuleInputSchema, JournalFilterSchema, type ClockMove, type FaultRuleInput, type JournalFilterInput, type ResetScope, type ValidFaultRule } from './control/schemas.js';
 import { resolveConfig, type EmulatorOptions } from './options.js';
 import { objectSource } from './seed/fixture-loader.js';
 import type { FixtureDocument } from './seed/fixture-schema.js';
 import type { LoadMode, StoreCounts } from './store/store.js';
 
 export { buildApp, type BuildOptions, type EmulatorState } from './app.js';
-export type { Clock } from './clock.js';
+export { EmulatorClock, type Clock, type ClockState } from './clock.js';
 export {
   resolveConfig,
   ConfigError,
@@ -46,6 +46,17 @@ export interface FaultControl {
   clear(): void;
 }
 
+/** The emulator clock, as POST /_emulator/clock moves it. */
+export interface ClockControl {
+  now(): Date;
+  state(): ClockState;
+  /** Jumps to an instant (not before the clock's time). */
+  set(instant: Date | string): ClockState;
+  /** Moves on by an ISO 8601 duration (PT6H, P2D) or milliseconds. */
+  advance(duration: string | number): ClockState;
+  freeze(frozen?: boolean): ClockState;
+}
+
 export interface RunningEmulator {
   /** Base URL, e.g. http://127.0.0.1:54321 (no trailing slash). */
   url: string;
@@ -62,12 +73,13 @@ export interface RunningEmulator {
   /** Journaled requests, oldest first. */
   requests(filter?: RequestFilter): JournalEntry[];
   faults: FaultControl;
+  clock: ClockControl;
   close(): Promise<void>;
 }
 
-/** What startEmulator() takes besides the options: where it reads the time. */
+/** What startEmulator() takes besides the options: a clock of the caller's (default: as the clock option says). */
 export interface StartOptions {
-  clock?: Clock;
+  clock?: EmulatorClock;
 }
 
 /**
@@ -86,6 +98,7 @@ export async function startEmulator(options: EmulatorOptions = {}, { clock }: St
     await app.close();
     throw err;
   }
+  const move = (body: unknown) => moveClock(state.clock, checkInput<ClockMove>(ClockMoveSchema, body, 'clock'));
   return {
     url,
     publicKey: config.publicKey,
@@ -93,7 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}, { clock }: St
     app,
     reset: (scope = 'all') => resetEmulator(state, scope),
     load: (fixture, mode = 'merge') => loadFixture(state, objectSource(fixture), mode),
-    export: () => JSON.parse([...state.store.exportChunks()].join('')) as FixtureDocument,
+    export: () => JSON.parse([...exportDocument(state, url)].join('')) as FixtureDocument,
     requests: (filter = {}) => {
       const { limit, since, ...rest } = filter;
       const input = checkInput<JournalFilterInput>(JournalFilterSchema, { ...rest, ...(since === undefined ? {} : { since: since instanceof Date ? since.toISOString() : since }) }, 'filter');
@@ -104,6 +117,13 @@ export async function startEmulator(options: EmulatorOptions = {}, { clock }: St
       list: () => state.faults.list().map((rule) => rule.view()),
       remove: (id) => state.faults.remove(id),
       clear: () => state.faults.clear(),
+    },
+    clock: {
+      now: () => new Date(state.clock.now()),
+      state: () => state.clock.state(),
+      set: (instant) => move({ set: instant instanceof Date ? instant.toISOString() : instant }),
+      advance: (duration) => (typeof duration === 'number' ? move({ advance: `PT${duration / 1000}S` }) : move({ advance: duration })),
+      freeze: (frozen = true) => move({ frozen }),
     },
     close: () => app.close(),
   };

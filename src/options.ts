@@ -1,4 +1,5 @@
 import type { FromSchema } from 'json-schema-to-ts';
+import { DateTimeSchema } from './atlas/value-schemas.js';
 import { ACCEPTS, createAjv, describeErrors, lazyValidator } from './validation.js';
 
 // The emulator's options: one schema. Each option is an ATLAS_EMU_* environment variable
@@ -22,7 +23,7 @@ export const OptionsSchema = {
   type: 'object',
   additionalProperties: false,
   // Every option with a default is always there once the configuration is resolved.
-  required: ['host', 'port', 'db', 'seed', 'logLevel', 'publicKey', 'privateKey', 'nonceTtlSeconds', 'clientId', 'clientSecret', 'tokenTtlSeconds', 'journalMax', 'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs'],
+  required: ['host', 'port', 'db', 'seed', 'logLevel', 'publicKey', 'privateKey', 'nonceTtlSeconds', 'clientId', 'clientSecret', 'tokenTtlSeconds', 'journalMax', 'headersTimeoutMs', 'requestTimeoutMs', 'keepAliveTimeoutMs', 'clock'],
   properties: {
     host: { ...TEXT, default: '127.0.0.1', description: 'address to listen on' },
     port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'port to listen on (0: any free port)' },
@@ -55,6 +56,13 @@ export const OptionsSchema = {
     headersTimeoutMs: { type: 'integer', minimum: 1, maximum: 600_000, default: 10_000, description: 'time a client has to send the request headers (408 after it)' },
     requestTimeoutMs: { type: 'integer', minimum: 1, maximum: 3_600_000, default: 30_000, description: 'time a client has to send a whole request (408 after it)' },
     keepAliveTimeoutMs: { type: 'integer', minimum: 1, maximum: 3_600_000, default: 72_000, description: 'how long an idle keep-alive connection stays open' },
+    clock: {
+      type: 'string',
+      anyOf: [{ const: 'system' }, DateTimeSchema],
+      default: 'system',
+      [ACCEPTS]: 'system, or a real UTC date-time like 2026-01-01T00:00:00Z',
+      description: 'the emulator clock: system, or the UTC date-time a frozen clock starts at (move it with POST /_emulator/clock)',
+    },
   },
 } as const;
 

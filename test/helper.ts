@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type BuildOptions } from '../src/app.js';
-import type { Clock } from '../src/clock.js';
+import { EmulatorClock } from '../src/clock.js';
 import { DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY, resolveConfig, type Config, type EmulatorOptions } from '../src/options.js';
-import { loadFixture, resetEmulator } from '../src/control/emulator-control.js';
+import { exportDocument as exportChunks, loadFixture, resetEmulator } from '../src/control/emulator-control.js';
 import { objectSource } from '../src/seed/fixture-loader.js';
 import type { FixtureDocument } from '../src/seed/fixture-schema.js';
 import type { LoadMode, StoreCounts } from '../src/store/store.js';
@@ -24,16 +24,10 @@ interface Teardown {
   teardown(fn: () => unknown): void;
 }
 
-/** A clock a test moves by hand: expiry is tested by moving it, never by sleeping. */
-export class TestClock implements Clock {
-  constructor(public time = Date.UTC(2026, 0, 1)) {}
-
-  now(): number {
-    return this.time;
-  }
-
-  advance(ms: number): void {
-    this.time += ms;
+/** A frozen emulator clock a test moves by hand: expiry is tested by moving it, never by sleeping. */
+export class TestClock extends EmulatorClock {
+  constructor(start = Date.UTC(2026, 0, 1)) {
+    super(start);
   }
 }
 
@@ -136,5 +130,5 @@ export function reloadStartup(app: FastifyInstance): void {
 
 /** The state as the export writes it. */
 export function exportDocument(app: FastifyInstance): FixtureDocument {
-  return JSON.parse([...app.emulator.store.exportChunks()].join('')) as FixtureDocument;
+  return JSON.parse([...exportChunks(app.emulator, 'http://localhost')].join('')) as FixtureDocument;
 }

@@ -1,16 +1,16 @@
 import type { FastifyInstance } from 'fastify';
-import type { Store } from '../store/store.js';
-import { checkpointView } from './checkpoint-view.js';
+import type { Checkpoints } from '../backup/checkpoints.js';
 import { errors } from './errors.js';
-import { HEX24 } from './ids.js';
-import { checkpointLinks, clusterPath, listLinks } from './links.js';
+import { entityLinks } from './links.js';
+import { entity, listPage } from './list-page.js';
 import type { ClusterParams, Operations } from './operations.js';
 import { itemQuery, ItemQuerySchema, listQuery, ListQuerySchema, type ItemQueryText, type ListQueryText } from './query.js';
-import { renderJson, type Json } from './render.js';
 import { resource } from './resource.js';
+import { HEX24 } from './value-schemas.js';
+import { withLinks } from './views.js';
 
 /** The two checkpoint operations of one API version. */
-export function checkpointRoutes(app: FastifyInstance, store: Store, operations: Operations): void {
+export function checkpointRoutes(app: FastifyInstance, checkpoints: Checkpoints, operations: Operations): void {
   const { version } = operations;
   const list = '/groups/:groupId/clusters/:clusterName/backupCheckpoints';
 
@@ -20,25 +20,21 @@ export function checkpointRoutes(app: FastifyInstance, store: Store, operations:
       schema: { querystring: ListQuerySchema },
       handler: (request, reply) => {
         const params = request.params as ClusterParams;
-        operations.respond(request, reply, params.groupId, () => {
-          const query = listQuery(request.query as ListQueryText, request.url);
-          const cluster = operations.cluster(request, params);
+        const text = request.query as ListQueryText;
+        operations.respond(request, reply, params.groupId, itemQuery(text).pretty, () => {
+          const query = listQuery(text, request.url);
+          const cluster = operations.cluster(request, params, 'checkpoints');
+          const listing = checkpoints.list(cluster, operations.clock.now());
           const base = operations.base(request);
-          const offset = (query.pageNum - 1) * query.itemsPerPage;
-          const rows = offset < cluster.checkpointCount ? store.page(cluster, offset, query.itemsPerPage) : [];
-          const results = rows.map((row) => checkpointView(row, (id) => checkpointLinks(version, base, params.groupId, cluster.name, id, false)));
-          // With includeCount=false Atlas sends totalCount 0 and no next link (docs/fidelity.md).
-          const hasNext = query.includeCount && offset + rows.length < cluster.checkpointCount;
-          const links = listLinks({
-            collection: `${base}${clusterPath(version, params.groupId, cluster.name)}/backupCheckpoints`,
-            echo: query.echo,
-            pageNum: query.pageNum,
-            itemsPerPage: query.itemsPerPage,
-            hasNext,
-          });
-          const totalCount = query.includeCount ? cluster.checkpointCount : 0;
-          const page: Json = query.envelope ? { links, results, status: 200, totalCount } : { links, results, totalCount };
-          return renderJson(page, query.pretty);
+          const link = (id: string) => entityLinks(version, base, params.groupId, cluster.name, `backupCheckpoints/${id}`, false);
+          const where = { ...params, clusterName: cluster.name, collection: 'backupCheckpoints' };
+          const page = listPage(operations, request, where, query, listing.total, (offset, limit) =>
+            listing.page(offset, limit).map((row) => {
+              const fields = JSON.parse(row) as { id: string };
+              return withLinks(fields, link(fields.id));
+            }),
+          );
+          return { body: page, validUntil: listing.validUntil };
         });
       },
     },
@@ -49,14 +45,15 @@ export function checkpointRoutes(app: FastifyInstance, store: Store, operations:
       schema: { querystring: ItemQuerySchema },
       handler: (request, reply) => {
         const params = request.params as ClusterParams & { checkpointId: string };
-        operations.respond(request, reply, params.groupId, () => {
-          const query = itemQuery(request.query as ItemQueryText);
-          const cluster = operations.cluster(request, params);
+        const query = itemQuery(request.query as ItemQueryText);
+        operations.respond(request, reply, params.groupId, query.pretty, () => {
+          const cluster = operations.cluster(request, params, 'checkpoints');
           if (!HEX24.test(params.checkpointId)) throw errors.invalidCheckpointId(params.checkpointId);
-          const row = store.checkpoint(cluster, params.checkpointId);
+          const now = operations.clock.now();
+          const row = checkpoints.get(cluster, now, params.checkpointId);
           if (!row) throw errors.checkpointNotFound(params.checkpointId, cluster.name);
-          const view = checkpointView(row, (id) => checkpointLinks(version, operations.base(request), params.groupId, cluster.name, id, true));
-          return renderJson(query.envelope ? { content: view, status: 200 } : view, query.pretty);
+          const links = entityLinks(version, operations.base(request), params.groupId, cluster.name, `backupCheckpoints/${params.checkpointId}`, true);
+          return { body: entity(withLinks(row, links), query.envelope), validUntil: cluster.live ? checkpoints.list(cluster, now).validUntil : Infinity };
         });
       },
     },

@@ -18,9 +18,16 @@ export function sendAtlasError(reply: FastifyReply, error: AtlasError): FastifyR
 /** Any error as Atlas would answer it; never a stack trace or Fastify's default body. */
 export function toAtlasError(error: unknown, request: FastifyRequest): AtlasError {
   if (error instanceof AtlasError) return error;
-  const { validation, validationContext } = error as FastifyError;
+  const { validation, validationContext, code } = error as FastifyError;
   // A query parameter its route schema refuses: Atlas names the parameter.
   if (validation && validationContext === 'querystring') return errors.invalidQueryParameter(String(describeErrors(validation).path[0]));
+  // A request body its schema refuses: Atlas names the attribute.
+  if (validation && validationContext === 'body') {
+    const { path, problem, keyword } = describeErrors(validation);
+    const field = path.length === 0 ? '(body)' : path.join('.');
+    return keyword === 'required' ? errors.missingAttribute(field) : errors.invalidAttribute(field, problem);
+  }
+  if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return errors.invalidJson();
   const status = (error as FastifyError).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // A client mistake Fastify caught before us (bad URL encoding, oversized body, ...).

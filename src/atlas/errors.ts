@@ -21,6 +21,11 @@ export function reasonPhrase(status: number): string {
   return REASONS[status] ?? STATUS_CODES[status] ?? 'Error';
 }
 
+/** Which fields of a request body are wrong, and how (Atlas's badRequestDetail). */
+export interface BadRequestDetail {
+  fields: { field: string; description: string }[];
+}
+
 export class AtlasError extends Error {
   readonly reason: string;
   constructor(
@@ -29,6 +34,7 @@ export class AtlasError extends Error {
     readonly detail: string,
     readonly parameters: string[] = [],
     readonly headers: Record<string, string> = {},
+    readonly badRequestDetail?: BadRequestDetail,
   ) {
     // An AtlasError is an answer, not a fault: it carries no stack trace. Capturing one cost a
     // 401 challenge more than the rest of its handling (node --cpu-prof).
@@ -45,8 +51,9 @@ export class AtlasError extends Error {
   }
 
   /** Atlas's compact wire body: alphabetical keys, no whitespace. */
-  toJSON(): { detail: string; error: number; errorCode: string; parameters: string[]; reason: string } {
+  toJSON(): { badRequestDetail?: BadRequestDetail; detail: string; error: number; errorCode: string; parameters: string[]; reason: string } {
     return {
+      ...(this.badRequestDetail ? { badRequestDetail: this.badRequestDetail } : {}),
       detail: this.detail,
       error: this.status,
       errorCode: this.errorCode,
@@ -109,6 +116,27 @@ export const errors = {
     }),
   invalidQueryParameter: (name: string) =>
     new AtlasError(400, 'INVALID_QUERY_PARAMETER', `Invalid query parameter ${name} specified.`, [name]),
+  /** A request body that is not JSON. */
+  invalidJson: () => new AtlasError(400, 'INVALID_JSON', 'Received JSON is malformed.'),
+  /** A body field that is wrong (type, value, or unknown), with how in badRequestDetail. */
+  invalidAttribute: (field: string, description: string) =>
+    new AtlasError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${field} specified.`, [field], {}, { fields: [{ field, description }] }),
+  missingAttribute: (field: string) =>
+    new AtlasError(400, 'MISSING_ATTRIBUTE', `The required attribute ${field} was not specified.`, [field], {}, { fields: [{ field, description: 'is required' }] }),
+  /** A rule between body fields (the spec's generic VALIDATION_ERROR). */
+  validationError: (detail: string) => new AtlasError(400, 'VALIDATION_ERROR', detail),
+  restoreSourceRequired: () =>
+    new AtlasError(400, 'VALIDATION_ERROR', 'Exactly one of snapshotId, checkpointId, pointInTimeUTCMillis, or oplogTs with oplogInc must be set.'),
+  pointInTimeOutsideWindow: (point: string, hours: number) =>
+    new AtlasError(400, 'INVALID_RESTORE_POINT', `The point in time ${point} is not within the last ${hours} hours.`, [point, String(hours)]),
+  /** A Legacy Backup resource of a cluster on Cloud Backup. */
+  legacyBackupNotEnabled: () => new AtlasError(400, 'BACKUP_JOB_NOT_FOUND', 'Backups are not enabled for this cluster.'),
+  invalidSnapshotId: (snapshotId: string) => new AtlasError(404, 'INVALID_SNAPSHOT_ID', `An invalid snapshot ID ${snapshotId} was specified.`, [snapshotId]),
+  snapshotNotFound: (snapshotId: string, clusterName: string) =>
+    new AtlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${snapshotId} exists for cluster ${clusterName}.`, [snapshotId, clusterName]),
+  invalidRestoreJobId: (jobId: string) => new AtlasError(404, 'INVALID_RESTORE_JOB_ID', `An invalid restore job ID ${jobId} was specified.`, [jobId]),
+  restoreJobNotFound: (jobId: string, clusterName: string) =>
+    new AtlasError(404, 'RESTORE_JOB_NOT_FOUND', `No restore job with ID ${jobId} exists for cluster ${clusterName}.`, [jobId, clusterName]),
   cannotAccessGroup: () => new AtlasError(401, 'USER_CANNOT_ACCESS_GROUP', 'User cannot access this group.'),
   ipNotOnAccessList: (ip: string) =>
     new AtlasError(403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', `IP address ${ip} is not allowed to access this resource.`, [ip]),

@@ -36,10 +36,13 @@ export function listLinks({ collection, echo, pageNum, itemsPerPage, hasNext }: 
   return links;
 }
 
-/** The links of one checkpoint: self, plus its cluster and project when shown on its own. */
-export function checkpointLinks(version: ApiVersion, base: string, groupId: string, clusterName: string, id: string, standalone: boolean): Json {
+/**
+ * The links of one entity of a cluster (`resource`: backupCheckpoints/<id>, snapshots/<id>,
+ * restoreJobs/<id>, snapshotSchedule): self, plus its cluster and project when shown on its own.
+ */
+export function entityLinks(version: ApiVersion, base: string, groupId: string, clusterName: string, resource: string, standalone: boolean): Json {
   const cluster = `${base}${clusterPath(version, groupId, clusterName)}`;
-  const links: Link[] = [{ href: `${cluster}/backupCheckpoints/${id}`, rel: 'self' }];
+  const links: Link[] = [{ href: `${cluster}/${resource}`, rel: 'self' }];
   if (standalone) {
     links.push({ href: cluster, rel: `${REL_PREFIX[version]}cluster` });
     links.push({ href: `${base}${groupPath(version, groupId)}`, rel: `${REL_PREFIX[version]}group` });

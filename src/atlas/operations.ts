@@ -1,16 +1,25 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { assertCanRead, canRead } from '../auth/principal.js';
+import type { Clock } from '../clock.js';
 import type { ClusterRecord, Store } from '../store/store.js';
 import { errors } from './errors.js';
-import { CLUSTER_NAME, HEX24 } from './ids.js';
 import type { ApiVersion } from './links.js';
 import { V1_CONTENT_TYPE, v2ContentType } from './media-type.js';
 import type { PageCache } from './page-cache.js';
+import { renderJson, type Json } from './render.js';
+import { CLUSTER_NAME, HEX24 } from './value-schemas.js';
 
 // What every Atlas operation of one API version does around its own work: find the project and
-// cluster in Atlas's order of checks, pick the content type, and answer from the page cache.
+// cluster in Atlas's order of checks, pick the content type, render the body, and answer reads
+// from the page cache.
 
 export type ClusterParams = { groupId: string; clusterName: string };
+
+/** A rendered read and until when the emulator clock leaves it as it is. */
+export interface Built {
+  body: Json;
+  validUntil: number;
+}
 
 export class Operations {
   constructor(
@@ -18,6 +27,7 @@ export class Operations {
     private readonly store: Store,
     private readonly cache: PageCache,
     private readonly publicUrl: string | undefined,
+    readonly clock: Clock,
   ) {}
 
   contentType(request: FastifyRequest): string {
@@ -29,27 +39,37 @@ export class Operations {
     return this.publicUrl ?? `http://${request.headers.host ?? 'localhost'}`;
   }
 
-  /** Checks in Atlas's order: project id, project, access, cluster, backup type. */
-  cluster(request: FastifyRequest, { groupId, clusterName }: ClusterParams): ClusterRecord {
+  /**
+   * Checks in Atlas's order: project id, project, access, cluster, backup type. Checkpoints
+   * and the other Legacy Backup resources refuse a cluster on Cloud Backup in their own words.
+   */
+  cluster(request: FastifyRequest, { groupId, clusterName }: ClusterParams, resource: 'checkpoints' | 'backup' = 'backup'): ClusterRecord {
     if (!HEX24.test(groupId)) throw errors.invalidGroupId(groupId);
     if (!this.store.project(groupId)) throw errors.groupNotFound(groupId);
     assertCanRead(request, groupId);
     const cluster = CLUSTER_NAME.test(clusterName) ? this.store.cluster(groupId, clusterName) : undefined;
     if (!cluster) throw errors.clusterNotFound(clusterName, groupId);
-    if (cluster.backup === 'CLOUD') throw errors.checkpointsOnlyOnContinuousBackup();
+    if (cluster.backup === 'CLOUD') throw resource === 'checkpoints' ? errors.checkpointsOnlyOnContinuousBackup() : errors.legacyBackupNotEnabled();
     return cluster;
   }
 
-  /** Answers a read from the cache when it can; else builds, caches and sends the body. */
-  respond(request: FastifyRequest, reply: FastifyReply, groupId: string, build: () => string): void {
+  /** Answers a read from the cache while it holds; else builds, caches and sends the body. */
+  respond(request: FastifyRequest, reply: FastifyReply, groupId: string, pretty: boolean, build: () => Built): void {
     const contentType = this.contentType(request);
     const key = `${contentType} ${this.base(request)}${request.url}`;
+    const now = this.clock.now();
     // A cached page proves the request valid; only the caller's access to it remains to check.
-    let body = canRead(request.principal!, groupId) ? this.cache.get(key) : undefined;
+    let body = canRead(request.principal!, groupId) ? this.cache.get(key, now) : undefined;
     if (!body) {
-      body = Buffer.from(build());
-      this.cache.set(key, body);
+      const built = build();
+      body = Buffer.from(renderJson(built.body, pretty));
+      this.cache.set(key, body, built.validUntil);
     }
     reply.header('content-type', contentType).send(body);
+  }
+
+  /** Answers a write: never cached. */
+  send(request: FastifyRequest, reply: FastifyReply, body: Json, pretty: boolean, status = 200): void {
+    reply.code(status).header('content-type', this.contentType(request)).send(Buffer.from(renderJson(body, pretty)));
   }
 }

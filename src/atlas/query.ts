@@ -59,8 +59,22 @@ export function itemQuery(query: ItemQueryText): ItemQuery {
   return { envelope: isTrue(query.envelope), pretty: isTrue(query.pretty) };
 }
 
+/** The snapshots list also filters by completion (Atlas: only completed ones unless asked). */
+export const SnapshotListQuerySchema = {
+  ...ListQuerySchema,
+  required: [...ListQuerySchema.required, 'completed'],
+  properties: {
+    ...ListQuerySchema.properties,
+    completed: { enum: ['all', 'true', 'false'], default: 'true', description: 'Completed snapshots (true), incomplete ones (false) or all.' },
+  },
+} as const;
+export type SnapshotListQueryText = FromSchema<typeof SnapshotListQuerySchema>;
+
+/** Parameters echoed at the front of list links when the client sent them, in this (alphabetical) order. */
+const ECHOED = ['completed', 'envelope', 'includeCount', 'pretty'] as const;
+
 /** The validated list query (defaults filled in), with the flags the request-target itself carries echoed. */
-export function listQuery(query: ListQueryText, url: string): ListQuery {
+export function listQuery(query: ListQueryText & { completed?: string }, url: string): ListQuery {
   const values = {
     pageNum: Number(query.pageNum),
     itemsPerPage: Number(query.itemsPerPage),
@@ -70,9 +84,9 @@ export function listQuery(query: ListQueryText, url: string): ListQuery {
   };
   const q = url.indexOf('?');
   const sent = q < 0 ? undefined : new URLSearchParams(url.slice(q + 1));
-  const echo = (['envelope', 'includeCount', 'pretty'] as const)
-    .filter((name) => sent?.has(name))
-    .map((name) => `${name}=${values[name]}&`)
+  const shown = { ...values, completed: query.completed };
+  const echo = ECHOED.filter((name) => sent?.has(name))
+    .map((name) => `${name}=${shown[name]}&`)
     .join('');
   return { ...values, echo };
 }

@@ -17,6 +17,13 @@ export function prettyJson(value: Json, depth = 0): string {
   return `{\n${entries.join(',\n')}\n${'  '.repeat(depth)}}`;
 }
 
+/** The value with every object's keys in alphabetical order, as Atlas writes its entities. */
+export function sortedKeys(value: Json): Json {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys(value[key]!)]));
+}
+
 export function renderJson(value: Json, pretty: boolean): string {
   return pretty ? prettyJson(value) : JSON.stringify(value);
 }

@@ -4,7 +4,7 @@ import { errors } from '../atlas/errors.js';
 import { textSource } from '../seed/fixture-loader.js';
 import type { LoadMode } from '../store/store.js';
 import { BodySpool } from './body-spool.js';
-import { loadFixture, resetEmulator } from './emulator-control.js';
+import { exportDocument, loadFixture, resetEmulator } from './emulator-control.js';
 import { invalid } from './input.js';
 import {
   ClusterParamsSchema,
@@ -37,12 +37,13 @@ export async function dataRoutes(app: FastifyInstance): Promise<void> {
   });
 
   const exports = 'The whole state as one fixture document, every checkpoint listed (streamed: any size).';
-  app.get('/fixtures', controlSchema({ summary: exports, ok: { 200: FixtureDocumentSchema } }), (_request, reply) => {
+  app.get('/fixtures', controlSchema({ summary: exports, ok: { 200: FixtureDocumentSchema } }), (request, reply) => {
     const { store } = state;
     const generation = store.generation;
+    const base = state.config.publicUrl ?? `http://${request.headers.host ?? 'localhost'}`;
     // Chunks are read between other requests; a write meanwhile would tear the document, so the export stops instead.
     const chunks = (function* () {
-      for (const chunk of store.exportChunks()) {
+      for (const chunk of exportDocument(state, base)) {
         if (store.generation !== generation) throw new Error('the state changed during the export');
         yield chunk;
       }

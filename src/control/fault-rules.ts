@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { pathOf } from '../atlas/error-handler.js';
 import { invalid } from './input.js';
+import { seededRandom } from '../seed/random.js';
 import { compilePathPattern } from './journal.js';
 import type { FaultEffectInput, FaultMatch, FaultRuleInput, ValidFaultRule } from './schemas.js';
 
@@ -48,18 +49,6 @@ function effectOf(input: ValidFaultRule['effect']): FaultEffect {
     default:
       return input;
   }
-}
-
-/** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export class FaultRule {

@@ -4,6 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { answerNotFound, sendAtlasError, toAtlasError } from '../atlas/error-handler.js';
 import { errors } from '../atlas/errors.js';
 import { VERSION } from '../package-root.js';
+import { clockRoutes } from './clock-routes.js';
 import { dataRoutes } from './data-routes.js';
 import { faultRoutes } from './fault-routes.js';
 import { healthRoutes } from './health.js';
@@ -76,4 +77,5 @@ export async function controlPlane(app: FastifyInstance): Promise<void> {
   app.register(dataRoutes);
   app.register(journalRoutes);
   app.register(faultRoutes);
+  app.register(clockRoutes);
 }

@@ -1,6 +1,8 @@
 import type { FastifySchema } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
+import { DateTimeSchema } from '../atlas/value-schemas.js';
 import { FixtureDocumentSchema } from '../seed/fixture-schema.js';
+import { ACCEPTS } from '../validation.js';
 
 // The control plane's inputs and outputs, one JSON Schema each. Routes validate with them,
 // the in-process API validates with the same ones, the types below are derived from them, and
@@ -23,9 +25,9 @@ export const CountsSchema = {
   properties: { projects: INTEGER, clusters: INTEGER, checkpoints: INTEGER },
 } as const;
 
-export const RESET_SCOPES = ['all', 'data', 'journal', 'faults'] as const;
+export const RESET_SCOPES = ['all', 'data', 'journal', 'faults', 'clock'] as const;
 export type ResetScope = (typeof RESET_SCOPES)[number];
-const ResetScopeSchema = { enum: RESET_SCOPES, description: 'all (default), data, journal or faults' } as const;
+const ResetScopeSchema = { enum: RESET_SCOPES, description: 'all (default), data, journal, faults or clock' } as const;
 export const ResetQuerySchema = { type: 'object', additionalProperties: false, properties: { scope: ResetScopeSchema } } as const;
 export const ResetBodySchema = { ...ResetQuerySchema, description: 'The scope may come here instead of the query string.' } as const;
 export const ResetResultSchema = { type: 'object', required: ['scope', 'counts'], properties: { scope: ResetScopeSchema, counts: CountsSchema } } as const;
@@ -211,6 +213,24 @@ export const InfoSchema = {
   },
 } as const;
 export const CountSchema = { type: 'object', required: ['count'], properties: { count: INTEGER } } as const;
+
+export const ClockStateSchema = {
+  type: 'object',
+  required: ['now', 'frozen'],
+  properties: { now: { type: 'string', format: 'date-time' }, frozen: { type: 'boolean' } },
+} as const;
+/** POST /_emulator/clock: one move at a time. */
+export const ClockMoveSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'exactly one of set, advance, frozen',
+  properties: {
+    set: { ...DateTimeSchema, description: 'a real UTC date-time to jump to (not before the clock\'s time)' },
+    advance: { type: 'string', pattern: '^P', [ACCEPTS]: 'an ISO 8601 duration like PT6H or P2D', description: 'an ISO 8601 duration to move on by, like PT6H or P2D' },
+    frozen: { type: 'boolean', description: 'stop the clock (true) or let it run from its time (false)' },
+  },
+} as const;
+export type ClockMove = FromSchema<typeof ClockMoveSchema>;
 
 /** For routes whose body may be left out: no body counts as {} (its schema then fills in the defaults). */
 export function absentBodyIsEmpty(request: { body: unknown }, _reply: unknown, done: () => void): void {

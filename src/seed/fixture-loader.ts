@@ -1,5 +1,9 @@
 import type { LoadMode, Store, StoreCounts } from '../store/store.js';
-import type { StagedCredential, StagingProblem } from '../store/staging.js';
+import type { AppliedCluster, StagedCredential, StagedKind, StagingProblem } from '../store/staging.js';
+import { RestoreJobSchema, SnapshotSchema, type RestoreJobFixture, type SnapshotFixture } from '../atlas/backup-schemas.js';
+import { sortedKeys, type Json } from '../atlas/render.js';
+import { jobTimes } from '../backup/restore-jobs.js';
+import { generateSnapshots } from '../backup/snapshots.js';
 import { createAjv, describeErrors, jsonPath, lazyValidator, type Path } from '../validation.js';
 import {
   ApiKeySchema,
@@ -15,7 +19,7 @@ import {
   type ProjectFixture,
   type ServiceAccountFixture,
 } from './fixture-schema.js';
-import { generateCheckpoints } from './generate.js';
+import { generateCheckpoints, REFERENCE_DATE } from './generate.js';
 import { JsonSyntaxError, StreamingJsonReader, walkValue, type Shape, type StreamSink } from './json-stream.js';
 
 // Loading fixture documents: each part is validated against its place in the one fixture
@@ -24,7 +28,7 @@ import { JsonSyntaxError, StreamingJsonReader, walkValue, type Shape, type Strea
 // document is never held whole in memory: a million listed checkpoints load like ten.
 
 /** The arrays of a fixture document that are read element by element. */
-const FIXTURE_SHAPE: Shape = { projects: { clusters: { checkpoints: 'leaf' } }, apiKeys: 'leaf', serviceAccounts: 'leaf' };
+const FIXTURE_SHAPE: Shape = { projects: { clusters: { checkpoints: 'leaf', snapshots: 'leaf', restoreJobs: 'leaf' } }, apiKeys: 'leaf', serviceAccounts: 'leaf' };
 
 export class FixtureError extends Error {
   constructor(
@@ -80,8 +84,10 @@ const ajv = createAjv();
 const validators = {
   document: lazyValidator(() => ajv.compile(withoutElements(FixtureDocumentSchema, ['projects', 'apiKeys', 'serviceAccounts']))),
   project: lazyValidator(() => ajv.compile(withoutElements(ProjectSchema, ['clusters']))),
-  cluster: lazyValidator(() => ajv.compile(withoutElements(ClusterSchema, ['checkpoints']))),
+  cluster: lazyValidator(() => ajv.compile(withoutElements(ClusterSchema, ['checkpoints', 'snapshots', 'restoreJobs']))),
   checkpoint: lazyValidator(() => ajv.compile(CheckpointSchema)),
+  snapshot: lazyValidator(() => ajv.compile(SnapshotSchema)),
+  restoreJob: lazyValidator(() => ajv.compile(RestoreJobSchema)),
   apiKey: lazyValidator(() => ajv.compile(ApiKeySchema)),
   serviceAccount: lazyValidator(() => ajv.compile(ServiceAccountSchema)),
 };
@@ -112,6 +118,14 @@ class DocumentSink implements StreamSink {
   }
 
   element(path: Path, value: unknown): void {
+    if (path[0] === 'projects' && path[4] !== 'checkpoints') {
+      const [, pi, , ci, kind, k] = path as [string, number, string, number, StagedKind, number];
+      const item = this.check<SnapshotFixture | RestoreJobFixture>(kind === 'snapshots' ? validators.snapshot : validators.restoreJob, value, path);
+      const { clusterId, clusterName: _name, groupId, ...rest } = item;
+      const ts = Date.parse(typeof item.created === 'string' ? item.created : item.created.date);
+      this.store.staging.item(kind, pi, ci, k, { id: item.id, ts, clusterId, groupId, rest: JSON.stringify(rest) });
+      return;
+    }
     if (path[0] === 'projects') {
       const [, pi, , ci, , k] = path as [string, number, string, number, string, number];
       const c = this.check<Checkpoint>(validators.checkpoint, value, path);
@@ -154,6 +168,10 @@ class DocumentSink implements StreamSink {
         backup: c.backup,
         generateCount: c.generate?.count ?? 0,
         intervalMinutes: c.generate?.intervalMinutes ?? null,
+        generateSnapshots: c.generate?.snapshots ?? 0,
+        schedule: c.schedule,
+        live: c.live,
+        liveFrom: c.liveFrom === undefined ? null : Date.parse(c.liveFrom),
       });
     }
   }
@@ -161,7 +179,7 @@ class DocumentSink implements StreamSink {
   refuse({ place, problem }: StagingProblem): never {
     const path: Path =
       place.kind === undefined
-        ? ['projects', place.pi, ...(place.ci === undefined ? [] : ['clusters', place.ci]), ...(place.k === undefined ? [] : ['checkpoints', place.k])]
+        ? ['projects', place.pi, ...(place.ci === undefined ? [] : ['clusters', place.ci]), ...(place.k === undefined ? [] : [place.list ?? 'checkpoints', place.k])]
         : [place.kind === 'apiKey' ? 'apiKeys' : 'serviceAccounts', place.i!, place.kind === 'apiKey' ? 'publicKey' : 'clientId'];
     if (place.field !== undefined) path.push(place.field);
     throw new FixtureError(this.source, jsonPath(path), problem);
@@ -170,12 +188,38 @@ class DocumentSink implements StreamSink {
 
 const isUniqueViolation = (err: unknown) => (err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT') === true;
 
+/** Writes a cluster's schedule, listed and generated snapshots and restore jobs; returns when its live timeline starts. */
+function applyBackup(store: Store, seed: number, now: number, cluster: AppliedCluster): number | null {
+  const snapshots = store.staging.items('snapshots', cluster);
+  const lastSnapshot = snapshots.at(-1)?.ts;
+  // A live cluster's timeline starts after what it was loaded with.
+  const liveFrom = cluster.live ? Math.max(cluster.liveFrom ?? now, cluster.lastTs ?? -Infinity, lastSnapshot ?? -Infinity) : null;
+  store.backup.resetSchedule(cluster.rowid, liveFrom ?? 0, cluster.schedule);
+  const owner = { clusterId: cluster.clusterId, clusterName: cluster.name, groupId: cluster.projectId };
+  for (const item of snapshots) {
+    const { expires, doNotDelete, ...fields } = JSON.parse(item.rest) as Record<string, Json>;
+    const body = JSON.stringify(sortedKeys({ complete: true, ...fields, ...owner }));
+    store.backup.putSnapshot(cluster.rowid, { id: item.id, ts: item.ts, expires: expires ? Date.parse(expires as string) : null, doNotDelete: doNotDelete === true, deleted: false, body });
+  }
+  if (cluster.generateSnapshots > 0) {
+    const after = Math.max(lastSnapshot ?? REFERENCE_DATE, REFERENCE_DATE);
+    for (const row of generateSnapshots(seed, cluster, cluster.schedule, cluster.generateSnapshots, after)) store.backup.putSnapshot(cluster.rowid, row);
+  }
+  for (const item of store.staging.items('restoreJobs', cluster)) {
+    const job = sortedKeys({ ...JSON.parse(item.rest), ...owner }) as Record<string, Json> & { delivery: { methodName: string; expirationHours?: number } };
+    // A listed job without a status progresses with the clock from its creation, as a created one does.
+    const times = job.statusName === undefined ? jobTimes(item.ts, job.delivery) : { finishes: null, downloadExpires: null };
+    store.backup.putRestoreJob(cluster.rowid, { id: item.id, created: item.ts, ...times, body: JSON.stringify(job) });
+  }
+  return liveFrom;
+}
+
 /**
  * Loads fixture documents in one transaction, in order: all of them or none. `replace`
  * empties the store first; `merge` upserts projects, clusters and credentials and merges
  * checkpoints by id. Throws a FixtureError naming the document, the place and the problem.
  */
-export function loadFixtures(store: Store, sources: FixtureSource[], mode: LoadMode, seed: number): StoreCounts {
+export function loadFixtures(store: Store, sources: FixtureSource[], mode: LoadMode, seed: number, now: number): StoreCounts {
   store.write(
     () => {
       for (const source of sources) {
@@ -185,9 +229,11 @@ export function loadFixtures(store: Store, sources: FixtureSource[], mode: LoadM
         const problem = store.staging.problem();
         if (problem) sink.refuse(problem);
         try {
-          store.staging.apply((cluster) =>
-            generateCheckpoints({ seed, groupId: cluster.projectId, cluster, count: cluster.generateCount, intervalMinutes: cluster.intervalMinutes!, after: cluster.lastTs }),
-          );
+          store.staging.apply({
+            generate: (cluster) =>
+              generateCheckpoints({ seed, groupId: cluster.projectId, cluster, count: cluster.generateCount, intervalMinutes: cluster.intervalMinutes!, after: cluster.lastTs }),
+            backup: (cluster) => applyBackup(store, seed, now, cluster),
+          });
         } catch (err) {
           const duplicate = isUniqueViolation(err) ? store.staging.duplicateCheckpoint() : undefined;
           if (duplicate) sink.refuse(duplicate);

@@ -1,5 +1,6 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { ClusterNameSchema, ObjectIdSchema } from '../atlas/ids.js';
+import { RestoreJobSchema, ScheduleSchema, SnapshotSchema } from '../atlas/backup-schemas.js';
+import { BsonTimestampSchema, ClusterNameSchema, DateTimeSchema, ObjectIdSchema } from '../atlas/value-schemas.js';
 
 // The fixture document: projects, their clusters and each cluster's checkpoints (listed or
 // generated), and the credentials that may read them. This JSON Schema is the one definition:
@@ -10,14 +11,6 @@ import { ClusterNameSchema, ObjectIdSchema } from '../atlas/ids.js';
 
 export const MAX_GENERATED = 10_000_000;
 
-/** Atlas writes instants in UTC to the second; milliseconds are accepted. The format refuses 30 February. */
-export const DateTimeSchema = {
-  type: 'string',
-  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d{1,3})?Z$',
-  format: 'date-time',
-  description: 'a real UTC date-time like 2018-02-08T23:19:37Z',
-} as const;
-
 export const PART_TYPES = ['REPLICA_SET', 'CONFIG_SERVER', 'CONFIG_SERVER_REPLICA_SET'] as const;
 
 const CheckpointPartSchema = {
@@ -27,12 +20,7 @@ const CheckpointPartSchema = {
     replicaSetName: { type: 'string' },
     shardName: { type: 'string' },
     tokenDiscovered: { type: 'boolean' },
-    tokenTimestamp: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['date', 'increment'],
-      properties: { date: DateTimeSchema, increment: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1 } },
-    },
+    tokenTimestamp: BsonTimestampSchema,
     typeName: { enum: PART_TYPES },
   },
 } as const;
@@ -72,8 +60,18 @@ export const ClusterSchema = {
       properties: {
         count: { type: 'integer', minimum: 0, maximum: MAX_GENERATED, description: 'checkpoints generated after the last listed one (or from 2018-02-08)' },
         intervalMinutes: { type: 'integer', minimum: 1, maximum: 525_600, default: 360, description: 'minutes between generated checkpoints (±10% jitter)' },
+        snapshots: { type: 'integer', minimum: 0, maximum: 100_000, default: 0, description: 'snapshots generated after the last listed one (or from 2018-02-08), snapshotIntervalHours apart' },
       },
     },
+    schedule: { ...ScheduleSchema, default: {} },
+    snapshots: { type: 'array', items: SnapshotSchema, description: 'in any order: they are served by creation time, then id' },
+    restoreJobs: { type: 'array', items: RestoreJobSchema, description: 'in any order: they are served by creation time, then id' },
+    live: {
+      type: 'boolean',
+      default: false,
+      description: 'time passes in its data: new checkpoints and snapshots as the emulator clock moves, old ones leaving (see docs/fixtures.md)',
+    },
+    liveFrom: { ...DateTimeSchema, description: 'a real UTC date-time: when a live cluster starts taking checkpoints and snapshots (default: when it is loaded)' },
   },
 } as const;
 
@@ -119,9 +117,9 @@ export const FixtureDocumentSchema = {
   title: 'atlas-backup-emulator fixture document',
   description:
     'Projects, clusters and checkpoints for the emulator to serve, and the credentials that may read them. Beyond this schema the loader ' +
-    'requires: project ids unique in a document, cluster names unique in a project, checkpoint ids unique in a cluster, a checkpoint\'s ' +
-    "clusterId and groupId (when given) equal to its cluster's and project's, no checkpoints on a CLOUD cluster, API key public keys and " +
-    'service account client ids unique in a document.',
+    'requires: project ids unique in a document, cluster names unique in a project, checkpoint, snapshot and restore job ids unique in a ' +
+    "cluster, their clusterId and groupId (when given) equal to their cluster's and project's, no Legacy Backup data on a CLOUD cluster, " +
+    'API key public keys and service account client ids unique in a document.',
   additionalProperties: false,
   properties: {
     $schema: { type: 'string' },

@@ -2,6 +2,7 @@ import type { Faker } from '@faker-js/faker';
 import { faker as baseLocaleFaker } from '@faker-js/faker/locale/base';
 import type { CheckpointRow } from '../store/staging.js';
 import type { CheckpointPart } from './fixture-schema.js';
+import { fnv1a, hex, objectIdAt } from './random.js';
 
 // Deterministic checkpoint generation. The sequence depends only on the seed, the project,
 // the cluster and where it starts, never on the clock or on other clusters, so the same
@@ -43,19 +44,6 @@ export function isoSeconds(ms: number): string {
   return `${cachedDate}${TWO_DIGITS[Math.floor(second / 3600)]}:${TWO_DIGITS[Math.floor(second / 60) % 60]}:${TWO_DIGITS[second % 60]}Z`;
 }
 
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
-function hex(value: number, digits: number): string {
-  return value.toString(16).padStart(digits, '0').slice(-digits);
-}
-
 /** What generation needs to know of a cluster. */
 export interface GeneratedCluster {
   name: string;
@@ -64,7 +52,7 @@ export interface GeneratedCluster {
   shards: number;
 }
 
-function partNames(cluster: GeneratedCluster): Omit<CheckpointPart, 'tokenDiscovered' | 'tokenTimestamp'>[] {
+export function partNames(cluster: GeneratedCluster): Omit<CheckpointPart, 'tokenDiscovered' | 'tokenTimestamp'>[] {
   if (cluster.type === 'REPLICASET') return [{ replicaSetName: `${cluster.name}-shard-0`, typeName: 'REPLICA_SET' }];
   // Shards in descending order, then the config server: the order of the documentation's example.
   const parts: Omit<CheckpointPart, 'tokenDiscovered' | 'tokenTimestamp'>[] = [];
@@ -124,7 +112,7 @@ export function* generateCheckpoints(input: GenerationInput): Generator<Checkpoi
       parts += `${p === 0 ? '' : ','}${partHeads[p]}${p !== missingToken},"tokenTimestamp":{"date":"${startedIso}","increment":${increment}${partTails[p]}`;
     }
     counter = (counter + 1) & 0xffffff;
-    const id = hex(Math.floor(time / 1000) >>> 0, 8) + machine + hex(counter, 6);
+    const id = objectIdAt(time, machine, counter);
     yield {
       id,
       ts: time,

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 
 // Schema versions are PRAGMA user_version values; each migration moves the file one step up.
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const MIGRATIONS: Record<number, string> = {
   1: `
@@ -46,6 +46,50 @@ const MIGRATIONS: Record<number, string> = {
       projects      TEXT NOT NULL,
       access_list   TEXT
     ) WITHOUT ROWID;
+  `,
+  // The rest of the Legacy Backup API: the snapshot schedule (a history, so that a change
+  // applies from its time on), snapshots, restore jobs, and live clusters.
+  2: `
+    ALTER TABLE clusters ADD COLUMN live INTEGER NOT NULL DEFAULT 0;
+    -- When a live cluster's timeline starts (epoch ms).
+    ALTER TABLE clusters ADD COLUMN live_from INTEGER;
+    CREATE TABLE schedules (
+      cluster                 INTEGER NOT NULL REFERENCES clusters(rowid) ON DELETE CASCADE,
+      from_ms                 INTEGER NOT NULL,
+      checkpoint_interval_min INTEGER NOT NULL,
+      daily_days              INTEGER NOT NULL,
+      monthly_months          INTEGER NOT NULL,
+      window_hours            INTEGER NOT NULL,
+      snapshot_interval_hours INTEGER NOT NULL,
+      snapshot_retention_days INTEGER NOT NULL,
+      weekly_weeks            INTEGER NOT NULL,
+      PRIMARY KEY (cluster, from_ms)
+    ) WITHOUT ROWID;
+    -- A listed snapshot (body: its JSON without links, expires and doNotDelete), or, with no
+    -- body, a change made to a snapshot a live cluster took (derived, not stored).
+    CREATE TABLE snapshots (
+      cluster       INTEGER NOT NULL REFERENCES clusters(rowid) ON DELETE CASCADE,
+      id            TEXT NOT NULL,
+      ts            INTEGER NOT NULL,
+      expires       INTEGER,
+      do_not_delete INTEGER NOT NULL DEFAULT 0,
+      deleted       INTEGER NOT NULL DEFAULT 0,
+      body          TEXT,
+      PRIMARY KEY (cluster, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX snapshots_by_time ON snapshots (cluster, ts, id);
+    -- finishes: when a job that progresses with the clock is FINISHED, and its download
+    -- expires (both NULL: its status is as listed).
+    CREATE TABLE restore_jobs (
+      cluster  INTEGER NOT NULL REFERENCES clusters(rowid) ON DELETE CASCADE,
+      id       TEXT NOT NULL,
+      created  INTEGER NOT NULL,
+      finishes INTEGER,
+      download_expires INTEGER,
+      body     TEXT NOT NULL,
+      PRIMARY KEY (cluster, id)
+    ) WITHOUT ROWID;
+    CREATE INDEX restore_jobs_by_time ON restore_jobs (cluster, created, id);
   `,
 };
 

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { Schedule } from '../atlas/backup-schemas.js';
 import type { CredentialStore } from './credential-store.js';
 
 // A fixture document on its way into the store. The loader stages each part as it is read
@@ -21,6 +22,11 @@ export interface StagedCluster {
   generateCount: number;
   /** Minutes between generated checkpoints (null when none are generated). */
   intervalMinutes: number | null;
+  generateSnapshots: number;
+  schedule: Required<Schedule>;
+  live: boolean;
+  /** When its timeline starts, as the document says (null: when it is loaded). */
+  liveFrom: number | null;
 }
 export interface StagedCheckpoint {
   id: string;
@@ -33,6 +39,16 @@ export interface StagedCheckpoint {
   /** JSON of the checkpoint from `id` on, in Atlas's field order: {"id":...,"parts":...,...,"timestamp":...}. */
   rest: string;
 }
+/** A listed snapshot or restore job: its time, its ids as given, and its JSON without them. */
+export interface StagedItem {
+  id: string;
+  ts: number;
+  clusterId: string | undefined;
+  groupId: string | undefined;
+  /** The item as JSON, without clusterId, clusterName and groupId. */
+  rest: string;
+}
+
 export interface StagedCredential {
   kind: 'apiKey' | 'serviceAccount';
   id: string;
@@ -49,20 +65,34 @@ export interface CheckpointRow {
   body: string;
 }
 
-/** A cluster as applied, for the generator of its checkpoints. */
+/** A cluster as applied, for the generator of its checkpoints and what follows them. */
 export interface AppliedCluster extends StagedCluster {
+  pi: number;
+  ci: number;
+  rowid: number;
   projectId: string;
   /** The timestamp of its last checkpoint, if it has any. */
   lastTs: number | undefined;
 }
 
-export type Place = { pi: number; ci?: number; k?: number; field?: string; kind?: StagedCredential['kind']; i?: number };
+export type StagedKind = 'snapshots' | 'restoreJobs';
+
+/** Where a problem is: a project, a cluster, an item of one of its lists (checkpoints by default), a credential. */
+export type Place = { pi: number; ci?: number; k?: number; list?: 'checkpoints' | StagedKind; field?: string; kind?: StagedCredential['kind']; i?: number };
 export interface StagingProblem {
   place: Place;
   problem: string;
 }
 
 const INSERT_BATCH = 64;
+
+/** What applying a document does that is not the store's to decide: data generation and the Legacy Backup state. */
+export interface ApplySteps {
+  /** A cluster's generated checkpoints. */
+  generate(cluster: AppliedCluster): Iterable<CheckpointRow>;
+  /** Writes a cluster's schedule, snapshots and restore jobs; returns when its live timeline starts (null: not live). */
+  backup(cluster: AppliedCluster): number | null;
+}
 
 // The stored body: the staged fields put back in Atlas's order (clusterId, completed, groupId,
 // then `rest`). Ids and dates need no escaping, so json_quote writes them as JSON.stringify does.
@@ -82,7 +112,13 @@ export class Staging {
       CREATE TEMP TABLE IF NOT EXISTS load_clusters (
         pi INTEGER NOT NULL, ci INTEGER NOT NULL, name TEXT NOT NULL, cluster_id TEXT NOT NULL, type TEXT NOT NULL,
         shards INTEGER NOT NULL, backup TEXT NOT NULL, generate_count INTEGER NOT NULL, interval_minutes INTEGER,
+        generate_snapshots INTEGER NOT NULL, schedule TEXT NOT NULL, live INTEGER NOT NULL, live_from INTEGER,
         PRIMARY KEY (pi, ci));
+      -- Listed snapshots and restore jobs (kind), by their place in the document.
+      CREATE TEMP TABLE IF NOT EXISTS load_items (
+        kind TEXT NOT NULL, pi INTEGER NOT NULL, ci INTEGER NOT NULL, k INTEGER NOT NULL, id TEXT NOT NULL, ts INTEGER NOT NULL,
+        cluster_id TEXT, group_id TEXT, rest TEXT NOT NULL,
+        PRIMARY KEY (kind, pi, ci, k)) WITHOUT ROWID;
       -- k < 0: a checkpoint already stored, moved here to be renumbered with the new ones (body set).
       CREATE TEMP TABLE IF NOT EXISTS load_checkpoints (
         pi INTEGER NOT NULL, ci INTEGER NOT NULL, k INTEGER NOT NULL, id TEXT NOT NULL, ts INTEGER NOT NULL,
@@ -93,11 +129,30 @@ export class Staging {
         PRIMARY KEY (kind, i));
     `);
     this.sql = {
-      clear: () => db.exec('DELETE FROM load_projects; DELETE FROM load_clusters; DELETE FROM load_checkpoints; DELETE FROM load_credentials;'),
+      clear: () => db.exec('DELETE FROM load_projects; DELETE FROM load_clusters; DELETE FROM load_checkpoints; DELETE FROM load_items; DELETE FROM load_credentials;'),
       project: db.prepare('INSERT INTO load_projects (pi, id, name) VALUES (?, ?, ?)'),
       cluster: db.prepare(
-        `INSERT INTO load_clusters (pi, ci, name, cluster_id, type, shards, backup, generate_count, interval_minutes)
-         VALUES (:pi, :ci, :name, :clusterId, :type, :shards, :backup, :generateCount, :intervalMinutes)`,
+        `INSERT INTO load_clusters (pi, ci, name, cluster_id, type, shards, backup, generate_count, interval_minutes, generate_snapshots, schedule, live, live_from)
+         VALUES (:pi, :ci, :name, :clusterId, :type, :shards, :backup, :generateCount, :intervalMinutes, :generateSnapshots, :schedule, :live, :liveFrom)`,
+      ),
+      item: db.prepare(
+        `INSERT INTO load_items (kind, pi, ci, k, id, ts, cluster_id, group_id, rest) VALUES (:kind, :pi, :ci, :k, :id, :ts, :clusterId, :groupId, :rest)`,
+      ),
+      items: db.prepare<[string, number, number], StagedItem>(
+        'SELECT id, ts, cluster_id AS clusterId, group_id AS groupId, rest FROM load_items WHERE kind = ? AND pi = ? AND ci = ? ORDER BY ts, id',
+      ),
+      duplicateItem: db.prepare<[], { kind: StagedKind; pi: number; ci: number; k: number; id: string }>(
+        `SELECT kind, pi, ci, k, id FROM load_items a
+          WHERE EXISTS (SELECT 1 FROM load_items b WHERE b.kind = a.kind AND b.pi = a.pi AND b.ci = a.ci AND b.id = a.id AND b.k < a.k)
+          ORDER BY kind, pi, ci, k LIMIT 1`,
+      ),
+      foreignItemId: db.prepare<[], { kind: StagedKind; pi: number; ci: number; k: number; field: string; expected: string }>(
+        `SELECT l.kind, l.pi, l.ci, l.k,
+                CASE WHEN l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id THEN 'clusterId' ELSE 'groupId' END AS field,
+                CASE WHEN l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id THEN c.cluster_id ELSE p.id END AS expected
+           FROM load_items l JOIN load_clusters c ON c.pi = l.pi AND c.ci = l.ci JOIN load_projects p ON p.pi = l.pi
+          WHERE (l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id) OR (l.group_id IS NOT NULL AND l.group_id <> p.id)
+          ORDER BY l.kind, l.pi, l.ci, l.k LIMIT 1`,
       ),
       checkpoint: db.prepare(
         `INSERT INTO load_checkpoints (pi, ci, k, id, ts, completed, cluster_id, group_id, rest)
@@ -123,7 +178,8 @@ export class Staging {
       ),
       cloudWithCheckpoints: db.prepare<[], { pi: number; ci: number }>(
         `SELECT pi, ci FROM load_clusters c WHERE backup = 'CLOUD'
-            AND (generate_count > 0 OR EXISTS (SELECT 1 FROM load_checkpoints l WHERE l.pi = c.pi AND l.ci = c.ci)) ORDER BY pi, ci LIMIT 1`,
+            AND (generate_count > 0 OR generate_snapshots > 0 OR live = 1 OR EXISTS (SELECT 1 FROM load_checkpoints l WHERE l.pi = c.pi AND l.ci = c.ci)
+                 OR EXISTS (SELECT 1 FROM load_items l WHERE l.pi = c.pi AND l.ci = c.ci)) ORDER BY pi, ci LIMIT 1`,
       ),
       foreignId: db.prepare<[], { pi: number; ci: number; k: number; field: string; expected: string }>(
         `SELECT l.pi, l.ci, l.k,
@@ -134,11 +190,13 @@ export class Staging {
           ORDER BY l.pi, l.ci, l.k LIMIT 1`,
       ),
       projects: db.prepare<[], StagedProject & { pi: number }>('SELECT pi, id, name FROM load_projects ORDER BY pi'),
-      clusters: db.prepare<[], StagedCluster & { pi: number; ci: number; projectId: string }>(
+      clusters: db.prepare<[], Omit<StagedCluster, 'schedule' | 'live'> & { pi: number; ci: number; projectId: string; schedule: string; live: number }>(
         `SELECT c.pi, c.ci, p.id AS projectId, c.name, c.cluster_id AS clusterId, c.type, c.shards, c.backup,
-                c.generate_count AS generateCount, c.interval_minutes AS intervalMinutes
+                c.generate_count AS generateCount, c.interval_minutes AS intervalMinutes, c.generate_snapshots AS generateSnapshots,
+                c.schedule, c.live, c.live_from AS liveFrom
            FROM load_clusters c JOIN load_projects p ON p.pi = c.pi ORDER BY c.pi, c.ci`,
       ),
+      setLive: db.prepare('UPDATE clusters SET live = ?, live_from = ? WHERE rowid = ?'),
       stagedCount: db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM load_checkpoints WHERE pi = ? AND ci = ?'),
       firstStaged: db.prepare<[number, number], { ts: number; id: string }>('SELECT ts, id FROM load_checkpoints WHERE pi = ? AND ci = ? ORDER BY ts, id LIMIT 1'),
       overlaps: db.prepare<[number, number, number], { one: number }>(
@@ -183,7 +241,17 @@ export class Staging {
   }
 
   cluster(pi: number, ci: number, cluster: StagedCluster): void {
-    this.sql.cluster.run({ pi, ci, ...cluster });
+    this.sql.cluster.run({ pi, ci, ...cluster, schedule: JSON.stringify(cluster.schedule), live: cluster.live ? 1 : 0 });
+  }
+
+  /** A listed snapshot or restore job. */
+  item(kind: StagedKind, pi: number, ci: number, k: number, item: StagedItem): void {
+    this.sql.item.run({ kind, pi, ci, k, ...item });
+  }
+
+  /** A cluster's listed snapshots or restore jobs, by time then id. */
+  items(kind: StagedKind, cluster: AppliedCluster): StagedItem[] {
+    return this.sql.items.all(kind, cluster.pi, cluster.ci);
   }
 
   checkpoint(pi: number, ci: number, k: number, checkpoint: StagedCheckpoint): void {
@@ -207,6 +275,14 @@ export class Staging {
       const whose = foreign.field === 'clusterId' ? "the cluster's clusterId" : "the project's id";
       return { place: { pi: foreign.pi, ci: foreign.ci, k: foreign.k, field: foreign.field }, problem: `must be ${whose} ${foreign.expected} when given` };
     }
+    const item = this.sql.duplicateItem.get();
+    if (item) return { place: { pi: item.pi, ci: item.ci, k: item.k, list: item.kind, field: 'id' }, problem: `duplicates ${item.id}` };
+    const foreignItem = this.sql.foreignItemId.get();
+    if (foreignItem) {
+      const whose = foreignItem.field === 'clusterId' ? "the cluster's clusterId" : "the project's id";
+      const { pi, ci, k, kind, field, expected } = foreignItem;
+      return { place: { pi, ci, k, list: kind, field }, problem: `must be ${whose} ${expected} when given` };
+    }
     const credential = this.sql.duplicateCredential.get();
     if (credential) return { place: { pi: -1, kind: credential.kind, i: credential.i }, problem: `duplicates ${credential.id}` };
     return undefined;
@@ -223,21 +299,25 @@ export class Staging {
    * clusters upserted, listed checkpoints merged into their cluster's (a listed id replaces a
    * stored one), then each cluster's generated checkpoints appended.
    */
-  apply(generate: (cluster: AppliedCluster) => Iterable<CheckpointRow>): void {
+  apply(steps: ApplySteps): void {
     for (const project of this.sql.projects.all()) this.sql.upsertProject.run(project.id, project.name);
-    for (const cluster of this.sql.clusters.all()) {
-      const { rowid, checkpointCount } = this.sql.upsertCluster.get(cluster.projectId, cluster.name, cluster.clusterId, cluster.type, cluster.shards, cluster.backup)!;
-      if (cluster.backup === 'CLOUD') {
+    for (const staged of this.sql.clusters.all()) {
+      const { rowid, checkpointCount } = this.sql.upsertCluster.get(staged.projectId, staged.name, staged.clusterId, staged.type, staged.shards, staged.backup)!;
+      let count = 0;
+      if (staged.backup === 'LEGACY') {
+        count = this.mergeListed(rowid, checkpointCount, staged.pi, staged.ci, staged.clusterId, staged.projectId);
+        if (staged.generateCount > 0) {
+          const lastTs = count > 0 ? this.sql.last.get(rowid)!.ts : undefined;
+          count = this.append(rowid, count, steps.generate({ ...staged, schedule: JSON.parse(staged.schedule), live: staged.live === 1, rowid, lastTs }));
+        }
+      } else {
         this.sql.deleteCheckpoints.run(rowid);
-        this.sql.setCount.run(0, rowid);
-        continue;
-      }
-      let count = this.mergeListed(rowid, checkpointCount, cluster.pi, cluster.ci, cluster.clusterId, cluster.projectId);
-      if (cluster.generateCount > 0) {
-        const lastTs = count > 0 ? this.sql.last.get(rowid)!.ts : undefined;
-        count = this.append(rowid, count, generate({ ...cluster, lastTs }));
       }
       this.sql.setCount.run(count, rowid);
+      const lastTs = count > 0 ? this.sql.last.get(rowid)!.ts : undefined;
+      const cluster: AppliedCluster = { ...staged, schedule: JSON.parse(staged.schedule), live: staged.live === 1, rowid, lastTs };
+      const liveFrom = steps.backup(cluster);
+      this.sql.setLive.run(cluster.live ? 1 : 0, liveFrom, rowid);
     }
     this.credentials.upsert(this.sql.credentials.all());
   }

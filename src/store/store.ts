@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { BackupStore } from './backup-store.js';
 import { CredentialStore } from './credential-store.js';
 import { Staging } from './staging.js';
 
@@ -15,6 +16,9 @@ export interface ClusterRecord {
   shards: number;
   backup: 'LEGACY' | 'CLOUD';
   checkpointCount: number;
+  /** Time passes in its data (its timeline starts at liveFrom). */
+  live: boolean;
+  liveFrom: number | null;
 }
 export interface StoreCounts {
   projects: number;
@@ -23,10 +27,10 @@ export interface StoreCounts {
 }
 export type LoadMode = 'merge' | 'replace';
 
-/** Checkpoints per export chunk: a chunk is one statement, so writes can run between chunks. */
-const EXPORT_CHUNK = 1000;
-
-const CLUSTER_COLUMNS = `rowid, project_id AS projectId, name, cluster_id AS clusterId, type, shards, backup, checkpoint_count AS checkpointCount`;
+const CLUSTER_COLUMNS = `rowid, project_id AS projectId, name, cluster_id AS clusterId, type, shards, backup, checkpoint_count AS checkpointCount,
+  live, live_from AS liveFrom`;
+type RawCluster = Omit<ClusterRecord, 'live'> & { live: number };
+const clusterRecord = (row: RawCluster): ClusterRecord => ({ ...row, live: row.live === 1 });
 
 /**
  * The emulator's state in SQLite: projects, clusters, checkpoints and the credentials fixture
@@ -39,21 +43,25 @@ export class Store {
   private readonly listeners = new Set<() => void>();
   private readonly sql;
   readonly credentials: CredentialStore;
+  /** Schedules, snapshots and restore jobs. */
+  readonly backup: BackupStore;
   /** Where a fixture load puts a document before checking and applying it. */
   readonly staging: Staging;
 
   constructor(readonly db: Database.Database) {
     this.credentials = new CredentialStore(db);
+    this.backup = new BackupStore(db);
     this.staging = new Staging(db, this.credentials);
     this.sql = {
       project: db.prepare<[string], ProjectRecord>('SELECT id, name FROM projects WHERE id = ?'),
-      cluster: db.prepare<[string, string], ClusterRecord>(`SELECT ${CLUSTER_COLUMNS} FROM clusters WHERE project_id = ? AND name = ?`),
+      cluster: db.prepare<[string, string], RawCluster>(`SELECT ${CLUSTER_COLUMNS} FROM clusters WHERE project_id = ? AND name = ?`),
+      tsAt: db.prepare<[number, number], { ts: number }>('SELECT ts FROM checkpoints WHERE cluster = ? AND ord = ?'),
       page: db.prepare<[number, number, number], { body: string }>('SELECT body FROM checkpoints WHERE cluster = ? AND ord >= ? AND ord < ? ORDER BY ord'),
       checkpoint: db.prepare<[number, string], { body: string }>('SELECT body FROM checkpoints WHERE cluster = ? AND id = ?'),
       deleteCluster: db.prepare('DELETE FROM clusters WHERE project_id = ? AND name = ?'),
       deleteProject: db.prepare('DELETE FROM projects WHERE id = ?'),
       projects: db.prepare<[], ProjectRecord>('SELECT id, name FROM projects ORDER BY id'),
-      clustersOf: db.prepare<[string], ClusterRecord>(`SELECT ${CLUSTER_COLUMNS} FROM clusters WHERE project_id = ? ORDER BY name`),
+      clustersOf: db.prepare<[string], RawCluster>(`SELECT ${CLUSTER_COLUMNS} FROM clusters WHERE project_id = ? ORDER BY name`),
       counts: db.prepare<[], StoreCounts>(
         `SELECT (SELECT count(*) FROM projects) AS projects, (SELECT count(*) FROM clusters) AS clusters,
                 (SELECT coalesce(sum(checkpoint_count), 0) FROM clusters) AS checkpoints`,
@@ -66,7 +74,8 @@ export class Store {
   }
 
   cluster(projectId: string, name: string): ClusterRecord | undefined {
-    return this.sql.cluster.get(projectId, name);
+    const row = this.sql.cluster.get(projectId, name);
+    return row && clusterRecord(row);
   }
 
   projects(): ProjectRecord[] {
@@ -74,7 +83,19 @@ export class Store {
   }
 
   clustersOf(projectId: string): ClusterRecord[] {
-    return this.sql.clustersOf.all(projectId);
+    return this.sql.clustersOf.all(projectId).map(clusterRecord);
+  }
+
+  /** The first position whose checkpoint is later than `ms` (the count when there is none): positions follow time. */
+  firstCheckpointAfter(cluster: ClusterRecord, ms: number): number {
+    let low = 0;
+    let high = cluster.checkpointCount;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.sql.tsAt.get(cluster.rowid, mid)!.ts > ms) high = mid;
+      else low = mid + 1;
+    }
+    return low;
   }
 
   /** Checkpoint bodies (JSON, without links) at positions [offset, offset + limit). */
@@ -114,7 +135,7 @@ export class Store {
     try {
       result = this.db.transaction(() => {
         if (replace) {
-          this.db.exec('DELETE FROM checkpoints; DELETE FROM clusters; DELETE FROM projects;');
+          this.db.exec('DELETE FROM checkpoints; DELETE FROM schedules; DELETE FROM snapshots; DELETE FROM restore_jobs; DELETE FROM clusters; DELETE FROM projects;');
           this.credentials.clear();
         }
         return fn();
@@ -133,35 +154,6 @@ export class Store {
 
   deleteCluster(projectId: string, name: string): boolean {
     return this.write(() => this.sql.deleteCluster.run(projectId, name).changes > 0);
-  }
-
-  /**
-   * The whole state as one fixture document (every checkpoint listed), as JSON text in
-   * chunks: the same text as JSON.stringify of the document, never all of it in memory.
-   * Each chunk is read by its own statement; a consumer that lets writes happen between
-   * chunks checks `generation` to know that the state it is exporting has not changed.
-   */
-  *exportChunks(): Generator<string> {
-    const q = JSON.stringify;
-    yield '{"projects":[';
-    let firstProject = true;
-    for (const project of this.projects()) {
-      yield `${firstProject ? '' : ','}{"id":${q(project.id)},"name":${q(project.name)},"clusters":[`;
-      firstProject = false;
-      let firstCluster = true;
-      for (const c of this.clustersOf(project.id)) {
-        yield `${firstCluster ? '' : ','}{"name":${q(c.name)},"clusterId":${q(c.clusterId)},"type":${q(c.type)},"shards":${c.shards},"backup":${q(c.backup)},"checkpoints":[`;
-        firstCluster = false;
-        for (let ord = 0; ord < c.checkpointCount; ord += EXPORT_CHUNK) {
-          yield (ord === 0 ? '' : ',') + this.page(c, ord, EXPORT_CHUNK).join(',');
-        }
-        yield ']}';
-      }
-      yield ']}';
-    }
-    yield ']';
-    yield this.credentials.exportFields();
-    yield '}';
   }
 
   close(): void {

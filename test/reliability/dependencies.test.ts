@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 
 // Reproducible installs: every dependency pinned exactly, the lockfile agreeing with
-// package.json (what `npm ci` requires), and each runtime dependency justified in the README.
+// package.json (what `npm ci` requires), and each runtime dependency justified in
+// docs/development.md.
 
 const root = new URL('../../', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
@@ -13,7 +14,7 @@ const lock = JSON.parse(readFileSync(new URL('package-lock.json', root), 'utf8')
   lockfileVersion: number;
   packages: Record<string, { version?: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>;
 };
-const readme = readFileSync(new URL('README.md', root), 'utf8');
+const development = readFileSync(new URL('docs/development.md', root), 'utf8');
 
 t.test('every dependency is pinned to an exact version', async (t) => {
   for (const [name, version] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
@@ -31,9 +32,9 @@ t.test('the lockfile agrees with package.json and locks those exact versions', a
   }
 });
 
-t.test('the README justifies every runtime dependency, and only those', async (t) => {
-  const section = /\n## Dependencies\n([\s\S]*?)(?=\n## |$)/.exec(readme)?.[1];
-  t.ok(section, 'README has a "## Dependencies" section');
+t.test('docs/development.md justifies every runtime dependency, and only those', async (t) => {
+  const section = /\n## Dependencies\n([\s\S]*?)(?=\n## |$)/.exec(development)?.[1];
+  t.ok(section, 'docs/development.md has a "## Dependencies" section');
   const listed = [...(section ?? '').matchAll(/^- `([^`]+)`: \S.*$/gm)].map((m) => m[1]).sort();
   t.same(listed, Object.keys(pkg.dependencies).sort(), 'one "- `name`: why" line per runtime dependency');
 });

@@ -21,7 +21,7 @@ function folder(t: Test): string {
 /** A real emulator database holding the default dataset, closed cleanly. */
 function emulatorDatabase(file: string): void {
   const store = new Store(openDatabase(file));
-  loadFixtures(store, fixtureFiles(DEFAULT_FIXTURE), 'replace', 1);
+  loadFixtures(store, fixtureFiles(DEFAULT_FIXTURE), 'replace', 1, Date.now());
   store.close();
 }
 

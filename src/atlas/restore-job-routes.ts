@@ -1,0 +1,84 @@
+import type { FastifyInstance } from 'fastify';
+import type { RestoreJobs } from '../backup/restore-jobs.js';
+import type { Store } from '../store/store.js';
+import { RestoreJobRequestSchema, type RestoreJobRequest } from './backup-schemas.js';
+import { errors } from './errors.js';
+import { clusterPath, entityLinks } from './links.js';
+import { entity, listPage } from './list-page.js';
+import type { ClusterParams, Operations } from './operations.js';
+import { itemQuery, ItemQuerySchema, listQuery, ListQuerySchema, type ItemQueryText, type ListQueryText } from './query.js';
+import { resource } from './resource.js';
+import { HEX24 } from './value-schemas.js';
+import { withLinks } from './views.js';
+
+type JobParams = ClusterParams & { jobId: string };
+
+/** The restore job operations of one API version: list, get, create. */
+export function restoreJobRoutes(app: FastifyInstance, store: Store, jobs: RestoreJobs, operations: Operations): void {
+  const { version } = operations;
+  const list = '/groups/:groupId/clusters/:clusterName/restoreJobs';
+
+  resource(app, version, list, {
+    GET: {
+      paged: true,
+      schema: { querystring: ListQuerySchema },
+      handler: (request, reply) => {
+        const params = request.params as ClusterParams;
+        const text = request.query as ListQueryText;
+        operations.respond(request, reply, params.groupId, itemQuery(text).pretty, () => {
+          const query = listQuery(text, request.url);
+          const cluster = operations.cluster(request, params);
+          const now = operations.clock.now();
+          const base = operations.base(request);
+          const where = { ...params, clusterName: cluster.name, collection: 'restoreJobs' };
+          const page = listPage(operations, request, where, query, store.backup.restoreJobCount(cluster.rowid), (offset, limit) =>
+            store.backup
+              .restoreJobs(cluster.rowid, offset, limit)
+              .map((row) => withLinks(jobs.view(row, now, base), entityLinks(version, base, params.groupId, cluster.name, `restoreJobs/${row.id}`, false))),
+          );
+          return { body: page, validUntil: store.backup.nextRestoreJobChange(cluster.rowid, now) };
+        });
+      },
+    },
+    // Atlas answers the created jobs as a list (one per shard and config server of a sharded cluster).
+    POST: {
+      schema: { querystring: ItemQuerySchema, body: RestoreJobRequestSchema },
+      handler: (request, reply) => {
+        const params = request.params as ClusterParams;
+        const query = itemQuery(request.query as ItemQueryText);
+        const cluster = operations.cluster(request, params);
+        const now = operations.clock.now();
+        const created = store.write(() => {
+          const rows = jobs.create(cluster, request.body as RestoreJobRequest, now);
+          for (const row of rows) store.backup.putRestoreJob(cluster.rowid, row);
+          return rows;
+        });
+        const base = operations.base(request);
+        const results = created.map((row) => withLinks(jobs.view(row, now, base), entityLinks(version, base, params.groupId, cluster.name, `restoreJobs/${row.id}`, false)));
+        const links = [{ href: `${base}${clusterPath(version, params.groupId, cluster.name)}/restoreJobs`, rel: 'self' }];
+        const page = { links, results, totalCount: results.length };
+        operations.send(request, reply, query.envelope ? { ...page, status: 200 } : page, query.pretty);
+      },
+    },
+  });
+
+  resource(app, version, `${list}/:jobId`, {
+    GET: {
+      schema: { querystring: ItemQuerySchema },
+      handler: (request, reply) => {
+        const params = request.params as JobParams;
+        const query = itemQuery(request.query as ItemQueryText);
+        operations.respond(request, reply, params.groupId, query.pretty, () => {
+          const cluster = operations.cluster(request, params);
+          if (!HEX24.test(params.jobId)) throw errors.invalidRestoreJobId(params.jobId);
+          const row = store.backup.restoreJob(cluster.rowid, params.jobId);
+          if (!row) throw errors.restoreJobNotFound(params.jobId, cluster.name);
+          const now = operations.clock.now();
+          const base = operations.base(request);
+          const view = withLinks(jobs.view(row, now, base), entityLinks(version, base, params.groupId, cluster.name, `restoreJobs/${row.id}`, true));
+          return { body: entity(view, query.envelope), validUntil: store.backup.nextRestoreJobChange(cluster.rowid, now) };
+        });
+      },
+    },
+  });
+}

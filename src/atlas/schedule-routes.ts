@@ -1,0 +1,62 @@
+import type { FastifyInstance } from 'fastify';
+import { currentSchedule, segmentsOf } from '../backup/timeline.js';
+import type { ClusterRecord, Store } from '../store/store.js';
+import { SCHEDULE_FIELDS, SchedulePatchSchema, type Schedule } from './backup-schemas.js';
+import { errors } from './errors.js';
+import { entityLinks } from './links.js';
+import { entity } from './list-page.js';
+import type { ClusterParams, Operations } from './operations.js';
+import { itemQuery, ItemQuerySchema, type ItemQueryText } from './query.js';
+import type { Json } from './render.js';
+import { resource } from './resource.js';
+import { withLinks } from './views.js';
+
+/** The snapshot schedule of one API version: read it, change it (from now on, on a live cluster). */
+export function scheduleRoutes(app: FastifyInstance, store: Store, operations: Operations): void {
+  const { version } = operations;
+  const path = '/groups/:groupId/clusters/:clusterName/snapshotSchedule';
+
+  const view = (request: Parameters<Operations['base']>[0], cluster: ClusterRecord): Json => {
+    const schedule = currentSchedule(segmentsOf(store.backup.schedules(cluster.rowid)));
+    const fields: Record<string, Json> = { ...schedule, clusterId: cluster.clusterId, groupId: cluster.projectId };
+    const sorted = Object.fromEntries(Object.keys(fields).sort().map((key) => [key, fields[key]!]));
+    return withLinks(sorted, entityLinks(version, operations.base(request), cluster.projectId, cluster.name, 'snapshotSchedule', true));
+  };
+
+  resource(app, version, path, {
+    GET: {
+      schema: { querystring: ItemQuerySchema },
+      handler: (request, reply) => {
+        const params = request.params as ClusterParams;
+        const query = itemQuery(request.query as ItemQueryText);
+        operations.respond(request, reply, params.groupId, query.pretty, () => {
+          const cluster = operations.cluster(request, params);
+          return { body: entity(view(request, cluster), query.envelope), validUntil: Infinity };
+        });
+      },
+    },
+    PATCH: {
+      schema: { querystring: ItemQuerySchema, body: SchedulePatchSchema },
+      handler: (request, reply) => {
+        const params = request.params as ClusterParams;
+        const query = itemQuery(request.query as ItemQueryText);
+        const change = request.body as Schedule & { clusterId?: string; groupId?: string };
+        const cluster = operations.cluster(request, params);
+        // The read-only ids may be sent back as read, never changed.
+        if (change.clusterId !== undefined && change.clusterId !== cluster.clusterId) throw errors.invalidAttribute('clusterId', `must be the cluster's clusterId ${cluster.clusterId}`);
+        if (change.groupId !== undefined && change.groupId !== cluster.projectId) throw errors.invalidAttribute('groupId', `must be the project's id ${cluster.projectId}`);
+        if (change.clusterCheckpointIntervalMin !== undefined && cluster.type !== 'SHARDED') {
+          throw errors.invalidAttribute('clusterCheckpointIntervalMin', 'applies to sharded clusters only');
+        }
+        const schedule = { ...currentSchedule(segmentsOf(store.backup.schedules(cluster.rowid))) };
+        for (const field of SCHEDULE_FIELDS) if (change[field] !== undefined) (schedule as Record<string, number>)[field] = change[field]!;
+        store.write(() => {
+          // On a live cluster the change applies from now on; what happened before keeps its schedule.
+          if (cluster.live) store.backup.addSchedule(cluster.rowid, Math.max(operations.clock.now(), cluster.liveFrom ?? 0), schedule);
+          else store.backup.resetSchedule(cluster.rowid, 0, schedule);
+        });
+        operations.send(request, reply, entity(view(request, cluster), query.envelope), query.pretty);
+      },
+    },
+  });
+}

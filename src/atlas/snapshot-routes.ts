@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify';
+import type { Snapshots } from '../backup/snapshots.js';
+import type { Store } from '../store/store.js';
+import { SnapshotPatchSchema, type SnapshotPatch } from './backup-schemas.js';
+import { errors } from './errors.js';
+import { entityLinks } from './links.js';
+import { entity, listPage } from './list-page.js';
+import type { ClusterParams, Operations } from './operations.js';
+import { itemQuery, ItemQuerySchema, listQuery, SnapshotListQuerySchema, type ItemQueryText, type SnapshotListQueryText } from './query.js';
+import { resource } from './resource.js';
+import { HEX24 } from './value-schemas.js';
+import { withLinks } from './views.js';
+
+type SnapshotParams = ClusterParams & { snapshotId: string };
+
+/** The snapshot operations of one API version: list, get, change the expiry, delete. */
+export function snapshotRoutes(app: FastifyInstance, store: Store, snapshots: Snapshots, operations: Operations): void {
+  const { version } = operations;
+  const list = '/groups/:groupId/clusters/:clusterName/snapshots';
+
+  resource(app, version, list, {
+    GET: {
+      paged: true,
+      schema: { querystring: SnapshotListQuerySchema },
+      handler: (request, reply) => {
+        const params = request.params as ClusterParams;
+        const text = request.query as SnapshotListQueryText;
+        operations.respond(request, reply, params.groupId, itemQuery(text).pretty, () => {
+          const query = listQuery(text, request.url);
+          const cluster = operations.cluster(request, params);
+          const { snapshots: all, validUntil } = snapshots.list(cluster, operations.clock.now());
+          const shown = text.completed === 'all' ? all : all.filter((s) => s.complete === (text.completed === 'true'));
+          const base = operations.base(request);
+          const where = { ...params, clusterName: cluster.name, collection: 'snapshots' };
+          const page = listPage(operations, request, where, query, shown.length, (offset, limit) =>
+            shown.slice(offset, offset + limit).map((s) => withLinks(s.view(), entityLinks(version, base, params.groupId, cluster.name, `snapshots/${s.id}`, false))),
+          );
+          return { body: page, validUntil };
+        });
+      },
+    },
+  });
+
+  /** The cluster and the snapshot a request names, in Atlas's order of checks. */
+  const find = (request: Parameters<Operations['cluster']>[0], params: SnapshotParams, now: number) => {
+    const cluster = operations.cluster(request, params);
+    if (!HEX24.test(params.snapshotId)) throw errors.invalidSnapshotId(params.snapshotId);
+    const snapshot = snapshots.get(cluster, now, params.snapshotId);
+    if (!snapshot) throw errors.snapshotNotFound(params.snapshotId, cluster.name);
+    return { cluster, snapshot };
+  };
+  const links = (request: Parameters<Operations['cluster']>[0], params: SnapshotParams, clusterName: string) =>
+    entityLinks(version, operations.base(request), params.groupId, clusterName, `snapshots/${params.snapshotId}`, true);
+
+  resource(app, version, `${list}/:snapshotId`, {
+    GET: {
+      schema: { querystring: ItemQuerySchema },
+      handler: (request, reply) => {
+        const params = request.params as SnapshotParams;
+        const query = itemQuery(request.query as ItemQueryText);
+        operations.respond(request, reply, params.groupId, query.pretty, () => {
+          const now = operations.clock.now();
+          const { cluster, snapshot } = find(request, params, now);
+          return { body: entity(withLinks(snapshot.view(), links(request, params, cluster.name)), query.envelope), validUntil: snapshots.list(cluster, now).validUntil };
+        });
+      },
+    },
+    PATCH: {
+      schema: { querystring: ItemQuerySchema, body: SnapshotPatchSchema },
+      handler: (request, reply) => {
+        const params = request.params as SnapshotParams;
+        const query = itemQuery(request.query as ItemQueryText);
+        const change = request.body as SnapshotPatch;
+        const now = operations.clock.now();
+        const { cluster, snapshot } = find(request, params, now);
+        // Atlas: "You can't set doNotDelete: true and set a timestamp for expires in the same request."
+        if (change.doNotDelete === true && change.expires !== undefined) throw errors.validationError('Cannot set doNotDelete to true and expires in the same request.');
+        const expires = change.expires === undefined ? snapshot.expires : Date.parse(change.expires);
+        if (change.expires !== undefined && expires! <= now) throw errors.invalidAttribute('expires', 'must be in the future');
+        const doNotDelete = change.doNotDelete ?? snapshot.doNotDelete;
+        store.write(() => store.backup.putSnapshot(cluster.rowid, { id: snapshot.id, ts: snapshot.ts, expires, doNotDelete, deleted: false, body: null }));
+        const changed = snapshots.get(cluster, now, snapshot.id)!;
+        operations.send(request, reply, entity(withLinks(changed.view(), links(request, params, cluster.name)), query.envelope), query.pretty);
+      },
+    },
+    DELETE: {
+      schema: { querystring: ItemQuerySchema },
+      handler: (request, reply) => {
+        const params = request.params as SnapshotParams;
+        const { cluster, snapshot } = find(request, params, operations.clock.now());
+        if (snapshot.doNotDelete) throw errors.validationError(`Snapshot ${snapshot.id} is marked doNotDelete and cannot be deleted.`);
+        store.write(() => store.backup.putSnapshot(cluster.rowid, { id: snapshot.id, ts: snapshot.ts, expires: snapshot.expires, doNotDelete: false, deleted: true, body: null }));
+        reply.code(204).send();
+      },
+    },
+  });
+}

@@ -1,0 +1,122 @@
+import { partNames, isoSeconds } from '../seed/generate.js';
+import { fnv1a, hex, objectIdAt, seededRandom } from '../seed/random.js';
+import type { ClusterRecord, Store } from '../store/store.js';
+import { HOUR, MINUTE, nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';
+
+// A cluster's checkpoints as the API lists them, by timestamp then id. A static cluster's are
+// its stored rows. A live cluster's are those of the last pointInTimeWindowHours: its stored
+// rows (the history it was loaded with) that are that recent, then one checkpoint every
+// clusterCheckpointIntervalMin since it went live, derived from the time, never stored, so
+// that a clock moved by a month costs nothing.
+
+/** What the list operation needs: how many, a page of them, and until when the answer holds. */
+export interface CheckpointListing {
+  total: number;
+  page(offset: number, limit: number): string[];
+  /** The first moment the clock changes this listing (Infinity: only a write does). */
+  validUntil: number;
+}
+
+/** A stretch of derived checkpoints: the multiples of `every` in (from, to]. */
+interface Span {
+  from: number;
+  to: number;
+  every: number;
+}
+
+export class Checkpoints {
+  constructor(
+    private readonly store: Store,
+    private readonly seed: number,
+  ) {}
+
+  list(cluster: ClusterRecord, now: number): CheckpointListing {
+    if (!cluster.live) {
+      return { total: cluster.checkpointCount, page: (offset, limit) => this.store.page(cluster, offset, limit), validUntil: Infinity };
+    }
+    const { windowMs, spans, segments } = this.window(cluster, now);
+    const first = this.store.firstCheckpointAfter(cluster, now - windowMs);
+    const stored = this.store.firstCheckpointAfter(cluster, now) - first;
+    const derived = spans.reduce((n, s) => n + slotsIn(s.from, s.to, s.every), 0);
+    const oldest = stored > 0 ? JSON.parse(this.store.page(cluster, first, 1)[0]!).timestamp : undefined;
+    const oldestMs = oldest !== undefined ? Date.parse(oldest) : derived > 0 ? nthSlot(spans[0]!.from, spans[0]!.every, 0) : Infinity;
+    const current = segments.at(-1)!;
+    const next = cluster.type === 'SHARDED' ? nthSlot(now, current.schedule.clusterCheckpointIntervalMin * MINUTE, 0) : Infinity;
+    return {
+      total: stored + derived,
+      validUntil: Math.min(next, oldestMs + windowMs),
+      page: (offset, limit) => {
+        const rows = offset < stored ? this.store.page(cluster, first + offset, Math.min(limit, stored - offset)) : [];
+        for (let i = Math.max(0, offset - stored); rows.length < limit && i < derived; i++) rows.push(this.derived(cluster, slotOf(spans, i)));
+        return rows;
+      },
+    };
+  }
+
+  /** One checkpoint by id, if the list shows it now. */
+  get(cluster: ClusterRecord, now: number, id: string): string | undefined {
+    const stored = this.store.checkpoint(cluster, id);
+    if (!cluster.live) return stored;
+    const { windowMs, spans } = this.window(cluster, now);
+    if (stored !== undefined) {
+      const ts = Date.parse(JSON.parse(stored).timestamp);
+      return ts > now - windowMs && ts <= now ? stored : undefined;
+    }
+    // A derived checkpoint's id starts with its second: the slot it would stand for.
+    const time = parseInt(id.slice(0, 8), 16) * 1000;
+    const span = spans.find((s) => time > s.from && time <= s.to && time % s.every === 0);
+    if (!span) return undefined;
+    const body = this.derived(cluster, time);
+    return JSON.parse(body).id === id ? body : undefined;
+  }
+
+  /** The window (now - pointInTimeWindowHours, now] and the stretches of derived checkpoints in it. */
+  private window(cluster: ClusterRecord, now: number): { windowMs: number; spans: Span[]; segments: Segment[] } {
+    const segments = segmentsOf(this.store.backup.schedules(cluster.rowid));
+    const windowMs = segments.at(-1)!.schedule.pointInTimeWindowHours * HOUR;
+    // Checkpoints are for sharded clusters only (docs/fidelity.md).
+    const spans =
+      cluster.type === 'SHARDED'
+        ? segments
+            .map((s) => ({ from: Math.max(s.from, now - windowMs), to: Math.min(s.to, now), every: s.schedule.clusterCheckpointIntervalMin * MINUTE }))
+            .filter((s) => s.to > s.from)
+        : [];
+    return { windowMs, spans, segments };
+  }
+
+  /** The checkpoint a live cluster takes at `time`, as JSON in Atlas's field order. */
+  private derived(cluster: ClusterRecord, time: number): string {
+    const random = seededRandom(fnv1a(`${this.seed}/${cluster.projectId}/${cluster.name}/${time}`));
+    const draw = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+    const started = time + draw(20, 120) * 1000;
+    const completed = started + draw(0, 90) * 1000;
+    const machine = hex(fnv1a(`${this.seed}/${cluster.projectId}/${cluster.name}/live`), 8) + hex(fnv1a(cluster.clusterId), 2);
+    const startedIso = isoSeconds(started);
+    return JSON.stringify({
+      clusterId: cluster.clusterId,
+      completed: isoSeconds(completed),
+      groupId: cluster.projectId,
+      id: objectIdAt(time, machine, draw(0, 0xffffff)),
+      parts: partNames(cluster).map((part) => ({
+        replicaSetName: part.replicaSetName,
+        shardName: part.shardName,
+        tokenDiscovered: true,
+        tokenTimestamp: { date: startedIso, increment: draw(1, 8) },
+        typeName: part.typeName,
+      })),
+      restorable: true,
+      started: startedIso,
+      timestamp: isoSeconds(time),
+    });
+  }
+}
+
+/** The i-th derived slot across the spans, oldest first. */
+function slotOf(spans: Span[], i: number): number {
+  for (const span of spans) {
+    const n = slotsIn(span.from, span.to, span.every);
+    if (i < n) return nthSlot(span.from, span.every, i);
+    i -= n;
+  }
+  throw new RangeError('no such derived checkpoint');
+}

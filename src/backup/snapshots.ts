@@ -1,0 +1,197 @@
+import type { Schedule } from '../atlas/backup-schemas.js';
+import type { Json } from '../atlas/render.js';
+import { isoSeconds, partNames, seededFaker } from '../seed/generate.js';
+import { fnv1a, hex, objectIdAt } from '../seed/random.js';
+import type { SnapshotRow } from '../store/backup-store.js';
+import type { ClusterRecord, Store } from '../store/store.js';
+import { DAY, HOUR, MINUTE, nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';
+
+// A cluster's snapshots as the API lists them, by creation time then id. A static cluster's
+// are its stored (listed) snapshots. A live cluster takes one every snapshotIntervalHours (on
+// the multiples of the interval since the epoch, as checkpoints do) and keeps each until it
+// expires: a snapshot at 00:00 UTC on the 1st of a month is monthly, on a Monday weekly, on
+// any other day daily, the others recent; each class kept as long as the schedule under which
+// it was taken says (a class kept 0 falls to the next shorter one). Derived from the time,
+// never stored, but for the changes made to them (doNotDelete, expires, deletion).
+
+/** How long taking a snapshot takes: until then it is incomplete. */
+export const SNAPSHOT_DURATION = 5 * MINUTE;
+
+export interface Snapshot {
+  id: string;
+  /** Its creation time. */
+  ts: number;
+  complete: boolean;
+  doNotDelete: boolean;
+  expires: number | null;
+  /** The snapshot as Atlas shows it, without links. */
+  view(): Record<string, Json>;
+}
+
+type SnapshotClass = 'monthly' | 'weekly' | 'daily' | 'recent';
+
+function classOf(time: number, schedule: Required<Schedule>): SnapshotClass {
+  const date = new Date(time);
+  const midnight = time % DAY === 0;
+  if (midnight && date.getUTCDate() === 1 && schedule.monthlySnapshotRetentionMonths > 0) return 'monthly';
+  if (midnight && date.getUTCDay() === 1 && schedule.weeklySnapshotRetentionWeeks > 0) return 'weekly';
+  if (midnight && schedule.dailySnapshotRetentionDays > 0) return 'daily';
+  return 'recent';
+}
+
+/** When a snapshot taken at `time` under `schedule` expires. */
+export function expiryOf(time: number, schedule: Required<Schedule>): number {
+  switch (classOf(time, schedule)) {
+    case 'monthly': {
+      const date = new Date(time);
+      return Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + schedule.monthlySnapshotRetentionMonths, date.getUTCDate());
+    }
+    case 'weekly':
+      return time + schedule.weeklySnapshotRetentionWeeks * 7 * DAY;
+    case 'daily':
+      return time + schedule.dailySnapshotRetentionDays * DAY;
+    case 'recent':
+      return time + schedule.snapshotRetentionDays * DAY;
+  }
+}
+
+/** The longest a snapshot taken under `schedule` can be kept. */
+const longestKept = (s: Required<Schedule>) =>
+  Math.max(s.snapshotRetentionDays * DAY, s.dailySnapshotRetentionDays * DAY, s.weeklySnapshotRetentionWeeks * 7 * DAY, s.monthlySnapshotRetentionMonths * 31 * DAY);
+
+/** What a snapshot needs to know of its cluster. */
+type SnapshotCluster = Pick<ClusterRecord, 'projectId' | 'name' | 'clusterId' | 'type' | 'shards'>;
+
+/** The id of the snapshot a cluster takes at `time` (cheap: a list is filtered by id before anything is drawn). */
+function snapshotId(seed: number, cluster: SnapshotCluster, time: number): string {
+  const where = `${seed}/${cluster.projectId}/${cluster.name}`;
+  return objectIdAt(time, hex(fnv1a(`${where}/snapshot`), 10), fnv1a(`${where}/${time}`));
+}
+
+/** The snapshot a cluster takes at `time`, as Atlas shows it (without links, doNotDelete and expires). */
+export function takenSnapshot(seed: number, cluster: SnapshotCluster, time: number, schedule: Required<Schedule>): Record<string, Json> {
+  const faker = seededFaker([seed, fnv1a(`${cluster.projectId}/${cluster.name}/snapshots`), Math.floor(time / 1000)]);
+  const host = hex(fnv1a(`${seed}/${cluster.clusterId}`), 5);
+  const created = { date: isoSeconds(time), increment: faker.number.int({ min: 1, max: 8 }) };
+  return {
+    clusterId: cluster.clusterId,
+    clusterName: cluster.name,
+    created,
+    groupId: cluster.projectId,
+    id: snapshotId(seed, cluster, time),
+    incremental: classOf(time, schedule) !== 'monthly',
+    lastOplogAppliedTimestamp: created,
+    parts: partNames(cluster).map((part, i) => {
+      const dataSizeBytes = faker.number.int({ min: 1_000_000_000, max: 8_000_000_000 });
+      return {
+        clusterId: cluster.clusterId,
+        completedTime: isoSeconds(time + SNAPSHOT_DURATION - faker.number.int({ min: 0, max: 60 }) * 1000),
+        compressionSetting: 'GZIP',
+        dataSizeBytes,
+        encryptionEnabled: false,
+        fcv: '4.0',
+        fileSizeBytes: Math.round(dataSizeBytes * 1.2),
+        machineId: `${cluster.name.toLowerCase()}-shard-00-0${i % 3}.${host}.mongodb.net:27017`,
+        mongodVersion: '4.0.28',
+        replicaSetName: part.replicaSetName!,
+        storageSizeBytes: Math.round(dataSizeBytes * 0.4),
+        typeName: part.typeName!,
+      };
+    }),
+  };
+}
+
+/** Snapshots generated for a fixture (static data): `count` of them, one every interval after `after`. */
+export function* generateSnapshots(seed: number, cluster: SnapshotCluster, schedule: Required<Schedule>, count: number, after: number): Generator<SnapshotRow> {
+  const every = schedule.snapshotIntervalHours * HOUR;
+  for (let n = 0; n < count; n++) {
+    const time = nthSlot(after, every, n);
+    const view = takenSnapshot(seed, cluster, time, schedule);
+    yield { id: view.id as string, ts: time, expires: expiryOf(time, schedule), doNotDelete: false, deleted: false, body: JSON.stringify({ complete: true, ...view }) };
+  }
+}
+
+/** A snapshot as Atlas shows it, the stored changes applied (fields in Atlas's order). */
+function view(body: Record<string, Json>, doNotDelete: boolean, expires: number | null): Record<string, Json> {
+  const shown: Record<string, Json> = { ...body, doNotDelete };
+  if (!doNotDelete && expires !== null) shown.expires = isoSeconds(expires);
+  return Object.fromEntries(Object.keys(shown).sort().map((key) => [key, shown[key]!]));
+}
+
+export class Snapshots {
+  constructor(
+    private readonly store: Store,
+    private readonly seed: number,
+  ) {}
+
+  /** The snapshots the list shows now, oldest first, and the first moment the clock changes them. */
+  list(cluster: ClusterRecord, now: number): { snapshots: Snapshot[]; validUntil: number } {
+    const rows = this.store.backup.snapshots(cluster.rowid);
+    const listed = rows.filter((row) => row.body !== null && !row.deleted).map((row) => this.listed(row));
+    if (!cluster.live) return { snapshots: listed, validUntil: Infinity };
+    const changes = new Map(rows.filter((row) => row.body === null).map((row) => [row.id, row]));
+    const segments = segmentsOf(this.store.backup.schedules(cluster.rowid));
+    const all = [...listed.filter((s) => kept(s, now)), ...this.derived(cluster, segments, now, changes)].sort(
+      (a, b) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+    // The list changes when the next snapshot is taken or completes, or a kept one expires.
+    const every = segments.at(-1)!.schedule.snapshotIntervalHours * HOUR;
+    const events = [nthSlot(now, every, 0), ...all.flatMap((s) => [s.complete ? Infinity : s.ts + SNAPSHOT_DURATION, s.doNotDelete || s.expires === null ? Infinity : s.expires])];
+    return { snapshots: all, validUntil: Math.min(...events) };
+  }
+
+  get(cluster: ClusterRecord, now: number, id: string): Snapshot | undefined {
+    return this.list(cluster, now).snapshots.find((s) => s.id === id);
+  }
+
+  private listed(row: SnapshotRow): Snapshot {
+    const body = JSON.parse(row.body!) as Record<string, Json>;
+    return {
+      id: row.id,
+      ts: row.ts,
+      complete: body.complete !== false,
+      doNotDelete: row.doNotDelete,
+      expires: row.expires,
+      view: () => view(body, row.doNotDelete, row.expires),
+    };
+  }
+
+  /** The snapshots a live cluster has taken and keeps at `now`, its stored changes applied. */
+  private derived(cluster: ClusterRecord, segments: Segment[], now: number, changes: Map<string, SnapshotRow>): Snapshot[] {
+    const times = new Set<number>([...changes.values()].map((row) => row.ts));
+    for (const segment of segments) {
+      const { schedule } = segment;
+      const every = schedule.snapshotIntervalHours * HOUR;
+      const recent = Math.max(segment.from, now - schedule.snapshotRetentionDays * DAY);
+      const to = Math.min(segment.to, now);
+      // Every snapshot of the recent days; before them only midnight ones (daily, weekly, monthly) can be left.
+      for (let n = 0, count = slotsIn(recent, to, every); n < count; n++) times.add(nthSlot(recent, every, n));
+      const oldest = Math.max(segment.from, now - longestKept(schedule));
+      for (let n = 0, count = slotsIn(oldest, Math.min(to, recent), DAY); n < count; n++) times.add(nthSlot(oldest, DAY, n));
+    }
+    const snapshots: Snapshot[] = [];
+    for (const time of times) {
+      const segment = segments.find((s) => time > s.from && time <= s.to);
+      if (!segment || time % (segment.schedule.snapshotIntervalHours * HOUR) !== 0) continue;
+      const id = snapshotId(this.seed, cluster, time);
+      const change = changes.get(id);
+      if (change?.deleted) continue;
+      const doNotDelete = change?.doNotDelete ?? false;
+      const expires = change ? change.expires : expiryOf(time, segment.schedule);
+      const complete = now >= time + SNAPSHOT_DURATION;
+      const snapshot: Snapshot = {
+        id,
+        ts: time,
+        complete,
+        doNotDelete,
+        expires,
+        view: () => view({ ...takenSnapshot(this.seed, cluster, time, segment.schedule), complete }, doNotDelete, expires),
+      };
+      if (kept(snapshot, now)) snapshots.push(snapshot);
+    }
+    return snapshots;
+  }
+}
+
+/** Whether a live cluster still has a snapshot at `now`: taken, and not expired unless kept for good. */
+const kept = (s: Snapshot, now: number) => s.ts <= now && (s.doNotDelete || s.expires === null || s.expires > now);
