@@ -42,7 +42,7 @@ export function createAjv({ coerce = false }: ValidatorOptions = {}): Ajv {
   };
   const ajv = new Ajv(options);
   // ajv-formats is CommonJS: its default export is the plugin function.
-  (addFormats as unknown as (ajv: Ajv, formats: string[]) => Ajv)(ajv, ['date-time', 'uri']);
+  (addFormats as unknown as (ajv: Ajv, formats: string[]) => Ajv)(ajv, ['date-time', 'uri', 'uuid']);
   ajv.addFormat('ip-or-cidr', isAccessListEntry);
   // An annotation: what a value must be, in words, where its description says what it means instead.
   ajv.addKeyword({ keyword: ACCEPTS, schemaType: 'string' });

@@ -77,18 +77,20 @@ export interface Call {
   url: string;
   method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
   headers?: Record<string, string>;
+  /** A request body: an object is sent as JSON. */
+  payload?: string | object;
 }
 
 /** Checks a response against the contract; throws with the problems when it does not conform. */
-export function assertContract(url: string, res: { statusCode: number; headers: Record<string, unknown>; body: string }): void {
-  const problems = contractProblems(url, res.statusCode, res.headers['content-type'] as string | undefined, res.body);
+export function assertContract(url: string, res: { statusCode: number; headers: Record<string, unknown>; body: string }, method = 'GET'): void {
+  const problems = contractProblems(url, res.statusCode, res.headers['content-type'] as string | undefined, res.body, method);
   if (problems.length > 0) throw new Error(`response to ${url} breaks the OpenAPI contract:\n${problems.join('\n')}\n${res.body.slice(0, 300)}`);
 }
 
 /** inject() plus contract validation of the response. */
 export async function send(app: FastifyInstance, call: Call): Promise<LightMyRequestResponse> {
-  const res = await app.inject({ method: call.method ?? 'GET', url: call.url, headers: call.headers });
-  if (call.url.startsWith('/api/atlas/') && call.method !== 'HEAD') assertContract(call.url, res);
+  const res = await app.inject({ method: call.method ?? 'GET', url: call.url, headers: call.headers, payload: call.payload });
+  if (call.url.startsWith('/api/atlas/') && call.method !== 'HEAD') assertContract(call.url, res, call.method);
   return res;
 }
 

@@ -124,6 +124,7 @@ export const RestoreJobSchema = {
   required: ['id', 'created', 'delivery'],
   properties: {
     batchId: ObjectIdSchema,
+    checkpointId: ObjectIdSchema,
     clusterId: { ...ObjectIdSchema, description: "a 24-hexadecimal-digit id: the cluster's clusterId (filled in when left out)" },
     clusterName: { type: 'string', description: "the cluster's name (filled in when left out)" },
     created: DateTimeSchema,
@@ -149,6 +150,9 @@ export const RestoreJobSchema = {
     },
     id: ObjectIdSchema,
     masterKeyUUID: { type: 'string', format: 'uuid' },
+    oplogInc: { type: 'integer', minimum: 1 },
+    oplogTs: DateTimeSchema,
+    pointInTimeUTCMillis: { type: 'integer', minimum: 0 },
     snapshotId: ObjectIdSchema,
     statusName: { enum: ['IN_PROGRESS', 'BROKEN', 'KILLED', 'FINISHED'] },
     timestamp: BsonTimestampSchema,

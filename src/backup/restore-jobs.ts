@@ -29,11 +29,10 @@ export function jobTimes(created: number, delivery: { methodName: string; expira
   return { finishes, downloadExpires: http ? finishes + (delivery.expirationHours ?? DEFAULT_EXPIRATION_HOURS) * HOUR : null };
 }
 
-/** The restore point a request names, as Atlas shows it on the job. */
-interface RestorePoint {
+/** The restore point a request names, as Atlas shows it on the job: the source as asked, and its time. */
+type RestorePoint = Pick<RestoreJobRequest, 'snapshotId' | 'checkpointId' | 'pointInTimeUTCMillis' | 'oplogTs' | 'oplogInc'> & {
   timestamp: { date: string; increment: number };
-  snapshotId?: string;
-}
+};
 
 export class RestoreJobs {
   constructor(
@@ -57,12 +56,12 @@ export class RestoreJobs {
     if (checkpointId !== undefined) {
       const checkpoint = this.checkpoints.get(cluster, now, checkpointId);
       if (checkpoint === undefined) throw errors.checkpointNotFound(checkpointId, cluster.name);
-      return { timestamp: { date: JSON.parse(checkpoint).timestamp, increment: 1 } };
+      return { checkpointId, timestamp: { date: JSON.parse(checkpoint).timestamp, increment: 1 } };
     }
     const window = currentSchedule(segmentsOf(this.store.backup.schedules(cluster.rowid))).pointInTimeWindowHours;
     const point = pointInTimeUTCMillis ?? Date.parse(oplogTs!);
     if (point > now || point <= now - window * HOUR) throw errors.pointInTimeOutsideWindow(isoSeconds(point), window);
-    return { timestamp: { date: isoSeconds(point), increment: oplogInc ?? 1 } };
+    return { pointInTimeUTCMillis, oplogTs, oplogInc, timestamp: { date: isoSeconds(point), increment: oplogInc ?? 1 } };
   }
 
   /** Creates the jobs a request asks for, stores them and returns their rows. */
@@ -84,6 +83,7 @@ export class RestoreJobs {
     const expirationHours = request.delivery.expirationHours ?? DEFAULT_EXPIRATION_HOURS;
     return parts.map((_part, i) => {
       const job = {
+        ...point,
         batchId,
         clusterId: cluster.clusterId,
         clusterName: cluster.name,
@@ -95,8 +95,6 @@ export class RestoreJobs {
         encryptionEnabled: false,
         groupId: cluster.projectId,
         id: objectIdAt(now, machine, counter + i),
-        snapshotId: point.snapshotId,
-        timestamp: point.timestamp,
       };
       return { id: job.id, created: now, ...jobTimes(now, job.delivery), body: JSON.stringify(job) };
     });

@@ -5,7 +5,8 @@ import { controlSchema, InfoSchema } from './schemas.js';
 
 /** What the emulator does not do as Atlas does (docs/fidelity.md has the details). */
 const FIDELITY_GAPS = [
-  'Only the Legacy Backup checkpoints resource is emulated; any other Atlas path answers 404 RESOURCE_NOT_FOUND.',
+  'Only the eleven Legacy Backup operations are emulated; any other Atlas path answers 404 RESOURCE_NOT_FOUND.',
+  'Snapshots and checkpoints are records only: restore jobs report download URLs that the emulator does not serve.',
   "What Atlas answers for a replica set on legacy backup is unconfirmed; the emulator's choice is in docs/fidelity.md.",
   'Rate-limit figures for this resource are unconfirmed; a 429 fault rule uses 100 requests per minute in its body.',
   'Control routes (/_emulator/*) are the emulator’s own; Atlas has no such API.',

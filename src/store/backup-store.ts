@@ -70,10 +70,10 @@ export class BackupStore {
            download_expires = excluded.download_expires, body = excluded.body`,
       ),
       // The next moment a job's status or its download changes: jobs finish, downloads expire.
-      nextJobChange: db.prepare<[number, number], { at: number | null }>(
+      nextJobChange: db.prepare<[{ cluster: number; now: number }], { at: number | null }>(
         `SELECT min(at) AS at FROM (
-           SELECT min(finishes) AS at FROM restore_jobs WHERE cluster = ?1 AND finishes > ?2
-           UNION ALL SELECT min(download_expires) FROM restore_jobs WHERE cluster = ?1 AND download_expires > ?2)`,
+           SELECT min(finishes) AS at FROM restore_jobs WHERE cluster = @cluster AND finishes > @now
+           UNION ALL SELECT min(download_expires) FROM restore_jobs WHERE cluster = @cluster AND download_expires > @now)`,
       ),
     };
   }
@@ -130,6 +130,6 @@ export class BackupStore {
 
   /** After `now`, the first moment one of the cluster's jobs finishes or its download expires. */
   nextRestoreJobChange(cluster: number, now: number): number {
-    return this.sql.nextJobChange.get(cluster, now)?.at ?? Infinity;
+    return this.sql.nextJobChange.get({ cluster, now })?.at ?? Infinity;
   }
 }

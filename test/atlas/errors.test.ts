@@ -100,10 +100,10 @@ const rows: Row[] = [
   },
   {
     name: 'unknown path',
-    url: `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/snapshots?pageNum=1`,
+    url: `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/backupSnapshots?pageNum=1`,
     status: 404, reason: 'Not Found', errorCode: 'RESOURCE_NOT_FOUND',
-    detail: `Cannot find resource /api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/snapshots.`,
-    parameters: [`/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/snapshots`],
+    detail: `Cannot find resource /api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/backupSnapshots.`,
+    parameters: [`/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/backupSnapshots`],
   },
   {
     name: 'another method on a known path',

@@ -2,14 +2,21 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import formats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 
-// Validates responses against the vendored (patched) official OpenAPI contract.
+// Validates responses against the vendored (patched) official OpenAPI contract: the checkpoints
+// fragment (v1.0 and v2 paths) and the Legacy Backup fragment (all eleven operations, v2
+// paths; v1.0 serves the same operations with application/json).
 
+type Media = Record<string, { schema?: { $ref: string } }>;
+type Operation = { responses: Record<string, { $ref?: string; content?: Media }> };
 type Spec = {
-  paths: Record<string, { get: { responses: Record<string, { $ref?: string; content?: Record<string, { schema: object }> }> } }>;
-  components: { responses: Record<string, { content: Record<string, { schema: object }> }>; schemas: Record<string, object> };
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, object> };
 };
 
-const spec = JSON.parse(readFileSync(new URL('../../fixtures/contract/atlas-openapi-checkpoints.json', import.meta.url), 'utf8')) as Spec;
+const load = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/contract/${name}`, import.meta.url), 'utf8')) as Spec;
+const checkpoints = load('atlas-openapi-checkpoints.json');
+const legacyBackup = load('atlas-openapi-legacy-backup.json');
+const paths = { ...legacyBackup.paths, ...checkpoints.paths };
 
 // OpenAPI 3.0 `nullable` becomes a JSON Schema type union; `readOnly`/`example`/... are annotations.
 function toJsonSchema(node: unknown): unknown {
@@ -24,10 +31,12 @@ function toJsonSchema(node: unknown): unknown {
   return out;
 }
 
-const ajv = new Ajv({ strict: false, allErrors: true });
+// Atlas's patterns are ECMA-262 without the u flag (`\:` appears in one).
+const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
 // ajv-formats is CommonJS: its default export is the plugin function.
 (formats as unknown as (a: Ajv) => void)(ajv);
-const definitions = toJsonSchema(spec.components.schemas);
+// The shared components are identical in both fragments; the Legacy Backup one has them all.
+const definitions = toJsonSchema(legacyBackup.components.schemas);
 const compiled = new Map<string, ValidateFunction>();
 
 function validatorFor(schemaRef: string): ValidateFunction {
@@ -39,35 +48,48 @@ function validatorFor(schemaRef: string): ValidateFunction {
   return validate;
 }
 
-const OPERATIONS: [RegExp, string][] = [
-  [/^\/api\/atlas\/v1\.0\/groups\/[^/]+\/clusters\/[^/]+\/backupCheckpoints$/, '/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backupCheckpoints'],
-  [/^\/api\/atlas\/v1\.0\/groups\/[^/]+\/clusters\/[^/]+\/backupCheckpoints\/[^/]+$/, '/api/atlas/v1.0/groups/{groupId}/clusters/{clusterName}/backupCheckpoints/{checkpointId}'],
-  [/^\/api\/atlas\/v2\/groups\/[^/]+\/clusters\/[^/]+\/backupCheckpoints$/, '/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backupCheckpoints'],
-  [/^\/api\/atlas\/v2\/groups\/[^/]+\/clusters\/[^/]+\/backupCheckpoints\/[^/]+$/, '/api/atlas/v2/groups/{groupId}/clusters/{clusterName}/backupCheckpoints/{checkpointId}'],
-];
+/** Each documented path template as a pattern, v1.0 twins of v2-only operations included. */
+const TEMPLATES = [...new Set([...Object.keys(paths), ...Object.keys(legacyBackup.paths).map((p) => p.replace('/v2/', '/v1.0/'))])].map(
+  (template) => ({ template, pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`) }),
+);
+
+/** The operation a request is, and the media type its success answers in. */
+function operationOf(method: string, path: string): { name: string; operation: Operation; mediaType?: string } | undefined {
+  const template = TEMPLATES.find(({ pattern }) => pattern.test(path))?.template;
+  if (!template) return undefined;
+  const own = paths[template]?.[method.toLowerCase()];
+  if (own) return { name: `${method} ${template}`, operation: own };
+  const v2 = legacyBackup.paths[template.replace('/v1.0/', '/v2/')]?.[method.toLowerCase()];
+  return v2 && { name: `${method} ${template}`, operation: v2, mediaType: 'application/json' };
+}
 
 /**
  * Problems of a response against the contract ([] when it conforms). Success bodies are
  * checked against the operation's declared schema and media type; every error body against
  * ApiError (statuses the operation does not declare, like 406, included).
  */
-export function contractProblems(path: string, status: number, contentType: string | undefined, body: string): string[] {
-  if (status === 204 || body === '') return [];
+export function contractProblems(path: string, status: number, contentType: string | undefined, body: string, method = 'GET'): string[] {
+  const found = operationOf(method, path.split('?')[0]!);
+  if (status < 300 && !found) return [`no operation for ${method} ${path}`];
+  if (status < 300) {
+    const declared = found!.operation.responses[String(status)];
+    if (!declared) return [`status ${status} is not declared for ${found!.name}`];
+    if (status === 204) return body === '' ? [] : [`a 204 answer has a body: ${body.slice(0, 80)}`];
+  }
+  if (body === '') return [`an empty ${status} body`];
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
     return [`body is not JSON: ${body.slice(0, 80)}`];
   }
-  const operation = OPERATIONS.find(([pattern]) => pattern.test(path.split('?')[0]!))?.[1];
   let schemaRef = '#/components/schemas/ApiError';
   if (status < 300) {
-    if (!operation) return [`no operation for ${path}`];
-    const declared = spec.paths[operation]!.get.responses[String(status)];
-    const [mediaType, media] = Object.entries(declared?.content ?? {})[0] ?? [];
-    if (!media) return [`status ${status} is not declared for ${operation}`];
+    const [declaredType, media] = Object.entries(found!.operation.responses[String(status)]!.content ?? {})[0] ?? [];
+    const mediaType = found!.mediaType ?? declaredType;
+    if (!media?.schema) return [`status ${status} of ${found!.name} declares no schema`];
     if (!contentType?.startsWith(mediaType!)) return [`content type ${contentType} is not ${mediaType}`];
-    schemaRef = (media.schema as { $ref: string }).$ref;
+    schemaRef = media.schema.$ref;
   } else if (!contentType?.startsWith('application/json')) {
     return [`error content type ${contentType} is not application/json`];
   }

@@ -50,12 +50,17 @@ t.test('GET /_emulator/info', async (t) => {
   t.same(info.apiVersions, ['v1.0', 'v2']);
   t.same(info.v2MediaTypeVersions, ['2023-01-01']);
   t.match(info.authMethods[0], /^HTTP Digest/);
-  t.same(info.routes.atlas, [
-    'GET /api/atlas/v1.0/groups/:groupId/clusters/:clusterName/backupCheckpoints',
-    'GET /api/atlas/v1.0/groups/:groupId/clusters/:clusterName/backupCheckpoints/:checkpointId',
-    'GET /api/atlas/v2/groups/:groupId/clusters/:clusterName/backupCheckpoints',
-    'GET /api/atlas/v2/groups/:groupId/clusters/:clusterName/backupCheckpoints/:checkpointId',
-  ]);
+  const base = '/groups/:groupId/clusters/:clusterName';
+  const operations = [
+    `GET ${base}/backupCheckpoints`, `GET ${base}/backupCheckpoints/:checkpointId`,
+    `GET ${base}/snapshotSchedule`, `PATCH ${base}/snapshotSchedule`,
+    `GET ${base}/snapshots`, `GET ${base}/snapshots/:snapshotId`, `PATCH ${base}/snapshots/:snapshotId`, `DELETE ${base}/snapshots/:snapshotId`,
+    `GET ${base}/restoreJobs`, `POST ${base}/restoreJobs`, `GET ${base}/restoreJobs/:jobId`,
+  ];
+  t.same(
+    [...info.routes.atlas].sort(),
+    ['v1.0', 'v2'].flatMap((version) => operations.map((op) => op.replace(' ', ` /api/atlas/${version}`))).sort(),
+  );
   t.same(info.routes.control, operations.map((op) => `${op.method} ${op.path}`));
   t.ok(info.fidelityGaps.length > 0);
 });

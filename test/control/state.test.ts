@@ -171,7 +171,7 @@ t.test('POST /reset', async (t) => {
     await touchEverything(app);
     t.same(json(await control(app, 'POST', '/reset', { scope: 'faults' })), { scope: 'faults', counts: { projects: 1, clusters: 3, checkpoints: 61 } });
     t.same(json(await control(app, 'POST', '/reset', { scope: 'data', also: 1 })), invalidControlRequest('body.also', 'unknown field (allowed: scope)'));
-    t.same(json(await control(app, 'POST', '/reset', { scope: 'everything' })), invalidControlRequest('scope', 'must be one of all, data, journal, faults'));
+    t.same(json(await control(app, 'POST', '/reset', { scope: 'everything' })), invalidControlRequest('scope', 'must be one of all, data, journal, faults, clock'));
     t.same(json(await control(app, 'GET', '/ready')).counts, { projects: 1, clusters: 3, checkpoints: 61 });
   });
 
@@ -180,7 +180,7 @@ t.test('POST /reset', async (t) => {
     await control(app, 'DELETE', `/projects/${GROUP2}`);
     const res = await control(app, 'POST', '/reset?scope=everything');
     t.equal(res.statusCode, 400);
-    t.same(json(res), invalidControlRequest('scope', 'must be one of all, data, journal, faults'));
+    t.same(json(res), invalidControlRequest('scope', 'must be one of all, data, journal, faults, clock'));
     t.same(json(await control(app, 'GET', '/ready')).counts, { projects: 1, clusters: 3, checkpoints: 61 });
   });
 });
