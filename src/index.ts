@@ -106,7 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}, { clock }: St
     app,
     reset: (scope = 'all') => resetEmulator(state, scope),
     load: (fixture, mode = 'merge') => loadFixture(state, objectSource(fixture), mode),
-    export: () => JSON.parse([...exportDocument(state, url)].join('')) as FixtureDocument,
+    export: () => JSON.parse([...exportDocument(state)].join('')) as FixtureDocument,
     requests: (filter = {}) => {
       const { limit, since, ...rest } = filter;
       const input = checkInput<JournalFilterInput>(JournalFilterSchema, { ...rest, ...(since === undefined ? {} : { since: since instanceof Date ? since.toISOString() : since }) }, 'filter');

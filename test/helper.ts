@@ -132,5 +132,5 @@ export function reloadStartup(app: FastifyInstance): void {
 
 /** The state as the export writes it. */
 export function exportDocument(app: FastifyInstance): FixtureDocument {
-  return JSON.parse([...exportChunks(app.emulator, 'http://localhost')].join('')) as FixtureDocument;
+  return JSON.parse([...exportChunks(app.emulator)].join('')) as FixtureDocument;
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { assertCanRead } from '../auth/principal.js';
 import type { RestoreJobs } from '../backup/restore-jobs.js';
 import type { Store } from '../store/store.js';
 import { RestoreJobRequestSchema, type RestoreJobRequest } from './backup-schemas.js';
@@ -46,10 +47,13 @@ export function restoreJobRoutes(app: FastifyInstance, store: Store, jobs: Resto
       handler: (request, reply) => {
         const params = request.params as ClusterParams;
         const query = itemQuery(request.query as ItemQueryText);
+        // An unacceptable Accept header is refused before anything changes.
+        operations.contentType(request);
         const cluster = operations.cluster(request, params);
         const now = operations.clock.now();
         const created = store.write(() => {
-          const rows = jobs.create(cluster, request.body as RestoreJobRequest, now);
+          // A restore into another project needs access to that project too.
+          const rows = jobs.create(cluster, request.body as RestoreJobRequest, now, (groupId) => assertCanRead(request, groupId));
           for (const row of rows) store.backup.putRestoreJob(cluster.rowid, row);
           return rows;
         });

@@ -41,14 +41,17 @@ export function scheduleRoutes(app: FastifyInstance, store: Store, operations: O
         const params = request.params as ClusterParams;
         const query = itemQuery(request.query as ItemQueryText);
         const change = request.body as Schedule & { clusterId?: string; groupId?: string };
+        // An unacceptable Accept header is refused before anything changes.
+        operations.contentType(request);
         const cluster = operations.cluster(request, params);
         // The read-only ids may be sent back as read, never changed.
         if (change.clusterId !== undefined && change.clusterId !== cluster.clusterId) throw errors.invalidAttribute('clusterId', `must be the cluster's clusterId ${cluster.clusterId}`);
         if (change.groupId !== undefined && change.groupId !== cluster.projectId) throw errors.invalidAttribute('groupId', `must be the project's id ${cluster.projectId}`);
-        if (change.clusterCheckpointIntervalMin !== undefined && cluster.type !== 'SHARDED') {
+        const schedule = { ...currentSchedule(segmentsOf(store.backup.schedules(cluster.rowid))) };
+        // A replica set may send back the value it read (the Go SDK always sends the field), never change it.
+        if (change.clusterCheckpointIntervalMin !== undefined && change.clusterCheckpointIntervalMin !== schedule.clusterCheckpointIntervalMin && cluster.type !== 'SHARDED') {
           throw errors.invalidAttribute('clusterCheckpointIntervalMin', 'applies to sharded clusters only');
         }
-        const schedule = { ...currentSchedule(segmentsOf(store.backup.schedules(cluster.rowid))) };
         for (const field of SCHEDULE_FIELDS) if (change[field] !== undefined) (schedule as Record<string, number>)[field] = change[field]!;
         store.write(() => {
           // On a live cluster the change applies from now on; what happened before keeps its schedule.

@@ -71,6 +71,8 @@ export function snapshotRoutes(app: FastifyInstance, store: Store, snapshots: Sn
         const params = request.params as SnapshotParams;
         const query = itemQuery(request.query as ItemQueryText);
         const change = request.body as SnapshotPatch;
+        // An unacceptable Accept header is refused before anything changes.
+        operations.contentType(request);
         const now = operations.clock.now();
         const { cluster, snapshot } = find(request, params, now);
         // Atlas: "You can't set doNotDelete: true and set a timestamp for expires in the same request."

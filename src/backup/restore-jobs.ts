@@ -64,14 +64,18 @@ export class RestoreJobs {
     return { pointInTimeUTCMillis, oplogTs, oplogInc, timestamp: { date: isoSeconds(point), increment: oplogInc ?? 1 } };
   }
 
-  /** Creates the jobs a request asks for, stores them and returns their rows. */
-  create(cluster: ClusterRecord, request: RestoreJobRequest, now: number): RestoreJobRow[] {
+  /**
+   * Creates the jobs a request asks for, stores them and returns their rows. `assertAccess`
+   * throws when the caller may not use the target project of an automated restore.
+   */
+  create(cluster: ClusterRecord, request: RestoreJobRequest, now: number, assertAccess: (groupId: string) => void = () => {}): RestoreJobRow[] {
     const point = this.restorePoint(cluster, request, now);
     const { methodName, targetGroupId, targetClusterName, targetClusterId } = request.delivery;
     if (methodName === 'AUTOMATED_RESTORE') {
       if (targetGroupId === undefined) throw errors.missingAttribute('delivery.targetGroupId');
       if (targetClusterName === undefined && targetClusterId === undefined) throw errors.missingAttribute('delivery.targetClusterName');
       if (!this.store.project(targetGroupId)) throw errors.groupNotFound(targetGroupId);
+      assertAccess(targetGroupId);
       const target = targetClusterName === undefined ? this.store.clustersOf(targetGroupId).find((c) => c.clusterId === targetClusterId) : this.store.cluster(targetGroupId, targetClusterName);
       if (!target) throw errors.clusterNotFound(targetClusterName ?? targetClusterId!, targetGroupId);
     }

@@ -37,13 +37,12 @@ export async function dataRoutes(app: FastifyInstance): Promise<void> {
   });
 
   const exports = 'The whole state as one fixture document, every checkpoint listed (streamed: any size).';
-  app.get('/fixtures', controlSchema({ summary: exports, ok: { 200: FixtureDocumentSchema } }), (request, reply) => {
+  app.get('/fixtures', controlSchema({ summary: exports, ok: { 200: FixtureDocumentSchema } }), (_request, reply) => {
     const { store } = state;
     const generation = store.generation;
-    const base = state.config.publicUrl ?? `http://${request.headers.host ?? 'localhost'}`;
     // Chunks are read between other requests; a write meanwhile would tear the document, so the export stops instead.
     const chunks = (function* () {
-      for (const chunk of exportDocument(state, base)) {
+      for (const chunk of exportDocument(state)) {
         if (store.generation !== generation) throw new Error('the state changed during the export');
         yield chunk;
       }

@@ -20,8 +20,8 @@ export function resetEmulator(state: EmulatorState, scope: ResetScope = 'all'): 
 }
 
 /** The whole state as a fixture document, in chunks (links in it use `base`). */
-export function exportDocument(state: EmulatorState, base: string): Generator<string> {
-  return exportChunks(state, state.clock.now(), base);
+export function exportDocument(state: EmulatorState): Generator<string> {
+  return exportChunks(state, state.clock.now());
 }
 
 /** Moves the emulator clock; a move it cannot make is a 400 naming the field. */

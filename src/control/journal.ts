@@ -191,7 +191,7 @@ export class RequestJournal {
     const seq = this.seq++;
     this.ring[seq % this.capacity] = {
       seq,
-      at: this.clock.now() - latencyMs,
+      at: this.clock.now(),
       method: request.method,
       url: request.url,
       accept: headers.accept,

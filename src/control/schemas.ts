@@ -72,7 +72,7 @@ export const JournalEntrySchema = {
   required: ['seq', 'time', 'method', 'url', 'path', 'query', 'headers', 'status', 'latencyMs', 'auth', 'challenge', 'fault'],
   properties: {
     seq: INTEGER,
-    time: { type: 'string', format: 'date-time' },
+    time: { type: 'string', format: 'date-time', description: 'when it was answered, on the emulator clock' },
     method: STRING,
     url: STRING,
     path: STRING,

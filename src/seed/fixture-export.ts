@@ -1,5 +1,4 @@
 import type { Checkpoints } from '../backup/checkpoints.js';
-import type { RestoreJobs } from '../backup/restore-jobs.js';
 import type { Snapshots } from '../backup/snapshots.js';
 import { currentSchedule, segmentsOf } from '../backup/timeline.js';
 import type { Store } from '../store/store.js';
@@ -12,7 +11,6 @@ export interface ExportContext {
   store: Store;
   checkpoints: Checkpoints;
   snapshots: Snapshots;
-  restoreJobs: RestoreJobs;
 }
 
 /**
@@ -22,7 +20,7 @@ export interface ExportContext {
  * read by its own statements; a consumer that lets writes happen between chunks checks the
  * store's `generation` to know that the state it is exporting has not changed.
  */
-export function* exportChunks({ store, checkpoints, snapshots, restoreJobs }: ExportContext, now: number, base: string): Generator<string> {
+export function* exportChunks({ store, checkpoints, snapshots }: ExportContext, now: number): Generator<string> {
   const q = JSON.stringify;
   yield '{"projects":[';
   let firstProject = true;
@@ -39,7 +37,7 @@ export function* exportChunks({ store, checkpoints, snapshots, restoreJobs }: Ex
       for (let offset = 0; offset < listing.total; offset += EXPORT_CHUNK) yield (offset === 0 ? '' : ',') + listing.page(offset, EXPORT_CHUNK).join(',');
       yield `],"snapshots":${q(snapshots.list(c, now).snapshots.map((s) => s.view()))},"restoreJobs":[`;
       for (let offset = 0, total = store.backup.restoreJobCount(c.rowid); offset < total; offset += EXPORT_CHUNK) {
-        yield (offset === 0 ? '' : ',') + store.backup.restoreJobs(c.rowid, offset, EXPORT_CHUNK).map((row) => q(restoreJobs.view(row, now, base))).join(',');
+        yield (offset === 0 ? '' : ',') + store.backup.restoreJobs(c.rowid, offset, EXPORT_CHUNK).map((row) => row.body).join(',');
       }
       yield ']}';
     }

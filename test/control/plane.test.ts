@@ -51,7 +51,7 @@ t.test('GET /_emulator/info', async (t) => {
   t.same(info.v2MediaTypeVersions, ['2023-01-01']);
   t.match(info.authMethods[0], /^HTTP Digest/);
   const base = '/groups/:groupId/clusters/:clusterName';
-  const operations = [
+  const backupOperations = [
     `GET ${base}/backupCheckpoints`, `GET ${base}/backupCheckpoints/:checkpointId`,
     `GET ${base}/snapshotSchedule`, `PATCH ${base}/snapshotSchedule`,
     `GET ${base}/snapshots`, `GET ${base}/snapshots/:snapshotId`, `PATCH ${base}/snapshots/:snapshotId`, `DELETE ${base}/snapshots/:snapshotId`,
@@ -59,7 +59,7 @@ t.test('GET /_emulator/info', async (t) => {
   ];
   t.same(
     [...info.routes.atlas].sort(),
-    ['v1.0', 'v2'].flatMap((version) => operations.map((op) => op.replace(' ', ` /api/atlas/${version}`))).sort(),
+    ['v1.0', 'v2'].flatMap((version) => backupOperations.map((op) => op.replace(' ', ` /api/atlas/${version}`))).sort(),
   );
   t.same(info.routes.control, operations.map((op) => `${op.method} ${op.path}`));
   t.ok(info.fidelityGaps.length > 0);

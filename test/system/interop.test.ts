@@ -4,26 +4,19 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t, { type Test } from 'tap';
 import { authed, CLUSTER0, json, PRIVATE_KEY, PUBLIC_KEY } from '../helper.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { buildLoggedApp, listen } from '../auth/auth-helper.js';
+import { pythonWithRequests } from './python.js';
 
 // Three independent Digest clients against a listening server, each walking every page of
 // Cluster0 (61 checkpoints, 7 a page, by the `next` links): curl --digest (a new handshake
 // per call, nc=00000001), Python requests and the npm digest-fetch client (both reuse the
-// nonce with an increasing nc, and so also meet an expired nonce and must retry on stale=true).
+// nonce with an increasing nc, and so also meet an expired nonce, the emulator clock moved past
+// its lifetime, and must retry on stale=true).
 
 const run = promisify(execFile);
 const FIRST = `${CLUSTER0}?itemsPerPage=7`;
-const NONCE_TTL = 3;
+const NONCE_TTL = 300;
 const PAGES = 9;
-
-/** The first Python that can import requests: the one on PATH, else Debian's (python3-requests, installed by .ci/run). */
-async function pythonWithRequests(): Promise<string> {
-  for (const python of ['python3', '/usr/bin/python3']) {
-    if (await run(python, ['-c', 'import requests']).then(() => true, () => false)) return python;
-  }
-  throw new Error('no python3 with the requests package: apt-get install python3-requests');
-}
 
 async function setup(t: Test) {
   const logged = buildLoggedApp(t, { nonceTtlSeconds: NONCE_TTL });
@@ -57,7 +50,7 @@ t.test('curl --digest walks every page, one handshake per call', async (t) => {
 t.test('Python requests HTTPDigestAuth walks every page reusing the nonce, then retries a stale one', async (t) => {
   const { base, expected, statuses, reasons } = await setup(t);
   const script = fileURLToPath(new URL('./requests_walk.py', import.meta.url));
-  const { stdout } = await run(await pythonWithRequests(), [script, base + FIRST, PUBLIC_KEY, PRIVATE_KEY, String(NONCE_TTL + 1)]);
+  const { stdout } = await run(await pythonWithRequests(), [script, base + FIRST, PUBLIC_KEY, PRIVATE_KEY, `PT${NONCE_TTL + 1}S`]);
   const result = JSON.parse(stdout) as { ids: string[]; statuses: number[][]; after_sleep: number[] };
   t.same(result.ids, expected);
   // One challenge for the whole walk: every later page reuses the nonce.
@@ -68,7 +61,7 @@ t.test('Python requests HTTPDigestAuth walks every page reusing the nonce, then 
 });
 
 t.test('the npm digest-fetch client walks every page reusing the nonce, then retries a stale one', async (t) => {
-  const { base, expected, statuses, reasons } = await setup(t);
+  const { app, base, expected, statuses, reasons } = await setup(t);
   const client = new DigestClient(PUBLIC_KEY, PRIVATE_KEY);
   const ids: string[] = [];
   for (let url: string | undefined = base + FIRST; url; ) {
@@ -80,7 +73,7 @@ t.test('the npm digest-fetch client walks every page reusing the nonce, then ret
   }
   t.same(ids, expected);
   t.same(statuses, [401, ...Array.from({ length: PAGES }, () => 200)]);
-  await sleep((NONCE_TTL + 1) * 1000);
+  app.emulator.clock.advance((NONCE_TTL + 1) * 1000);
   const again = await client.fetch(base + FIRST);
   t.equal(again.status, 200);
   t.equal((await again.json()).results.length, 7);
