@@ -65,7 +65,7 @@ export class AtlasError extends Error {
 
 /**
  * The Digest challenge's 401. Atlas sends this one body pretty-printed, in its own key
- * order and without parameters, and no X-Error-Code (observed 2026, atlas-fidelity.md 5).
+ * order and without parameters, and no X-Error-Code (observed 2026, docs/fidelity.md).
  */
 export class UnauthorizedError extends AtlasError {
   static readonly BODY = prettyJson({

@@ -1,6 +1,6 @@
 import type { Json } from './render.js';
 
-// Link relations as Atlas writes them (atlas-fidelity.md 3 and 4): list links carry the
+// Link relations as Atlas writes them (docs/fidelity.md): list links carry the
 // client's other parameters first, then self ends `pageNum=N&itemsPerPage=M` while next and
 // previous end `itemsPerPage=M&pageNum=K`.
 

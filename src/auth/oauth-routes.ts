@@ -6,7 +6,7 @@ import { logAuthFailure } from './failure.js';
 import type { BearerTokens } from './bearer-tokens.js';
 import type { Credentials } from './credentials.js';
 
-// The service-account token endpoints (atlas-fidelity.md 5): POST /api/oauth/token (RFC 6749
+// The service-account token endpoints (docs/authentication.md): POST /api/oauth/token (RFC 6749
 // section 4.4, client credentials) and POST /api/oauth/revoke (RFC 7009). The client
 // authenticates with HTTP Basic, as Atlas's SDK does (AuthStyleInHeader). Their errors are
 // OAuth 2.0's (RFC 6749 section 5.2), not Atlas's API errors.
@@ -102,7 +102,7 @@ export async function oauthRoutes(app: FastifyInstance, options: OAuthRoutesOpti
     const grantType = form.get('grant_type');
     if (grantType === null) throw new OAuthError('invalid_request', 'The parameter grant_type is required.');
     if (grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
-    // An access list is enforced when the token is used, not when it is minted (atlas-fidelity.md 5).
+    // An access list is enforced when the token is used, not when it is minted (docs/authentication.md).
     const { token, expiresIn } = tokens.mint(clientId);
     noStore(reply)
       .header('content-type', 'application/json')

@@ -4,7 +4,7 @@ import { errors, type AtlasError } from '../atlas/errors.js';
 import type { RateLimit } from '../options.js';
 import { groupPath } from '../atlas/links.js';
 
-// Per-project token buckets (Atlas limits requests per project: atlas-fidelity.md 6, "Rate
+// Per-project token buckets (Atlas limits requests per project: docs/fidelity.md, "Rate
 // limits"). A bucket holds `capacity` tokens and refills continuously at capacity per period.
 
 export type Take = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };

@@ -3,7 +3,7 @@ import { UnauthorizedError } from '../../src/atlas/errors.js';
 import { authed, CLUSTER0, digestHeader, GROUP2, load, parseChallenge, send, TestClock, type DigestAlgorithmName } from '../helper.js';
 import { buildLoggedApp, CREDENTIALS } from './auth-helper.js';
 
-// Every Digest row of issue 3: each answer's exact status, challenge and body, and the
+// Every Digest row of docs/authentication.md: each answer's exact status, challenge and body, and the
 // machine-readable reason the log gives for it.
 
 const CHALLENGE = /^Digest realm="MMS Public API", domain="", nonce="[A-Za-z0-9+/]{32}", algorithm=MD5, qop="auth", stale=(true|false)$/;

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_FIXTURE } from '../../src/seed/fixture-files.js';
 import { CLUSTER0 } from '../helper.js';
 import { BIG_CLUSTER, BIG_GROUP, bigClusterFixture } from './big-cluster.js';
+import { LIVE_CLOCK, LIVE_GROUP, liveClusterFixture } from './live-cluster.js';
 import { fetchAuthed } from './digest-fetch.js';
 import type { AuthMode } from './load-generator.js';
 import { cpuMs, LoadGenerator, PINNING_NOTE, rssMb, runScript, startBaseline, startEmulator, stop, stopAll, type Server } from './processes.js';
@@ -12,12 +13,12 @@ import { machineDescription, renderReport, type BenchResults, type Measured, typ
 import { median } from './stats.js';
 
 // `npm run bench` (or `npm run bench -- --quick` for a short smoke run of the harness).
-// Scenarios of issue 6; see README "Performance". Only loopback is ever a target.
+// The scenarios of docs/performance.md. Only loopback is ever a target.
 
 const QUICK = process.argv.includes('--quick');
 const SETTINGS = QUICK
-  ? { warmupSeconds: 1, rounds: 2, roundSeconds: 2, connections: 50, bigCount: 100_000, coldSamples: 5, coldStarts: 2, soakSeconds: 10 }
-  : { warmupSeconds: 3, rounds: 3, roundSeconds: 6, connections: 50, bigCount: 1_000_000, coldSamples: 15, coldStarts: 5, soakSeconds: 60 };
+  ? { warmupSeconds: 1, rounds: 2, roundSeconds: 2, connections: 50, bigCount: 100_000, liveCount: 10_000, coldSamples: 5, coldStarts: 2, soakSeconds: 10, clockMoves: 2 }
+  : { warmupSeconds: 3, rounds: 3, roundSeconds: 6, connections: 50, bigCount: 1_000_000, liveCount: 100_000, coldSamples: 15, coldStarts: 5, soakSeconds: 60, clockMoves: 7 };
 const PAGE_SIZE = 100;
 const CLUSTER0_PAGE1 = `${CLUSTER0}?pageNum=1&itemsPerPage=${PAGE_SIZE}`;
 const bigPage = (pageNum: number) => `/api/atlas/v1.0/groups/${BIG_GROUP}/clusters/${BIG_CLUSTER}/backupCheckpoints?pageNum=${pageNum}&itemsPerPage=${PAGE_SIZE}`;
@@ -92,6 +93,53 @@ async function seedTiming(count: number): Promise<BenchResults['seeding']> {
   return JSON.parse(await runScript('test/bench/seed-timing.ts', [String(count)])) as BenchResults['seeding'];
 }
 
+/** Scenario 4 and 7's page figures: first hits (each sample its own URL, an ignored query parameter, so none is a cache hit), then steady load. */
+async function measurePages(server: Server, targets: { label: string; path: string }[]): Promise<PageFigures[]> {
+  const probePaths = [];
+  for (let i = 0; i < SETTINGS.coldSamples; i++) for (const target of targets) probePaths.push(`${target.path}&benchSample=${i}`);
+  const probe = await generator.probe({ origin: server.origin, paths: probePaths });
+  const pages: PageFigures[] = [];
+  for (const [index, target] of targets.entries()) {
+    const samples = probe.latencies.filter((_, i) => i % targets.length === index);
+    const statuses = probe.statuses.filter((_, i) => i % targets.length === index);
+    const body = await page(server, target.path);
+    const steady = await measure(target.label, server, target.path, 'digest', body.length);
+    pages.push({ label: target.label, bytes: body.length, firstHitMs: median(samples), firstHitFailures: statuses.filter((s) => s !== 200).length, steady });
+  }
+  return pages;
+}
+
+/** Scenario 7: a live cluster's pages against a static one's of the same size, then moving the clock by 30 days. */
+async function liveCluster(): Promise<BenchResults['live']> {
+  const count = SETTINGS.liveCount;
+  const file = join(work, 'live.json');
+  writeFileSync(file, JSON.stringify(liveClusterFixture(count)));
+  const server = await startEmulator({ ATLAS_EMU_FIXTURES: file, ATLAS_EMU_CLOCK: LIVE_CLOCK });
+  const lastPage = Math.ceil(count / PAGE_SIZE);
+  const path = (cluster: string, pageNum: number) => `/api/atlas/v1.0/groups/${LIVE_GROUP}/clusters/${cluster}/backupCheckpoints?pageNum=${pageNum}&itemsPerPage=${PAGE_SIZE}`;
+  const targets = ['Static', 'Live'].flatMap((cluster) => [1, lastPage].map((n) => ({ label: `${cluster} page ${n}`, path: path(cluster, n) })));
+  const pages = await measurePages(server, targets);
+  // Each move: the POST that moves the clock, then the first read of the last page (the cache must not serve the stale one).
+  const moves: { advanceMs: number; firstReadMs: number }[] = [];
+  for (let i = 0; i < SETTINGS.clockMoves; i++) {
+    const before = (await page(server, path('Live', lastPage))).toString();
+    let started = performance.now();
+    const res = await fetch(`${server.origin}/_emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"advance":"P30D"}' });
+    await res.arrayBuffer();
+    const advanceMs = performance.now() - started;
+    if (res.status !== 200) throw new Error(`POST /_emulator/clock: ${res.status}`);
+    started = performance.now();
+    const after = (await page(server, path('Live', lastPage))).toString();
+    const firstReadMs = performance.now() - started;
+    if (after === before) throw new Error('the live page did not change after 30 days');
+    moves.push({ advanceMs, firstReadMs });
+  }
+  log(`live: advance P30D median ${median(moves.map((m) => m.advanceMs)).toFixed(1)} ms, first read after it ${median(moves.map((m) => m.firstReadMs)).toFixed(1)} ms`);
+  const rssMbAfter = rssMb(server);
+  await stop(server);
+  return { count, pages, moves, rssMb: rssMbAfter };
+}
+
 async function run(): Promise<BenchResults> {
   const machineBefore = machineDescription();
   log(`${QUICK ? 'quick run' : 'full run'}; ${PINNING_NOTE}`);
@@ -153,21 +201,13 @@ async function run(): Promise<BenchResults> {
     { label: 'Cluster0 page 1 (same server)', path: CLUSTER0_PAGE1 },
     ...[1, lastPage / 2, lastPage].map((n) => ({ label: `${BIG_CLUSTER} page ${n}${n === lastPage ? ' (the last)' : ''}`, path: bigPage(n) })),
   ];
-  // First hits: every sample has its own URL (an ignored query parameter), so none is a cache hit.
-  const probePaths = [];
-  for (let i = 0; i < SETTINGS.coldSamples; i++) for (const target of targets) probePaths.push(`${target.path}&benchSample=${i}`);
-  const probe = await generator.probe({ origin: big.origin, paths: probePaths });
-  const pages: PageFigures[] = [];
-  for (const [index, target] of targets.entries()) {
-    const samples = probe.latencies.filter((_, i) => i % targets.length === index);
-    const statuses = probe.statuses.filter((_, i) => i % targets.length === index);
-    const body = await page(big, target.path);
-    const steady = await measure(target.label, big, target.path, 'digest', body.length);
-    pages.push({ label: target.label, bytes: body.length, firstHitMs: median(samples), firstHitFailures: statuses.filter((s) => s !== 200).length, steady });
-  }
+  const pages = await measurePages(big, targets);
   const rssBigMb = rssMb(big);
   const bigResetMs = await resetMs(big);
   await stop(big);
+
+  // Scenario 7: a live cluster on the emulator clock.
+  const live = await liveCluster();
 
   return {
     quick: QUICK,
@@ -191,6 +231,7 @@ async function run(): Promise<BenchResults> {
     pages,
     defaultResetMs,
     bigResetMs,
+    live,
   };
 }
 

@@ -109,33 +109,34 @@ if ! docker buildx version >/dev/null 2>&1; then
   BUILDER_ENV=(DOCKER_BUILDKIT=0) # no buildx plugin: the classic builder
 fi
 
+# The base images and registry: for the build, and for the documentation's own docker build examples.
+if [ -z "${NODE_IMAGE:-}" ]; then
+  # Keep in step with the Dockerfile's `ARG NODE_IMAGE` default.
+  default_base=node:24-slim
+  if docker image inspect "$default_base" >/dev/null 2>&1 \
+     || timeout 20 docker pull -q "$default_base" >/dev/null 2>&1; then
+    NODE_IMAGE="$default_base"
+  else
+    note "$default_base cannot be pulled: using the air-gapped Debian base (base-image.sh)"
+    t=$(now_ms)
+    bash "$HERE/base-image.sh"
+    note "base images ready in $(( ($(now_ms) - t) / 1000 )) s"
+    NODE_IMAGE=atlas-emu-node20-base:trixie
+    BUILD_IMAGE="${BUILD_IMAGE:-atlas-emu-node20-build:trixie}"
+  fi
+fi
+BUILD_IMAGE="${BUILD_IMAGE:-$NODE_IMAGE}"
+
+# Behind a TLS-intercepting proxy the host's CA bundle must be trusted by
+# npm inside the build: hand it over through the (git-ignored) CA folder.
+host_ca="${NODE_EXTRA_CA_CERTS:-}"
+if [ -z "$host_ca" ]; then host_ca="$(npm config get cafile 2>/dev/null || true)"; fi
+if [ -n "$host_ca" ] && [ "$host_ca" != null ] && [ "$host_ca" != undefined ] && [ -s "$host_ca" ]; then
+  cp "$host_ca" "$ROOT/test/docker/ca/host-bundle.crt"
+fi
+registry="$(npm config get registry 2>/dev/null || true)"
+
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  if [ -z "${NODE_IMAGE:-}" ]; then
-    # Keep in step with the Dockerfile's `ARG NODE_IMAGE` default.
-    default_base=node:24-slim
-    if docker image inspect "$default_base" >/dev/null 2>&1 \
-       || timeout 20 docker pull -q "$default_base" >/dev/null 2>&1; then
-      NODE_IMAGE="$default_base"
-    else
-      note "$default_base cannot be pulled: using the air-gapped Debian base (base-image.sh)"
-      t=$(now_ms)
-      bash "$HERE/base-image.sh"
-      note "base images ready in $(( ($(now_ms) - t) / 1000 )) s"
-      NODE_IMAGE=atlas-emu-node20-base:trixie
-      BUILD_IMAGE="${BUILD_IMAGE:-atlas-emu-node20-build:trixie}"
-    fi
-  fi
-  BUILD_IMAGE="${BUILD_IMAGE:-$NODE_IMAGE}"
-
-  # Behind a TLS-intercepting proxy the host's CA bundle must be trusted by
-  # npm inside the build: hand it over through the (git-ignored) CA folder.
-  host_ca="${NODE_EXTRA_CA_CERTS:-}"
-  if [ -z "$host_ca" ]; then host_ca="$(npm config get cafile 2>/dev/null || true)"; fi
-  if [ -n "$host_ca" ] && [ "$host_ca" != null ] && [ "$host_ca" != undefined ] && [ -s "$host_ca" ]; then
-    cp "$host_ca" "$ROOT/test/docker/ca/host-bundle.crt"
-  fi
-  registry="$(npm config get registry 2>/dev/null || true)"
-
   note "building $IMAGE (runtime base $NODE_IMAGE, build base $BUILD_IMAGE, registry $registry)"
   t=$(now_ms)
   if ! env "${BUILDER_ENV[@]+"${BUILDER_ENV[@]}"}" docker build --network host \
@@ -161,6 +162,12 @@ if [ -n "${NODE_IMAGE:-}" ] && docker image inspect "$NODE_IMAGE" >/dev/null 2>&
   note "above the base ($NODE_IMAGE): $own_layers filesystem layers, $(( own_bytes / 1000000 )) MB ($own_bytes bytes):"
   docker history --format '{{.Size}}\t{{.CreatedBy}}' "$IMAGE" | head -n "$own_rows" | cut -c1-110 | sed 's/^/#   /'
 fi
+
+# The documentation's Docker examples (docs/docker.md), as test/docs/examples.ts extracts them.
+if out="$(cd "$ROOT" && NODE_IMAGE="$NODE_IMAGE" BUILD_IMAGE="$BUILD_IMAGE" NPM_CONFIG_REGISTRY="$registry" \
+          node --import tsx test/docs/examples.ts --docker "$IMAGE" 2>&1)"; then
+  ok "documentation's Docker examples ($(tail -1 <<<"$out"))"
+else not_ok "documentation's Docker examples" "$out"; fi
 
 # ---------------------------------------------------------------------------
 # One container for the API checks
