@@ -14,6 +14,19 @@ t.test('the patched contract is the official fragment plus exactly the listed pa
   delete expected.components.schemas.ApiBSONTimestampView.properties.increment.minimum;
   expected.info['x-emulator-patches'] = patched.info['x-emulator-patches'];
   t.same(patched, expected);
+
+  const legacyOfficial = read('atlas-openapi-legacy-backup.official.json');
+  const legacyPatched = read('atlas-openapi-legacy-backup.json');
+  t.equal(legacyOfficial.info['x-xgen-sha'], 'f84b8e4346991132f70f5610809ad1b6af020975');
+  t.equal(Object.values(legacyOfficial.paths).flatMap((item) => Object.keys(item as object)).length, 11, 'the eleven Legacy Backup operations');
+  const legacyExpected = structuredClone(legacyOfficial);
+  legacyExpected.components.schemas.ApiError.properties.parameters.items = { type: 'string', nullable: true };
+  delete legacyExpected.components.schemas.ApiBSONTimestampView.properties.increment.minimum;
+  const oplogTs = legacyExpected.components.schemas.BackupRestoreJob.properties.oplogTs;
+  oplogTs.pattern = oplogTs.pattern.replaceAll('\\\\', '\\');
+  t.same(legacyPatched, legacyExpected);
+  t.match('2026-01-01T00:00:00Z', new RegExp(oplogTs.pattern), 'the patched oplogTs pattern matches a date-time');
+  for (const [name, schema] of Object.entries(official.components.schemas)) t.same(legacyOfficial.components.schemas[name], schema, `${name} is the same in both fragments`);
 });
 
 t.test('the validator rejects what the contract forbids (it can fail)', async (t) => {
@@ -29,6 +42,15 @@ t.test('the validator rejects what the contract forbids (it can fail)', async (t
   t.not(contractProblems(list, 404, 'application/json', '{"error":404,"errorCode":"X","parameters":[{}]}').length, 0, 'parameters are strings');
   t.not(contractProblems(list, 404, 'text/html', '{"error":404,"errorCode":"X"}').length, 0, 'errors are JSON');
   t.not(contractProblems(list, 500, 'application/json', '<html>').length, 0, 'bodies are JSON');
+  const one = `${CLUSTER0}/5a7cdb3980eef53de5bffdcf?envelope=true`;
+  t.same(contractProblems(one, 200, 'application/json', '{"content":{"id":"5a7cdb3980eef53de5bffdcf"},"status":200}'), []);
+  t.not(contractProblems(one, 200, 'application/json', '{"content":{"id":"nothex"},"status":200}').length, 0, 'an envelope\'s content is checked');
+  t.not(contractProblems(one, 200, 'application/json', '{"content":{},"status":201}').length, 0, 'an envelope\'s status is the status');
+  t.not(contractProblems(`${list}?envelope=true`, 200, 'application/json', '{"results":[],"totalCount":0}').length, 0, 'a list envelope has its status');
+  const schedule = CLUSTER0.replace('backupCheckpoints', 'snapshotSchedule');
+  t.not(contractProblems(schedule, 200, 'application/json', '{"clusterId":"6b8cd61180eef547110159d9"}').length, 0, 'a schedule has every field');
+  t.not(contractProblems(schedule, 204, 'application/json', '', 'DELETE').length, 0, 'DELETE is not a schedule operation');
+  t.not(contractProblems(`${schedule}/x`, 200, 'application/json', '{}').length, 0, 'no such operation');
 });
 
 t.test('every kind of response the API gives conforms (v1.0 and v2, list and one, errors)', async (t) => {

@@ -93,6 +93,13 @@ export function contractProblems(path: string, status: number, contentType: stri
   } else if (!contentType?.startsWith('application/json')) {
     return [`error content type ${contentType} is not application/json`];
   }
+  if (status < 300 && /[?&]envelope=true(?:&|$)/i.test(path)) {
+    // envelope=true: a list gains its status; an entity goes into {content, status}.
+    const { status: enveloped, ...rest } = parsed as Record<string, unknown>;
+    if (enveloped !== status) return [`the envelope's status ${String(enveloped)} is not ${status}`];
+    parsed = schemaRef.includes('/Paginated') ? rest : rest.content;
+    if (!schemaRef.includes('/Paginated') && Object.keys(rest).join() !== 'content') return [`an entity envelope holds ${Object.keys(rest).join(', ')}`];
+  }
   const validate = validatorFor(schemaRef);
   return validate(parsed) ? [] : (validate.errors ?? []).map((e) => `${schemaRef} ${e.instancePath} ${e.message}`);
 }

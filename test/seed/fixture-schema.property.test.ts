@@ -16,7 +16,7 @@ import { propertyParameters } from '../property.js';
 const FIXTURES = new URL('../../fixtures/', import.meta.url);
 const published = JSON.parse(readFileSync(new URL('fixture.schema.json', FIXTURES), 'utf8'));
 const ajv = new Ajv({ allErrors: true, strict: false });
-(addFormats as unknown as (a: Ajv, formats: string[]) => void)(ajv, ['date-time']);
+(addFormats as unknown as (a: Ajv, formats: string[]) => void)(ajv, ['date-time', 'uuid']);
 ajv.addFormat('ip-or-cidr', isAccessListEntry);
 const validate = ajv.compile(published);
 

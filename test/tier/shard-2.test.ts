@@ -1,0 +1,3 @@
+import { runShard } from './shard.js';
+
+await runShard(1, 4);
