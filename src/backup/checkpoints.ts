@@ -1,5 +1,5 @@
 import { partNames, isoSeconds } from '../seed/generate.js';
-import { fnv1a, hex, objectIdAt, seededRandom } from '../seed/random.js';
+import { fnv1a, hex, objectIdAt, seededInts } from '../seed/random.js';
 import type { ClusterRecord, Store } from '../store/store.js';
 import { HOUR, MINUTE, nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';
 
@@ -86,8 +86,7 @@ export class Checkpoints {
 
   /** The checkpoint a live cluster takes at `time`, as JSON in Atlas's field order. */
   private derived(cluster: ClusterRecord, time: number): string {
-    const random = seededRandom(fnv1a(`${this.seed}/${cluster.projectId}/${cluster.name}/${time}`));
-    const draw = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+    const draw = seededInts(fnv1a(`${this.seed}/${cluster.projectId}/${cluster.name}/${time}`));
     const started = time + draw(20, 120) * 1000;
     const completed = started + draw(0, 90) * 1000;
     const machine = hex(fnv1a(`${this.seed}/${cluster.projectId}/${cluster.name}/live`), 8) + hex(fnv1a(cluster.clusterId), 2);

@@ -1,7 +1,7 @@
 import type { Schedule } from '../atlas/backup-schemas.js';
 import type { Json } from '../atlas/render.js';
-import { isoSeconds, partNames, seededFaker } from '../seed/generate.js';
-import { fnv1a, hex, objectIdAt } from '../seed/random.js';
+import { isoSeconds, partNames } from '../seed/generate.js';
+import { fnv1a, hex, objectIdAt, seededInts } from '../seed/random.js';
 import type { SnapshotRow } from '../store/backup-store.js';
 import type { ClusterRecord, Store } from '../store/store.js';
 import { DAY, HOUR, MINUTE, nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';
@@ -70,9 +70,10 @@ function snapshotId(seed: number, cluster: SnapshotCluster, time: number): strin
 
 /** The snapshot a cluster takes at `time`, as Atlas shows it (without links, doNotDelete and expires). */
 export function takenSnapshot(seed: number, cluster: SnapshotCluster, time: number, schedule: Required<Schedule>): Record<string, Json> {
-  const faker = seededFaker([seed, fnv1a(`${cluster.projectId}/${cluster.name}/snapshots`), Math.floor(time / 1000)]);
+  // A cheap generator, not a Faker: a live cluster's page draws one per snapshot it shows.
+  const draw = seededInts(fnv1a(`${seed}/${cluster.projectId}/${cluster.name}/snapshots/${time}`));
   const host = hex(fnv1a(`${seed}/${cluster.clusterId}`), 5);
-  const created = { date: isoSeconds(time), increment: faker.number.int({ min: 1, max: 8 }) };
+  const created = { date: isoSeconds(time), increment: draw(1, 8) };
   return {
     clusterId: cluster.clusterId,
     clusterName: cluster.name,
@@ -82,10 +83,10 @@ export function takenSnapshot(seed: number, cluster: SnapshotCluster, time: numb
     incremental: classOf(time, schedule) !== 'monthly',
     lastOplogAppliedTimestamp: created,
     parts: partNames(cluster).map((part, i) => {
-      const dataSizeBytes = faker.number.int({ min: 1_000_000_000, max: 8_000_000_000 });
+      const dataSizeBytes = draw(1_000_000_000, 8_000_000_000);
       return {
         clusterId: cluster.clusterId,
-        completedTime: isoSeconds(time + SNAPSHOT_DURATION - faker.number.int({ min: 0, max: 60 }) * 1000),
+        completedTime: isoSeconds(time + SNAPSHOT_DURATION - draw(0, 60) * 1000),
         compressionSetting: 'GZIP',
         dataSizeBytes,
         encryptionEnabled: false,

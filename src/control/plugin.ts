@@ -10,6 +10,7 @@ import { faultRoutes } from './fault-routes.js';
 import { healthRoutes } from './health.js';
 import { infoRoutes } from './info.js';
 import { controlError } from './input.js';
+import { inspector } from './inspector/plugin.js';
 import { journalRoutes } from './journal-routes.js';
 
 declare module 'fastify' {
@@ -78,4 +79,5 @@ export async function controlPlane(app: FastifyInstance): Promise<void> {
   app.register(journalRoutes);
   app.register(faultRoutes);
   app.register(clockRoutes);
+  app.register(inspector);
 }

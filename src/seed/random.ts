@@ -23,6 +23,12 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/** Integers from min to max (both included), drawn from `seededRandom(seed)`. */
+export function seededInts(seed: number): (min: number, max: number) => number {
+  const random = seededRandom(seed);
+  return (min, max) => min + Math.floor(random() * (max - min + 1));
+}
+
 /** `value` in `digits` hexadecimal digits (the lowest ones when it has more). */
 export function hex(value: number, digits: number): string {
   return value.toString(16).padStart(digits, '0').slice(-digits);

@@ -1,0 +1,82 @@
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { EmulatorState } from '../../app.js';
+import { checkpointRoutes } from '../../atlas/checkpoint-routes.js';
+import { answerNotFound, registerAtlasErrors } from '../../atlas/error-handler.js';
+import { API_VERSIONS } from '../../atlas/links.js';
+import { Operations } from '../../atlas/operations.js';
+import { restoreJobRoutes } from '../../atlas/restore-job-routes.js';
+import { snapshotRoutes } from '../../atlas/snapshot-routes.js';
+import { principalOf } from '../../auth/principal.js';
+import { schemaCompilers } from '../../schema-compilers.js';
+import { controlSchema } from '../schemas.js';
+
+// The Atlas JSON of a cluster's lists and entities for the inspector, which cannot sign Digest
+// requests: GET /_emulator + an Atlas read path answers what GET on that path answers (same
+// bytes, status and content type for the same Host and Accept). The answer comes from the
+// Atlas API's own route modules, in an instance of their own built on first use, without
+// authentication (every request reads as a member of every project), journal, faults or rate
+// limit: reading leaves no trace in what a test asserts on, and the API's routes carry no
+// extra work.
+
+const RESOURCES = ['backupCheckpoints', 'snapshots', 'restoreJobs'] as const;
+const PREFIX = '/_emulator';
+const READER = principalOf('apiKey', 'inspector', '*');
+
+function atlasReader(app: FastifyInstance, state: EmulatorState): FastifyInstance {
+  const reader = Fastify({
+    loggerInstance: app.log,
+    logController: new LogController({ disableRequestLogging: true }),
+    schemaController: { compilersFactory: schemaCompilers },
+    routerOptions: { maxParamLength: 1000 },
+  });
+  registerAtlasErrors(reader);
+  reader.decorateRequest('principal', null);
+  reader.addHook('onRequest', (request, _reply, done) => {
+    request.principal = READER;
+    done();
+  });
+  for (const version of API_VERSIONS) {
+    const operations = new Operations(version, state.store, state.cache, state.config.publicUrl, state.clock);
+    reader.register(
+      async (api) => {
+        checkpointRoutes(api, state.checkpoints, operations);
+        snapshotRoutes(api, state.store, state.snapshots, operations);
+        restoreJobRoutes(api, state.store, state.restoreJobs, operations);
+      },
+      { prefix: `/api/atlas/${version}` },
+    );
+  }
+  reader.setNotFoundHandler(answerNotFound);
+  return reader;
+}
+
+const STRING = { type: 'string' } as const;
+const ListParamsSchema = {
+  type: 'object',
+  required: ['version', 'groupId', 'clusterName', 'resource'],
+  properties: { version: { enum: API_VERSIONS }, groupId: STRING, clusterName: STRING, resource: { enum: RESOURCES } },
+} as const;
+const ItemParamsSchema = { ...ListParamsSchema, required: [...ListParamsSchema.required, 'id'], properties: { ...ListParamsSchema.properties, id: STRING } } as const;
+const ATLAS_BODY = { description: 'What the Atlas operation answers: its JSON, status and Content-Type.' };
+const ATLAS_NOT_FOUND = 'The Atlas operation’s own errors, as it answers them (GROUP_NOT_FOUND, CLUSTER_NOT_FOUND, CHECKPOINT_NOT_FOUND, ...).';
+
+/** GET /api/atlas/{version}/groups/{groupId}/clusters/{clusterName}/{resource}[/{id}]: Atlas reads without Digest. */
+export async function atlasReadRoutes(app: FastifyInstance): Promise<void> {
+  let reader: FastifyInstance | undefined;
+  app.addHook('onClose', async () => reader?.close());
+
+  const list = '/api/atlas/:version/groups/:groupId/clusters/:clusterName/:resource';
+  const reads = (what: string) =>
+    `${what} as GET on the same path without /_emulator answers it (query string and Accept header as Atlas takes them), read without Digest authentication, journal or faults.`;
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    reader ??= atlasReader(app, app.emulator);
+    const { host, accept } = request.headers;
+    const res = await reader.inject({ method: 'GET', url: request.url.slice(PREFIX.length), headers: { ...(host && { host }), ...(accept && { accept }) } });
+    reply.code(res.statusCode).header('content-type', res.headers['content-type']);
+    if (res.headers['x-error-code'] !== undefined) reply.header('x-error-code', res.headers['x-error-code']);
+    reply.send(res.rawPayload);
+  };
+  const route = (summary: string, params: object) => controlSchema({ summary: reads(summary), params, ok: { 200: ATLAS_BODY }, badRequest: true, notFound: ATLAS_NOT_FOUND });
+  app.get(list, route('A page of a cluster’s checkpoints, snapshots or restore jobs', ListParamsSchema), handler);
+  app.get(`${list}/:id`, route('One checkpoint, snapshot or restore job', ItemParamsSchema), handler);
+}

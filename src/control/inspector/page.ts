@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { answerNotFound } from '../../atlas/error-handler.js';
+import { ErrorSchema } from '../schemas.js';
+
+// The inspector page: three static files in the ui/ folder beside this module. Run from src/,
+// that is src/control/inspector/ui; the build bundles every module into dist/ itself and copies
+// the folder to dist/ui, so the same relative URL finds it in the package.
+const UI = new URL('./ui/', import.meta.url);
+
+const PAGE = 'index.html';
+const TYPES: Record<string, string> = {
+  [PAGE]: 'text/html; charset=utf-8',
+  'inspector.css': 'text/css; charset=utf-8',
+  'inspector.js': 'text/javascript; charset=utf-8',
+};
+
+// This origin only: the page works air-gapped, and markup that slipped into it could neither
+// load nor send anything elsewhere.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+interface Asset {
+  body: Buffer;
+  etag: string;
+}
+
+/** Read on first request (nobody pays for the page who never opens it), then kept. */
+const assets = new Map<string, Asset>();
+function asset(name: string): Asset {
+  let found = assets.get(name);
+  if (!found) {
+    const body = readFileSync(new URL(name, UI));
+    found = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"` };
+    assets.set(name, found);
+  }
+  return found;
+}
+
+function sendAsset(name: string, request: FastifyRequest, reply: FastifyReply): void {
+  const { body, etag } = asset(name);
+  // Revalidated on every load, so that a newer emulator's page is never mixed with an older one's script.
+  reply.header('cache-control', 'no-cache').header('etag', etag).header('x-content-type-options', 'nosniff');
+  if (name === PAGE) reply.header('content-security-policy', CSP).header('referrer-policy', 'no-referrer');
+  if (request.headers['if-none-match'] === etag) return void reply.code(304).send();
+  reply.header('content-type', TYPES[name]).send(body);
+}
+
+const FileParamsSchema = { type: 'object', required: ['file'], properties: { file: { type: 'string', description: 'inspector.css or inspector.js' } } } as const;
+const SERVED = (description: string, ...types: string[]) => ({ description, content: Object.fromEntries(types.map((type) => [type, { schema: { type: 'string' } }])) });
+const NOT_MODIFIED = { description: 'Not modified (If-None-Match: the ETag of the copy the browser has).', type: 'null' };
+
+/** GET /ui and its two assets: open without the admin token (the page asks for it), no data in them. */
+export async function pageRoutes(app: FastifyInstance): Promise<void> {
+  const open = { config: { adminTokenExempt: true } };
+  const page = { summary: 'The inspector page (HTML). It holds no data: it reads the other control routes, with the admin token when one is set.', security: [] };
+  app.get('/ui', { ...open, schema: { ...page, response: { 200: SERVED('The page.', 'text/html'), 304: NOT_MODIFIED } } }, (request, reply) => {
+    sendAsset(PAGE, request, reply);
+  });
+
+  const files = { summary: 'The inspector’s stylesheet and script.', security: [], params: FileParamsSchema };
+  const response = { 200: SERVED('The file.', 'text/css', 'text/javascript'), 304: NOT_MODIFIED, 404: { ...ErrorSchema, description: 'RESOURCE_NOT_FOUND' } };
+  app.get('/ui/:file', { ...open, schema: { ...files, response } }, (request, reply) => {
+    const { file } = request.params as { file: string };
+    if (file === PAGE || !Object.hasOwn(TYPES, file)) return answerNotFound(request, reply);
+    sendAsset(file, request, reply);
+  });
+}
