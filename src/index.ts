@@ -99,6 +99,8 @@ export async function startEmulator(options: EmulatorOptions = {}, { clock }: St
     throw err;
   }
   const move = (body: unknown) => moveClock(state.clock, checkInput<ClockMove>(ClockMoveSchema, body, 'clock'));
+  // Milliseconds back are a move to an earlier time: refused as such ("only moves forward").
+  const moveBy = (ms: number) => (ms < 0 ? move({ set: new Date(state.clock.now() + ms).toISOString() }) : move({ advance: `PT${ms / 1000}S` }));
   return {
     url,
     publicKey: config.publicKey,
@@ -122,7 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}, { clock }: St
       now: () => new Date(state.clock.now()),
       state: () => state.clock.state(),
       set: (instant) => move({ set: instant instanceof Date ? instant.toISOString() : instant }),
-      advance: (duration) => (typeof duration === 'number' ? move({ advance: `PT${duration / 1000}S` }) : move({ advance: duration })),
+      advance: (duration) => (typeof duration === 'number' ? moveBy(duration) : move({ advance: duration })),
       freeze: (frozen = true) => move({ frozen }),
     },
     close: () => app.close(),

@@ -27,9 +27,12 @@ export function listPage(
     itemsPerPage: query.itemsPerPage,
     hasNext: query.includeCount && offset + results.length < total,
   });
-  const totalCount = query.includeCount ? total : 0;
-  return query.envelope ? { links, results, status: 200, totalCount } : { links, results, totalCount };
+  return listBody(links, results, query.includeCount ? total : 0, query.envelope);
 }
+
+/** A list body in Atlas's field order; envelope=true adds the status before the count. */
+export const listBody = (links: Json, results: Json[], totalCount: number, envelope: boolean): Json =>
+  envelope ? { links, results, status: 200, totalCount } : { links, results, totalCount };
 
 /** One entity as Atlas writes it: alone, or in {content, status} with envelope=true. */
 export const entity = (view: Json, envelope: boolean, status = 200): Json => (envelope ? { content: view, status } : view);

@@ -5,7 +5,7 @@ import type { Store } from '../store/store.js';
 import { RestoreJobRequestSchema, type RestoreJobRequest } from './backup-schemas.js';
 import { errors } from './errors.js';
 import { clusterPath, entityLinks } from './links.js';
-import { entity, listPage } from './list-page.js';
+import { entity, listBody, listPage } from './list-page.js';
 import type { ClusterParams, Operations } from './operations.js';
 import { itemQuery, ItemQuerySchema, listQuery, ListQuerySchema, type ItemQueryText, type ListQueryText } from './query.js';
 import { resource } from './resource.js';
@@ -60,8 +60,7 @@ export function restoreJobRoutes(app: FastifyInstance, store: Store, jobs: Resto
         const base = operations.base(request);
         const results = created.map((row) => withLinks(jobs.view(row, now, base), entityLinks(version, base, params.groupId, cluster.name, `restoreJobs/${row.id}`, false)));
         const links = [{ href: `${base}${clusterPath(version, params.groupId, cluster.name)}/restoreJobs`, rel: 'self' }];
-        const page = { links, results, totalCount: results.length };
-        operations.send(request, reply, query.envelope ? { ...page, status: 200 } : page, query.pretty);
+        operations.send(request, reply, listBody(links, results, results.length, query.envelope), query.pretty);
       },
     },
   });

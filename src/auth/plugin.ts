@@ -95,7 +95,8 @@ export async function atlasAuthentication(app: FastifyInstance, { digest, bearer
   function challengeBareRequest(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
     if (request.headers.authorization !== undefined) return done();
     request.authFailure = 'missing_credentials';
-    reply.code(401).header('content-type', ERROR_CONTENT_TYPE).header('www-authenticate', digest.challenge(false)).send(CHALLENGE_BODY);
+    // Headers in the error path's order: the challenge, then the type.
+    reply.code(401).header('www-authenticate', digest.challenge(false)).header('content-type', ERROR_CONTENT_TYPE).send(CHALLENGE_BODY);
   }
 
   app.addHook('onRequest', challengeBareRequest);

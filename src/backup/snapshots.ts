@@ -24,8 +24,8 @@ export interface Snapshot {
   complete: boolean;
   doNotDelete: boolean;
   expires: number | null;
-  /** The snapshot as Atlas shows it, without links. */
-  view(): Record<string, Json>;
+  /** The snapshot as Atlas shows it, without links; `keepExpiry` (an export) keeps the expiry doNotDelete hides. */
+  view(keepExpiry?: boolean): Record<string, Json>;
 }
 
 type SnapshotClass = 'monthly' | 'weekly' | 'daily' | 'recent';
@@ -113,9 +113,9 @@ export function* generateSnapshots(seed: number, cluster: SnapshotCluster, sched
 }
 
 /** A snapshot as Atlas shows it, the stored changes applied (fields in Atlas's order). */
-function view(body: Record<string, Json>, doNotDelete: boolean, expires: number | null): Record<string, Json> {
+function view(body: Record<string, Json>, doNotDelete: boolean, expires: number | null, keepExpiry = false): Record<string, Json> {
   const shown: Record<string, Json> = { ...body, doNotDelete };
-  if (!doNotDelete && expires !== null) shown.expires = isoSeconds(expires);
+  if ((keepExpiry || !doNotDelete) && expires !== null) shown.expires = isoSeconds(expires);
   return Object.fromEntries(Object.keys(shown).sort().map((key) => [key, shown[key]!]));
 }
 
@@ -128,7 +128,7 @@ export class Snapshots {
   /** The snapshots the list shows now, oldest first, and the first moment the clock changes them. */
   list(cluster: ClusterRecord, now: number): { snapshots: Snapshot[]; validUntil: number } {
     const rows = this.store.backup.snapshots(cluster.rowid);
-    const listed = rows.filter((row) => row.body !== null && !row.deleted).map((row) => this.listed(row));
+    const listed = rows.filter((row) => row.body !== null && !row.deleted).map((row) => this.listed(row, cluster.live, now));
     if (!cluster.live) return { snapshots: listed, validUntil: Infinity };
     const changes = new Map(rows.filter((row) => row.body === null).map((row) => [row.id, row]));
     const segments = segmentsOf(this.store.backup.schedules(cluster.rowid));
@@ -145,15 +145,17 @@ export class Snapshots {
     return this.list(cluster, now).snapshots.find((s) => s.id === id);
   }
 
-  private listed(row: SnapshotRow): Snapshot {
+  /** A listed snapshot; on a live cluster an incomplete one completes with time, as a taken one does. */
+  private listed(row: SnapshotRow, live: boolean, now: number): Snapshot {
     const body = JSON.parse(row.body!) as Record<string, Json>;
+    const complete = body.complete !== false || (live && now >= row.ts + SNAPSHOT_DURATION);
     return {
       id: row.id,
       ts: row.ts,
-      complete: body.complete !== false,
+      complete,
       doNotDelete: row.doNotDelete,
       expires: row.expires,
-      view: () => view(body, row.doNotDelete, row.expires),
+      view: (keepExpiry) => view({ ...body, complete }, row.doNotDelete, row.expires, keepExpiry),
     };
   }
 
@@ -186,7 +188,7 @@ export class Snapshots {
         complete,
         doNotDelete,
         expires,
-        view: () => view({ ...takenSnapshot(this.seed, cluster, time, segment.schedule), complete }, doNotDelete, expires),
+        view: (keepExpiry) => view({ ...takenSnapshot(this.seed, cluster, time, segment.schedule), complete }, doNotDelete, expires, keepExpiry),
       };
       if (kept(snapshot, now)) snapshots.push(snapshot);
     }

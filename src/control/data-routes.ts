@@ -28,7 +28,7 @@ export async function dataRoutes(app: FastifyInstance): Promise<void> {
   const state = app.emulator;
 
   // The scope may come in the query string or in a JSON body, so that neither is silently ignored.
-  const resets = 'Back to the start-up dataset (data), an empty journal, no fault rules; or all three.';
+  const resets = 'Back to the start-up dataset (data), an empty journal, no fault rules, the clock at its start setting; or all four.';
   const reset = controlSchema({ summary: resets, querystring: ResetQuerySchema, body: ResetBodySchema, ok: { 200: ResetResultSchema }, badRequest: true });
   app.post('/reset', { ...reset, preValidation: absentBodyIsEmpty }, (request, reply) => {
     const scope = (request.query as { scope?: ResetScope }).scope ?? (request.body as { scope?: ResetScope }).scope ?? 'all';
@@ -78,14 +78,14 @@ export async function dataRoutes(app: FastifyInstance): Promise<void> {
     );
   });
 
-  const deletesProject = controlSchema({ summary: 'Deletes a project with its clusters and checkpoints.', params: GroupParamsSchema, ok: { 204: {} }, notFound: 'GROUP_NOT_FOUND' });
+  const deletesProject = controlSchema({ summary: 'Deletes a project with its clusters and their backup data.', params: GroupParamsSchema, ok: { 204: {} }, notFound: 'GROUP_NOT_FOUND' });
   app.delete('/projects/:groupId', deletesProject, (request, reply) => {
     const { groupId } = request.params as { groupId: string };
     if (!state.store.deleteProject(groupId)) throw errors.groupNotFound(groupId);
     reply.code(204).send();
   });
 
-  const deletesCluster = controlSchema({ summary: 'Deletes a cluster with its checkpoints.', params: ClusterParamsSchema, ok: { 204: {} }, notFound: 'GROUP_NOT_FOUND or CLUSTER_NOT_FOUND' });
+  const deletesCluster = controlSchema({ summary: 'Deletes a cluster with its backup data (checkpoints, schedule, snapshots, restore jobs).', params: ClusterParamsSchema, ok: { 204: {} }, notFound: 'GROUP_NOT_FOUND or CLUSTER_NOT_FOUND' });
   app.delete('/projects/:groupId/clusters/:clusterName', deletesCluster, (request, reply) => {
     const { groupId, clusterName } = request.params as { groupId: string; clusterName: string };
     if (!state.store.project(groupId)) throw errors.groupNotFound(groupId);

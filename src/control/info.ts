@@ -8,7 +8,9 @@ const FIDELITY_GAPS = [
   'Only the eleven Legacy Backup operations are emulated; any other Atlas path answers 404 RESOURCE_NOT_FOUND.',
   'Snapshots and checkpoints are records only: restore jobs report download URLs that the emulator does not serve.',
   "What Atlas answers for a replica set on legacy backup is unconfirmed; the emulator's choice is in docs/fidelity.md.",
-  'Rate-limit figures for this resource are unconfirmed; a 429 fault rule uses 100 requests per minute in its body.',
+  'Rate-limit figures for these operations are unconfirmed; a 429 fault rule uses 100 requests per minute in its body.',
+  'Time runs on the emulator clock (ATLAS_EMU_CLOCK, POST /_emulator/clock), not necessarily the time of day.',
+  'Restore jobs always finish (after 10 minutes of emulator time); downloads are not counted against maxDownloads.',
   'Control routes (/_emulator/*) are the emulator’s own; Atlas has no such API.',
 ];
 

@@ -35,7 +35,7 @@ export function* exportChunks({ store, checkpoints, snapshots }: ExportContext, 
       firstCluster = false;
       const listing = checkpoints.list(c, now);
       for (let offset = 0; offset < listing.total; offset += EXPORT_CHUNK) yield (offset === 0 ? '' : ',') + listing.page(offset, EXPORT_CHUNK).join(',');
-      yield `],"snapshots":${q(snapshots.list(c, now).snapshots.map((s) => s.view()))},"restoreJobs":[`;
+      yield `],"snapshots":${q(snapshots.list(c, now).snapshots.map((s) => s.view(true)))},"restoreJobs":[`;
       for (let offset = 0, total = store.backup.restoreJobCount(c.rowid); offset < total; offset += EXPORT_CHUNK) {
         yield (offset === 0 ? '' : ',') + store.backup.restoreJobs(c.rowid, offset, EXPORT_CHUNK).map((row) => row.body).join(',');
       }

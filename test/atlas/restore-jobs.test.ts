@@ -628,3 +628,13 @@ t.test('errors the spec declares, on v1.0 and v2', async (t) => {
     t.equal(json(await authed(emulator, { url: jobsUrl('v1.0', RS) })).totalCount, 2);
   }
 });
+
+t.test('POST with envelope=true: the list envelope, status before totalCount as in every list', async (t) => {
+  const app = buildTestApp(t);
+  const url = `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0`;
+  const snapshot = json(await authed(app, { url: `${url}/snapshots?itemsPerPage=1` })).results[0];
+  const res = await authed(app, { url: `${url}/restoreJobs?envelope=true`, method: 'POST', payload: { snapshotId: snapshot.id, delivery: { methodName: 'HTTP' } } });
+  t.equal(res.statusCode, 200);
+  t.same(Object.keys(json(res)), ['links', 'results', 'status', 'totalCount']);
+  t.match(res.body, /\],"status":200,"totalCount":3\}$/);
+});

@@ -115,6 +115,47 @@ export function rssMb(server: Server): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) / 1024;
 }
 
+/** What `wrk` measured: unsigned requests only (it cannot sign Digest), pinned like the load generator. */
+export interface WrkResult {
+  callsPerSecond: number;
+  p50: number;
+  p99: number;
+  /** Responses other than 2xx/3xx (the emulator's challenges are all 401s). */
+  non2xx: number;
+  calls: number;
+}
+
+/** Whether Debian's wrk is installed: the benchmark's second opinion where it applies. */
+export const HAS_WRK = spawnSync('wrk', ['--version']).error === undefined;
+
+const latencyMs = (text: string, percentile: string): number => {
+  const [, value, unit] = new RegExp(`^\\s+${percentile}%\\s+([\\d.]+)(us|ms|s)$`, 'm').exec(text) ?? [];
+  return Number(value) * (unit === 'us' ? 0.001 : unit === 's' ? 1000 : 1);
+};
+
+/** One wrk run (2 threads, `connections`, `seconds`) on the load generator's CPU. */
+export function runWrk(url: string, connections: number, seconds: number): Promise<WrkResult> {
+  const [command, argv] = pinned(LOAD_CPU, ['wrk', '--latency', '-t', '2', '-c', String(connections), '-d', `${seconds}s`, url]);
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  running.add(child);
+  let text = '';
+  child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return new Promise((resolve, reject) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      const calls = Number(/(\d+) requests in/.exec(text)?.[1]);
+      if (code !== 0 || !calls) return reject(new Error(`wrk ${url} exited with ${code}:\n${text}`));
+      resolve({
+        calls,
+        callsPerSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(text)![1]),
+        p50: latencyMs(text, '50'),
+        p99: latencyMs(text, '99'),
+        non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(text)?.[1] ?? 0),
+      });
+    }),
+  );
+}
+
 /** The load generator process, driven over IPC, one command at a time. */
 export class LoadGenerator {
   private readonly child: ChildProcess;

@@ -8,8 +8,8 @@ import { BIG_CLUSTER, BIG_GROUP, bigClusterFixture } from './big-cluster.js';
 import { LIVE_CLOCK, LIVE_GROUP, liveClusterFixture } from './live-cluster.js';
 import { fetchAuthed } from './digest-fetch.js';
 import type { AuthMode } from './load-generator.js';
-import { cpuMs, LoadGenerator, PINNING_NOTE, rssMb, runScript, startBaseline, startEmulator, stop, stopAll, type Server } from './processes.js';
-import { machineDescription, renderReport, type BenchResults, type Measured, type PageFigures, type Round } from './report.js';
+import { cpuMs, HAS_WRK, LoadGenerator, PINNING_NOTE, rssMb, runScript, runWrk, startBaseline, startEmulator, stop, stopAll, type Server } from './processes.js';
+import { machineDescription, renderReport, type BenchResults, type Measured, type PageFigures, type Round, type WrkMeasured } from './report.js';
 import { median } from './stats.js';
 
 // `npm run bench` (or `npm run bench -- --quick` for a short smoke run of the harness).
@@ -18,7 +18,7 @@ import { median } from './stats.js';
 const QUICK = process.argv.includes('--quick');
 const SETTINGS = QUICK
   ? { warmupSeconds: 1, rounds: 2, roundSeconds: 2, connections: 50, bigCount: 100_000, liveCount: 10_000, coldSamples: 5, coldStarts: 2, soakSeconds: 10, clockMoves: 2 }
-  : { warmupSeconds: 3, rounds: 3, roundSeconds: 6, connections: 50, bigCount: 1_000_000, liveCount: 100_000, coldSamples: 15, coldStarts: 5, soakSeconds: 60, clockMoves: 7 };
+  : { warmupSeconds: 3, rounds: 3, roundSeconds: 6, connections: 50, bigCount: 1_000_000, liveCount: 100_000, coldSamples: 15, coldStarts: 10, soakSeconds: 60, clockMoves: 7 };
 const PAGE_SIZE = 100;
 const CLUSTER0_PAGE1 = `${CLUSTER0}?pageNum=1&itemsPerPage=${PAGE_SIZE}`;
 const bigPage = (pageNum: number) => `/api/atlas/v1.0/groups/${BIG_GROUP}/clusters/${BIG_CLUSTER}/backupCheckpoints?pageNum=${pageNum}&itemsPerPage=${PAGE_SIZE}`;
@@ -59,6 +59,17 @@ async function measure(label: string, server: Server, path: string, auth: AuthMo
       `server ${measured.serverUsPerCall.toFixed(0)} us/call (CPU ${(100 * measured.serverCpu).toFixed(0)}%), ` +
       `generator CPU ${(100 * measured.generatorCpu).toFixed(0)}%, ${measured.failures} failures`,
   );
+  return measured;
+}
+
+/** wrk's view of one path (unsigned requests), after a 1 s warm-up: the second opinion. */
+async function measureWithWrk(label: string, server: Server, path: string): Promise<WrkMeasured> {
+  await runWrk(server.origin + path, SETTINGS.connections, 1);
+  const cpuBefore = cpuMs(server);
+  const result = await runWrk(server.origin + path, SETTINGS.connections, SETTINGS.roundSeconds);
+  const serverCpuMs = cpuMs(server) - cpuBefore;
+  const measured = { label, result, serverUsPerCall: (1000 * serverCpuMs) / result.calls, serverCpu: serverCpuMs / (1000 * SETTINGS.roundSeconds) };
+  log(`${label} (wrk): ${result.callsPerSecond.toFixed(0)}/s p99 ${result.p99.toFixed(2)} ms, server ${measured.serverUsPerCall.toFixed(0)} us/call (CPU ${(100 * measured.serverCpu).toFixed(0)}%)`);
   return measured;
 }
 
@@ -157,16 +168,21 @@ async function run(): Promise<BenchResults> {
   writeFileSync(pageFile, reference);
 
   // Scenario 1: the baselines, serving Cluster0's page 1 as the emulator wrote it.
+  // Each also under wrk, when installed: a generator in C that is not the bottleneck.
   const baselines: Measured[] = [];
+  const wrk: WrkMeasured[] = [];
   for (const { kind, label } of BASELINES) {
     const server = await startBaseline(kind, pageFile);
     baselines.push(await measure(label, server, CLUSTER0_PAGE1, 'none', reference.length));
+    if (HAS_WRK) wrk.push(await measureWithWrk(label, server, CLUSTER0_PAGE1));
     await stop(server);
   }
 
   // Scenarios 2 and 3 on the default dataset, then load up to the soak time for RSS.
   const digest = await measure('emulator, Digest per request', emulator, CLUSTER0_PAGE1, 'digest', reference.length);
   const goPattern = await measure('emulator, Go-client pattern (401 then 200 per call)', emulator, CLUSTER0_PAGE1, 'challenge-per-call', reference.length);
+  // The challenge alone: unsigned requests, every answer Atlas's 401.
+  if (HAS_WRK) wrk.push(await measureWithWrk('emulator, unsigned (the 401 challenge)', emulator, CLUSTER0_PAGE1));
   const loadedSeconds = 2 * (SETTINGS.warmupSeconds + SETTINGS.rounds * SETTINGS.roundSeconds);
   const soakSeconds = Math.max(SETTINGS.soakSeconds, loadedSeconds);
   const soak =
@@ -217,6 +233,7 @@ async function run(): Promise<BenchResults> {
     machineAfter: machineDescription(),
     referenceBytes: reference.length,
     baselines,
+    wrk,
     digest,
     goPattern,
     soak: soak && { seconds: soakSeconds, result: soak },

@@ -44,15 +44,25 @@ t.test('export then load into a fresh emulator at the same time: every answer by
   const app = buildTestApp(t, { clock: START });
   load(app, FIXTURE);
   await changeEverything(app);
+  // Export while the live cluster is taking a snapshot (they take 5 minutes): 2 minutes past a 6-hour slot.
+  await control(app, 'POST', '/clock', { set: '2026-03-04T06:02:00Z' });
   const before = await everything(app);
   const document = exportDocument(app);
+  t.ok(JSON.stringify(document).includes('"complete":false'), 'one snapshot is still being taken');
 
   const fresh = buildTestApp(t, { clock: START });
   await control(fresh, 'POST', '/clock', { set: json(await control(app, 'GET', '/clock')).now });
   const loaded = await control(fresh, 'POST', '/fixtures?mode=replace', document);
   t.equal(loaded.statusCode, 200, loaded.body);
   t.same(await everything(fresh), before);
-  // ... and time goes on the same way in both.
+  // ... and time goes on the same way in both: the snapshot completes, a kept one can expire again.
+  for (const emulator of [app, fresh]) {
+    await control(emulator, 'POST', '/clock', { advance: 'PT5M' });
+    const kept = json(await authed(emulator, { url: `${LIVE}/snapshots?itemsPerPage=500` })).results.find((s: { doNotDelete: boolean }) => s.doNotDelete);
+    t.equal((await authed(emulator, { url: `${LIVE}/snapshots/${kept.id}`, method: 'PATCH', payload: { doNotDelete: false } })).statusCode, 200);
+  }
+  t.same(await everything(fresh), await everything(app));
+  t.notOk((await everything(fresh)).join().includes('"complete":false'), 'the snapshot being taken completed after the load too');
   for (const emulator of [app, fresh]) await control(emulator, 'POST', '/clock', { advance: 'P9D' });
   t.same(await everything(fresh), await everything(app));
 });

@@ -115,6 +115,7 @@ t.test('startEmulator exposes the clock: state, set, advance, freeze, and the sa
   t.same(emulator.clock.set('2026-06-01T00:00:00Z'), { now: '2026-06-01T00:00:00.000Z', frozen: true });
   t.same(emulator.clock.now(), new Date('2026-06-01T00:00:00Z'));
   t.same(emulator.clock.advance(90_000), { now: '2026-06-01T00:01:30.000Z', frozen: true }, 'milliseconds too');
+  t.throws(() => emulator.clock.advance(-1), { message: /^Invalid set: the emulator clock only moves forward/ }, 'never back');
   t.equal(emulator.clock.freeze(false).frozen, false);
   t.throws(() => emulator.clock.set('2026-01-01T00:00:00Z'), { message: /^Invalid set: the emulator clock only moves forward/ });
   t.throws(() => emulator.clock.advance('soon'), { message: 'Invalid advance: must be an ISO 8601 duration like PT6H or P2D.' });
