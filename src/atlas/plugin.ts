@@ -17,7 +17,8 @@ import { API_VERSIONS } from './links.js';
 import { Operations } from './operations.js';
 import type { PageCache } from './page-cache.js';
 
-export interface AtlasApiOptions extends AtlasAuthOptions {
+/** What the operations read and write. */
+export interface OperationSources {
   store: Store;
   clock: Clock;
   checkpoints: Checkpoints;
@@ -25,6 +26,9 @@ export interface AtlasApiOptions extends AtlasAuthOptions {
   restoreJobs: RestoreJobs;
   cache: PageCache;
   publicUrl: string | undefined;
+}
+
+export interface AtlasApiOptions extends AtlasAuthOptions, OperationSources {
   journal: RequestJournal;
   faults: FaultRules;
   /** Receives each Atlas operation as it is registered ("GET /api/atlas/v2/..."). */
@@ -46,18 +50,23 @@ export async function atlasApi(app: FastifyInstance, options: AtlasApiOptions): 
   });
   // Request bodies: JSON, under v2's versioned media type too.
   app.addContentTypeParser(/^application\/vnd\.atlas\.\d{4}-\d{2}-\d{2}\+json(?:;|$)/, { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
-  const { store } = options;
+  registerOperations(app, options);
+  app.setNotFoundHandler(answerNotFound);
+}
+
+/** The eleven operations under /api/atlas/{version}, for each version (the API's, and the inspector's reader). */
+export function registerOperations(app: FastifyInstance, sources: OperationSources): void {
+  const { store } = sources;
   for (const version of API_VERSIONS) {
     app.register(
       async (api) => {
-        const operations = new Operations(version, store, options.cache, options.publicUrl, options.clock);
-        checkpointRoutes(api, options.checkpoints, operations);
+        const operations = new Operations(version, store, sources.cache, sources.publicUrl, sources.clock);
+        checkpointRoutes(api, sources.checkpoints, operations);
         scheduleRoutes(api, store, operations);
-        snapshotRoutes(api, store, options.snapshots, operations);
-        restoreJobRoutes(api, store, options.restoreJobs, operations);
+        snapshotRoutes(api, store, sources.snapshots, operations);
+        restoreJobRoutes(api, store, sources.restoreJobs, operations);
       },
       { prefix: `/api/atlas/${version}` },
     );
   }
-  app.setNotFoundHandler(answerNotFound);
 }

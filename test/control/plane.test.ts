@@ -112,10 +112,13 @@ t.test('the OpenAPI document describes each input with its one schema', async (t
   }
 });
 
-t.test('with ATLAS_EMU_ADMIN_TOKEN, every control route but health and ready needs the bearer token', async (t) => {
+t.test('with ATLAS_EMU_ADMIN_TOKEN, every control route but health, ready and the inspector page needs the bearer token', async (t) => {
   const app = buildTestApp(t, { adminToken: 's3cret-token' });
-  for (const url of ['/health', '/ready']) t.equal((await control(app, 'GET', url)).statusCode, 200, `${url} stays open`);
-  for (const op of operations.filter((op) => !op.path.endsWith('/health') && !op.path.endsWith('/ready'))) {
+  // The document says which routes are open (security: []); they hold no data.
+  const open = operations.filter((op) => OPENAPI.paths[op.path]![op.method.toLowerCase()].security?.length === 0);
+  t.same(open.map((op) => op.path), ['/_emulator/health', '/_emulator/ready', '/_emulator/ui', '/_emulator/ui/{file}']);
+  for (const url of ['/health', '/ready', '/ui', '/ui/inspector.js']) t.equal((await control(app, 'GET', url)).statusCode, 200, `${url} stays open`);
+  for (const op of operations.filter((op) => !open.includes(op))) {
     const url = op.url.slice('/_emulator'.length);
     for (const authorization of [undefined, 'Bearer wrong', 'Bearer s3cret-token-and-more', 's3cret-token', 'Basic czNjcmV0LXRva2Vu']) {
       const res = await control(app, op.method, url, undefined, authorization === undefined ? {} : { authorization });

@@ -38,7 +38,7 @@ t.before(async () => {
   // Packed from a copy of the sources, so that the `prepare` build runs as it does for a user
   // without rewriting the dist/ that other test files run concurrently.
   const source = join(dir, 'source');
-  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md', 'src', 'fixtures']) {
+  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md', 'src', 'fixtures']) {
     cpSync(join(ROOT, entry), join(source, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'));

@@ -1,11 +1,8 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { EmulatorState } from '../../app.js';
-import { checkpointRoutes } from '../../atlas/checkpoint-routes.js';
 import { answerNotFound, registerAtlasErrors } from '../../atlas/error-handler.js';
 import { API_VERSIONS } from '../../atlas/links.js';
-import { Operations } from '../../atlas/operations.js';
-import { restoreJobRoutes } from '../../atlas/restore-job-routes.js';
-import { snapshotRoutes } from '../../atlas/snapshot-routes.js';
+import { registerOperations } from '../../atlas/plugin.js';
 import { principalOf } from '../../auth/principal.js';
 import { schemaCompilers } from '../../schema-compilers.js';
 import { controlSchema } from '../schemas.js';
@@ -35,17 +32,7 @@ function atlasReader(app: FastifyInstance, state: EmulatorState): FastifyInstanc
     request.principal = READER;
     done();
   });
-  for (const version of API_VERSIONS) {
-    const operations = new Operations(version, state.store, state.cache, state.config.publicUrl, state.clock);
-    reader.register(
-      async (api) => {
-        checkpointRoutes(api, state.checkpoints, operations);
-        snapshotRoutes(api, state.store, state.snapshots, operations);
-        restoreJobRoutes(api, state.store, state.restoreJobs, operations);
-      },
-      { prefix: `/api/atlas/${version}` },
-    );
-  }
+  registerOperations(reader, { ...state, publicUrl: state.config.publicUrl });
   reader.setNotFoundHandler(answerNotFound);
   return reader;
 }
