@@ -1,6 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { DateTimeSchema } from './atlas/value-schemas.js';
-import { ACCEPTS, createAjv, describeErrors, lazyValidator } from './validation.js';
+import * as precompiled from './generated/validators.js';
+import { ACCEPTS, describeErrors, precompiledValidator } from './validation.js';
 
 // The emulator's options: one schema. Each option is an ATLAS_EMU_* environment variable
 // (Docker users cannot pass flags from every CI system), a command-line flag of the same
@@ -91,9 +92,10 @@ export function optionRows(): { key: OptionKey; env: string; flag: string; defau
   });
 }
 
-const ajv = createAjv();
-// Any layer of options (the environment, flags, a caller's object) may set any subset.
-const validateOptions = lazyValidator(() => ajv.compile({ ...OptionsSchema, required: [] }));
+/** Any layer of options (the environment, flags, a caller's object) may set any subset. */
+export const OptionsLayerSchema = { ...OptionsSchema, required: [] };
+// Compiled ahead of time from OptionsLayerSchema (src/generated/validators.ts).
+const validateOptions = precompiledValidator(precompiled.optionsLayer);
 
 /** Checks a set of options; the error names each option the way `nameOf` says (variable, flag or key). */
 function check(values: Record<string, unknown>, nameOf: (key: OptionKey) => string, raw: Record<string, unknown>): void {

@@ -1,12 +1,17 @@
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { FastifyServerOptions } from 'fastify';
-import { createAjv, lazyValidator } from './validation.js';
+import { PRECOMPILED_QUERIES } from './atlas/query.js';
+import * as precompiledQueries from './generated/query-validators.js';
+import { createAjv, lazyValidator, precompiledValidator } from './validation.js';
 
 // How Fastify compiles route schemas. Validation uses the project's own Ajv settings (see
 // validation.ts): query strings and path parameters are text, so they are coerced ("5" is
 // an integer there); JSON bodies are not. Every schema compiles on first use, not at start:
-// a run that never calls a control route never pays for its schemas. Serializers (Fastify's
+// a run that never calls a control route never pays for its schemas; the Atlas routes' query
+// strings, which the first request meets, are compiled ahead of time. Serializers (Fastify's
 // fast-json-stringify) compile on first use too.
+
+const PRECOMPILED = new Map<object, unknown>(Object.entries(PRECOMPILED_QUERIES).map(([name, schema]) => [schema, precompiledQueries[name as keyof typeof PRECOMPILED_QUERIES]]));
 
 type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
 type BuildSerializer = NonNullable<CompilersFactory['buildSerializer']>;
@@ -15,7 +20,10 @@ export const schemaCompilers: CompilersFactory = {
   buildValidator: () => {
     const text = createAjv({ coerce: true });
     const json = createAjv();
-    return ({ schema, httpPart }) => lazyValidator(() => (httpPart === 'body' ? json : text).compile(schema));
+    return ({ schema, httpPart }) => {
+      const ready = httpPart === 'querystring' ? PRECOMPILED.get(schema as object) : undefined;
+      return ready ? precompiledValidator(ready) : lazyValidator(() => (httpPart === 'body' ? json : text).compile(schema));
+    };
   },
   buildSerializer: (...args: Parameters<BuildSerializer>) => {
     let build: ReturnType<BuildSerializer> | undefined;

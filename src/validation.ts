@@ -1,5 +1,5 @@
-import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import { _, Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
+import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { isAccessListEntry } from './auth/access-list.js';
 
 // Every input is checked by Ajv against its one schema (options, fixture documents, control
@@ -19,9 +19,19 @@ export interface Problem {
   keyword: string;
 }
 
+/** The string formats the schemas use (the precompiled validators of src/generated/ read them here too). */
+export const FORMATS = {
+  'date-time': fullFormats['date-time'],
+  uri: fullFormats.uri,
+  uuid: fullFormats.uuid,
+  'ip-or-cidr': isAccessListEntry,
+};
+
 export interface ValidatorOptions {
   /** Query strings: "5" may be an integer, "true" a boolean, a single value an array of one. */
   coerce?: boolean;
+  /** Keeps the generated code, for Ajv standalone (test/tools/generated-docs.ts). */
+  source?: boolean;
 }
 
 /**
@@ -29,7 +39,7 @@ export interface ValidatorOptions {
  * failing schema is what the message is made from), defaults filled in, nothing removed
  * silently (an unknown field is an error), tagged unions by their `discriminator`.
  */
-export function createAjv({ coerce = false }: ValidatorOptions = {}): Ajv {
+export function createAjv({ coerce = false, source = false }: ValidatorOptions = {}): Ajv {
   const options: Options = {
     allErrors: false,
     verbose: true,
@@ -44,16 +54,17 @@ export function createAjv({ coerce = false }: ValidatorOptions = {}): Ajv {
     validateSchema: false,
     // Validators are compiled at start-up (options, fixtures) and on a route's first request:
     // Ajv's code optimizer made compiling them a third slower for no measurable gain per call.
-    code: { optimize: false },
+    code: { optimize: false, ...(source && { source: true, esm: true, formats: _`formats` }) },
   };
   const ajv = new Ajv(options);
-  // ajv-formats is CommonJS: its default export is the plugin function.
-  (addFormats as unknown as (ajv: Ajv, formats: string[]) => Ajv)(ajv, ['date-time', 'uri', 'uuid']);
-  ajv.addFormat('ip-or-cidr', isAccessListEntry);
+  for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format);
   // An annotation: what a value must be, in words, where its description says what it means instead.
   ajv.addKeyword({ keyword: ACCEPTS, schemaType: 'string' });
   return ajv;
 }
+
+/** A validator of src/generated/validators.ts (an untyped file) as what it is. */
+export const precompiledValidator = (validate: unknown): ValidateFunction => validate as ValidateFunction;
 
 /** Compiles on first use: most schemas are never needed by a given run, and compiling costs start-up time. */
 export function lazyValidator(compile: () => ValidateFunction): ValidateFunction {

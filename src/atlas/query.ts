@@ -70,6 +70,9 @@ export const SnapshotListQuerySchema = {
 } as const;
 export type SnapshotListQueryText = FromSchema<typeof SnapshotListQuerySchema>;
 
+/** The route queries, by name, compiled ahead of time (src/generated/query-validators.ts). */
+export const PRECOMPILED_QUERIES = { listQuery: ListQuerySchema, itemQuery: ItemQuerySchema, snapshotListQuery: SnapshotListQuerySchema };
+
 /** Parameters echoed at the front of list links when the client sent them, in this (alphabetical) order. */
 const ECHOED = ['completed', 'envelope', 'includeCount', 'pretty'] as const;
 

@@ -31,7 +31,8 @@ export interface DefaultCredentials {
 
 export class Credentials {
   // 0: no such credential (remembered too, so an unknown name costs no query either).
-  private readonly cache = new LRUCache<string, Entry | 0>({ max: 20_000 });
+  // Bounded like the other per-request state (10,000); lru-cache allocates its slots up front.
+  private readonly cache = new LRUCache<string, Entry | 0>({ max: 10_000 });
 
   constructor(
     private readonly store: CredentialStore,

@@ -65,7 +65,7 @@ export class NonceUsage {
   private readonly seen: LRUCache<string, { issuedAt: number; max: number; window: number }>;
   private forgottenUpTo = -1;
 
-  constructor(maxNonces = 100_000) {
+  constructor(maxNonces = 10_000) {
     this.seen = new LRUCache({
       max: maxNonces,
       dispose: (entry, _nonce, reason) => {

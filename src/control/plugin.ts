@@ -1,9 +1,7 @@
-import swagger from '@fastify/swagger';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { answerNotFound, sendAtlasError, toAtlasError } from '../atlas/error-handler.js';
 import { errors } from '../atlas/errors.js';
-import { VERSION } from '../package-root.js';
 import { clockRoutes } from './clock-routes.js';
 import { dataRoutes } from './data-routes.js';
 import { faultRoutes } from './fault-routes.js';
@@ -12,6 +10,7 @@ import { infoRoutes } from './info.js';
 import { controlError } from './input.js';
 import { inspector } from './inspector/plugin.js';
 import { journalRoutes } from './journal-routes.js';
+import { OpenApiDocument } from './openapi.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -35,19 +34,8 @@ const PARTS: Record<string, string> = { body: 'body', querystring: 'query', para
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 export async function controlPlane(app: FastifyInstance): Promise<void> {
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'atlas-backup-emulator control API',
-        version: VERSION,
-        description:
-          'Test-suite control of the emulator, outside Atlas authentication. When ATLAS_EMU_ADMIN_TOKEN is set, every route but health and ready requires `Authorization: Bearer <token>`. Errors use the Atlas error body `{detail, error, errorCode, parameters, reason}`. Control requests are neither journaled nor faulted.',
-      },
-      components: { securitySchemes: { adminToken: { type: 'http', scheme: 'bearer' } } },
-      security: [{ adminToken: [] }],
-    },
-  });
+  const openapi = new OpenApiDocument(app);
+
 
   const { adminToken } = app.emulator.config;
   if (adminToken !== undefined) {
@@ -66,15 +54,9 @@ export async function controlPlane(app: FastifyInstance): Promise<void> {
   });
   app.setNotFoundHandler(answerNotFound);
 
-  let document: { paths?: Record<string, object> } | undefined;
-  const openapi = () => (document ??= app.swagger() as unknown as { paths?: Record<string, object> });
-  const controlRoutes = () => Object.entries(openapi().paths ?? {}).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
-
-  app.get('/openapi.json', { schema: { summary: 'This document (OpenAPI 3.1).' } }, (_request, reply) => {
-    reply.send(openapi());
-  });
+  app.get('/openapi.json', { schema: { summary: 'This document (OpenAPI 3.1).' } }, async () => openapi.get());
   app.register(healthRoutes);
-  app.register(infoRoutes, { controlRoutes });
+  app.register(infoRoutes, { controlRoutes: () => openapi.operations() });
   app.register(dataRoutes);
   app.register(journalRoutes);
   app.register(faultRoutes);

@@ -4,7 +4,8 @@ import { RestoreJobSchema, SnapshotSchema, type RestoreJobFixture, type Snapshot
 import { sortedKeys, type Json } from '../atlas/render.js';
 import { jobTimes } from '../backup/restore-jobs.js';
 import { generateSnapshots } from '../backup/snapshots.js';
-import { createAjv, describeErrors, jsonPath, lazyValidator, type Path } from '../validation.js';
+import { describeErrors, jsonPath, precompiledValidator, type Path } from '../validation.js';
+import * as precompiled from '../generated/validators.js';
 import {
   ApiKeySchema,
   CheckpointSchema,
@@ -80,16 +81,26 @@ function withoutElements(schema: { properties: object }, streamed: string[]): ob
   return { ...schema, properties };
 }
 
-const ajv = createAjv();
+/** The schema of each part of a streamed document (precompiled into src/generated/validators.ts). */
+export const FIXTURE_PART_SCHEMAS = {
+  fixtureDocument: withoutElements(FixtureDocumentSchema, ['projects', 'apiKeys', 'serviceAccounts']),
+  fixtureProject: withoutElements(ProjectSchema, ['clusters']),
+  fixtureCluster: withoutElements(ClusterSchema, ['checkpoints', 'snapshots', 'restoreJobs']),
+  fixtureCheckpoint: CheckpointSchema,
+  fixtureSnapshot: SnapshotSchema,
+  fixtureRestoreJob: RestoreJobSchema,
+  fixtureApiKey: ApiKeySchema,
+  fixtureServiceAccount: ServiceAccountSchema,
+};
 const validators = {
-  document: lazyValidator(() => ajv.compile(withoutElements(FixtureDocumentSchema, ['projects', 'apiKeys', 'serviceAccounts']))),
-  project: lazyValidator(() => ajv.compile(withoutElements(ProjectSchema, ['clusters']))),
-  cluster: lazyValidator(() => ajv.compile(withoutElements(ClusterSchema, ['checkpoints', 'snapshots', 'restoreJobs']))),
-  checkpoint: lazyValidator(() => ajv.compile(CheckpointSchema)),
-  snapshot: lazyValidator(() => ajv.compile(SnapshotSchema)),
-  restoreJob: lazyValidator(() => ajv.compile(RestoreJobSchema)),
-  apiKey: lazyValidator(() => ajv.compile(ApiKeySchema)),
-  serviceAccount: lazyValidator(() => ajv.compile(ServiceAccountSchema)),
+  document: precompiledValidator(precompiled.fixtureDocument),
+  project: precompiledValidator(precompiled.fixtureProject),
+  cluster: precompiledValidator(precompiled.fixtureCluster),
+  checkpoint: precompiledValidator(precompiled.fixtureCheckpoint),
+  snapshot: precompiledValidator(precompiled.fixtureSnapshot),
+  restoreJob: precompiledValidator(precompiled.fixtureRestoreJob),
+  apiKey: precompiledValidator(precompiled.fixtureApiKey),
+  serviceAccount: precompiledValidator(precompiled.fixtureServiceAccount),
 };
 
 /** Atlas's field order, which JSON.stringify keeps: the stored text is what is served. */
