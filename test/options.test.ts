@@ -1,5 +1,5 @@
 import t from 'tap';
-import { usage } from '../src/cli.js';
+import { usage } from '../src/command.js';
 import { ConfigError, optionRows, optionsFromEnvironment, optionsFromFlags, resolveConfig } from '../src/options.js';
 import { startEmulator } from '../src/index.js';
 import { CLUSTER0, GROUP } from './helper.js';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { READY_LINE_PREFIX } from '../src/cli.js';
+import { READY_LINE_PREFIX } from '../src/command.js';
 
 // The emulator as users run it: a separate process, with every byte it writes to stdout and
 // stderr captured, and its ready line awaited. By default the TypeScript entry through tsx

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { banner } from '../../src/cli.js';
+import { banner } from '../../src/command.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PRIVATE_KEY } from '../../src/options.js';
 import { testConfig } from '../helper.js';
 
