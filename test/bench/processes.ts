@@ -70,10 +70,16 @@ function startServer(argv: string[], env: NodeJS.ProcessEnv, address: RegExp, to
   });
 }
 
-/** The emulator as users run it (the built dist/server.js), on a free loopback port. */
+/**
+ * The node flags of `npm start` (the Dockerfile's CMD has the same): a 4 MB young generation
+ * keeps the resident memory under load near 90 MB instead of 115, at no measurable cost.
+ */
+const START_FLAGS = (JSON.parse(readFileSync(new URL('package.json', ROOT), 'utf8')) as { scripts: { start: string } }).scripts.start.split(' ').slice(1, -1);
+
+/** The emulator as users run it (`npm start`: the built dist/cli.js), on a free loopback port. */
 export function startEmulator(env: NodeJS.ProcessEnv = {}, nodeOptions: string[] = []): Promise<Server> {
   return startServer(
-    [process.execPath, ...nodeOptions, 'dist/cli.js'],
+    [process.execPath, ...START_FLAGS, ...nodeOptions, 'dist/cli.js'],
     { ATLAS_EMU_HOST: '127.0.0.1', ATLAS_EMU_PORT: '0', ATLAS_EMU_DB: ':memory:', ...env },
     /ready at (http:\/\/\S+)/,
     (origin) => origin,
