@@ -1,4 +1,4 @@
-import { partNames, isoSeconds } from '../seed/generate.js';
+import { CheckpointText, isoSeconds } from '../seed/generate.js';
 import { fnv1a, hex, objectIdAt, seededInts } from '../seed/random.js';
 import type { ClusterRecord, Store } from '../store/store.js';
 import { HOUR, MINUTE, nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';
@@ -24,7 +24,19 @@ interface Span {
   every: number;
 }
 
+/** A live cluster's checkpoint text and the seeds of its draws. */
+interface LiveForm {
+  key: string;
+  text: CheckpointText;
+  /** FNV-1a of "seed/project/cluster/", which each slot's time continues. */
+  hash: number;
+  machine: string;
+}
+
 export class Checkpoints {
+  /** By cluster row (so bounded by the clusters the store holds), checked against its identity. */
+  private readonly forms = new Map<number, LiveForm>();
+
   constructor(
     private readonly store: Store,
     private readonly seed: number,
@@ -84,29 +96,29 @@ export class Checkpoints {
     return { windowMs, spans, segments };
   }
 
+  /** What a live cluster's checkpoints share: made once per cluster, not per checkpoint. */
+  private form(cluster: ClusterRecord): LiveForm {
+    const key = `${cluster.rowid}/${cluster.projectId}/${cluster.name}/${cluster.clusterId}/${cluster.type}/${cluster.shards}`;
+    let form = this.forms.get(cluster.rowid);
+    if (form?.key !== key) {
+      const where = `${this.seed}/${cluster.projectId}/${cluster.name}/`;
+      form = { key, text: new CheckpointText(cluster, cluster.projectId), hash: fnv1a(where), machine: hex(fnv1a('live', fnv1a(where)), 8) + hex(fnv1a(cluster.clusterId), 2) };
+      this.forms.set(cluster.rowid, form);
+    }
+    return form;
+  }
+
   /** The checkpoint a live cluster takes at `time`, as JSON in Atlas's field order. */
   private derived(cluster: ClusterRecord, time: number): string {
-    const draw = seededInts(fnv1a(`${this.seed}/${cluster.projectId}/${cluster.name}/${time}`));
+    const { text, hash, machine } = this.form(cluster);
+    const draw = seededInts(fnv1a(String(time), hash));
     const started = time + draw(20, 120) * 1000;
     const completed = started + draw(0, 90) * 1000;
-    const machine = hex(fnv1a(`${this.seed}/${cluster.projectId}/${cluster.name}/live`), 8) + hex(fnv1a(cluster.clusterId), 2);
+    const id = objectIdAt(time, machine, draw(0, 0xffffff));
     const startedIso = isoSeconds(started);
-    return JSON.stringify({
-      clusterId: cluster.clusterId,
-      completed: isoSeconds(completed),
-      groupId: cluster.projectId,
-      id: objectIdAt(time, machine, draw(0, 0xffffff)),
-      parts: partNames(cluster).map((part) => ({
-        replicaSetName: part.replicaSetName,
-        shardName: part.shardName,
-        tokenDiscovered: true,
-        tokenTimestamp: { date: startedIso, increment: draw(1, 8) },
-        typeName: part.typeName,
-      })),
-      restorable: true,
-      started: startedIso,
-      timestamp: isoSeconds(time),
-    });
+    let parts = '';
+    for (let p = 0; p < text.parts; p++) parts += text.part(p, true, startedIso, draw(1, 8));
+    return text.checkpoint(id, isoSeconds(completed), parts, true, startedIso, isoSeconds(time));
   }
 }
 

@@ -75,50 +75,62 @@ export interface GenerationInput {
 }
 
 /**
- * Yields `count` checkpoints with strictly increasing timestamps after `input.after`, as the
- * store keeps them: the body is the checkpoint exactly as JSON.stringify writes it (Atlas's
- * field order, no links). The JSON is written
- * from fragments serialized once per cluster (seeding a million checkpoints is dominated by
- * per-checkpoint work); only dates, hex ids, integers and booleans are filled in, none of which
- * JSON escapes, so the text is what JSON.stringify gives for the same object.
+ * A cluster's checkpoints as text, exactly as JSON.stringify writes them (Atlas's field order,
+ * no links), from fragments serialized once per cluster: seeding a million checkpoints, or
+ * deriving a live cluster's page, is dominated by per-checkpoint work. Only dates, hex ids,
+ * integers and booleans are filled in, none of which JSON escapes.
  */
+export class CheckpointText {
+  readonly parts: number;
+  private readonly partHeads: string[];
+  private readonly partTails: string[];
+  private readonly head: string;
+  private readonly groupField: string;
+
+  constructor(cluster: GeneratedCluster, groupId: string) {
+    const names = partNames(cluster);
+    this.parts = names.length;
+    // Each part is {replicaSetName, shardName?, tokenDiscovered, tokenTimestamp: {date, increment}, typeName}.
+    this.partHeads = names.map((name) => {
+      const shard = name.shardName === undefined ? '' : `,"shardName":${JSON.stringify(name.shardName)}`;
+      return `{"replicaSetName":${JSON.stringify(name.replicaSetName)}${shard},"tokenDiscovered":`;
+    });
+    this.partTails = names.map((name) => `},"typeName":${JSON.stringify(name.typeName)}}`);
+    this.head = `{"clusterId":${JSON.stringify(cluster.clusterId)},"completed":"`;
+    this.groupField = `","groupId":${JSON.stringify(groupId)},"id":"`;
+  }
+
+  /** Part `p`, its token seen (or not) at `tokenDate`; parts are joined with commas. */
+  part(p: number, discovered: boolean, tokenDate: string, increment: number): string {
+    return `${p === 0 ? '' : ','}${this.partHeads[p]}${discovered},"tokenTimestamp":{"date":"${tokenDate}","increment":${increment}${this.partTails[p]}`;
+  }
+
+  checkpoint(id: string, completed: string, parts: string, restorable: boolean, started: string, timestamp: string): string {
+    return `${this.head}${completed}${this.groupField}${id}","parts":[${parts}],"restorable":${restorable},"started":"${started}","timestamp":"${timestamp}"}`;
+  }
+}
+
+/** Yields `count` checkpoints with strictly increasing timestamps after `input.after`, as the store keeps them. */
 export function* generateCheckpoints(input: GenerationInput): Generator<CheckpointRow> {
   const { groupId, cluster, count } = input;
   const faker = seededFaker([input.seed, fnv1a(`${groupId}/${cluster.name}`)]);
-  const names = partNames(cluster);
+  const text = new CheckpointText(cluster, groupId);
   const intervalMs = input.intervalMinutes * 60_000;
   const jitterMs = Math.floor(intervalMs / 10);
   const machine = hex(faker.number.int(0xffffffffff), 10);
   let counter = faker.number.int(0xffffff);
   let time = Math.floor(Math.max(input.after ?? REFERENCE_DATE, REFERENCE_DATE) / 1000) * 1000;
-  // Each part is {replicaSetName, shardName?, tokenDiscovered, tokenTimestamp: {date, increment}, typeName}.
-  const partHeads = names.map((name) => {
-    const shard = name.shardName === undefined ? '' : `,"shardName":${JSON.stringify(name.shardName)}`;
-    return `{"replicaSetName":${JSON.stringify(name.replicaSetName)}${shard},"tokenDiscovered":`;
-  });
-  const partTails = names.map((name) => `},"typeName":${JSON.stringify(name.typeName)}}`);
-  const head = `{"clusterId":${JSON.stringify(cluster.clusterId)},"completed":"`;
-  const groupField = `","groupId":${JSON.stringify(groupId)},"id":"`;
   for (let i = 0; i < count; i++) {
     time += Math.max(1000, Math.round((intervalMs + faker.number.int({ min: -jitterMs, max: jitterMs })) / 1000) * 1000);
     const started = time + faker.number.int({ min: 20, max: 120 }) * 1000;
     const completed = started + faker.number.int({ min: 0, max: 90 }) * 1000;
     // About one in twenty checkpoints is not restorable: one of its parts never saw its token.
-    const missingToken = faker.number.int(19) === 0 ? faker.number.int(names.length - 1) : -1;
+    const missingToken = faker.number.int(19) === 0 ? faker.number.int(text.parts - 1) : -1;
     const startedIso = isoSeconds(started);
     let parts = '';
-    for (let p = 0; p < names.length; p++) {
-      const increment = faker.number.int({ min: 1, max: 8 });
-      parts += `${p === 0 ? '' : ','}${partHeads[p]}${p !== missingToken},"tokenTimestamp":{"date":"${startedIso}","increment":${increment}${partTails[p]}`;
-    }
+    for (let p = 0; p < text.parts; p++) parts += text.part(p, p !== missingToken, startedIso, faker.number.int({ min: 1, max: 8 }));
     counter = (counter + 1) & 0xffffff;
     const id = objectIdAt(time, machine, counter);
-    yield {
-      id,
-      ts: time,
-      body:
-        `${head}${isoSeconds(completed)}${groupField}${id}","parts":[${parts}],"restorable":${missingToken < 0},` +
-        `"started":"${startedIso}","timestamp":"${isoSeconds(time)}"}`,
-    };
+    yield { id, ts: time, body: text.checkpoint(id, isoSeconds(completed), parts, missingToken < 0, startedIso, isoSeconds(time)) };
   }
 }

@@ -1,9 +1,9 @@
 // Small deterministic building blocks for generated data: the same inputs give the same
 // values on every machine and every run.
 
-/** FNV-1a: a 32-bit hash of a string. */
-export function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
+/** FNV-1a: a 32-bit hash of a string; `from` (a hash of a prefix) continues a hash, so fnv1a(b, fnv1a(a)) = fnv1a(a + b). */
+export function fnv1a(text: string, from = 0x811c9dc5): number {
+  let hash = from;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);

@@ -79,9 +79,9 @@ async function page(server: Server, path: string): Promise<Buffer> {
   return res.body;
 }
 
-/** Scenario 5: from spawn to the first 200 of Cluster0's page 1 (a challenge, then the signed call). */
+/** Scenario 5: from spawn to the first 200 of Cluster0's page 1 (a challenge, then the signed call), not pinned to a CPU. */
 async function coldStart(): Promise<{ readyMs: number; firstOkMs: number }> {
-  const server = await startEmulator();
+  const server = await startEmulator({}, [], false);
   await page(server, CLUSTER0_PAGE1);
   const firstOkMs = performance.now() - server.startedAt;
   await stop(server);
