@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { answerClientError, answerConnect, registerAtlasErrors, sendAtlasError, toAtlasError } from './atlas/error-handler.js';
 import { PageCache } from './atlas/page-cache.js';
@@ -7,6 +8,7 @@ import { BearerTokens } from './auth/bearer-tokens.js';
 import { BearerVerifier } from './auth/bearer-verifier.js';
 import { Credentials } from './auth/credentials.js';
 import { DigestVerifier } from './auth/digest-verifier.js';
+import { EarlyChallenge } from './auth/early-challenge.js';
 import { NonceService, NonceUsage } from './auth/nonce.js';
 import { oauthRoutes } from './auth/oauth-routes.js';
 import { RateLimiter } from './auth/rate-limit.js';
@@ -44,6 +46,8 @@ export interface EmulatorState {
   faults: FaultRules;
   /** The Atlas operations served, as "GET /api/atlas/v2/groups/:groupId/...". */
   atlasRoutes: string[];
+  /** The bare Digest challenges answered before Fastify. */
+  earlyChallenge: EarlyChallenge;
 }
 
 declare module 'fastify' {
@@ -64,6 +68,9 @@ export interface BuildOptions {
  * Throws a FixtureFileError or DatabaseOpenError with a message fit for the user when the
  * configuration cannot be served.
  */
+/** Fastify's router options (the early challenge's router takes the same). */
+const ROUTER_OPTIONS = { maxParamLength: 1000 };
+
 export function buildApp(config: Config, options: BuildOptions = {}): FastifyInstance {
   const clock = options.clock ?? new EmulatorClock(config.clock === 'system' ? undefined : Date.parse(config.clock));
   const startupSources = config.fixtures === undefined ? fixtureFiles(DEFAULT_FIXTURE) : fixtureFiles(config.fixtures);
@@ -96,7 +103,7 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
     // the auth-failure lines say what happened.
     logController: new LogController({ disableRequestLogging: true }),
     schemaController: { compilersFactory: schemaCompilers },
-    routerOptions: { maxParamLength: 1000 },
+    routerOptions: ROUTER_OPTIONS,
     // Limits on what a client may send or hold (docs/reliability.md). The header limit covers
     // the request line, so it bounds the URL too.
     http: { maxHeaderSize: 16_384, headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs) },
@@ -114,8 +121,15 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
   const journal = new RequestJournal(config.journalMax, clock);
   const tokens = new BearerTokens(config.tokenTtlSeconds * 1000, now);
   const faults = new FaultRules(config.seed);
+  const digest = new DigestVerifier(credentials, new NonceService(config.nonceSecret, config.nonceTtlSeconds * 1000, now), new NonceUsage());
   const atlasRoutes: string[] = [];
-  app.decorate('emulator', { config, clock, store, checkpoints, snapshots, restoreJobs, credentials, cache, startupSources, journal, faults, atlasRoutes });
+  // The bare Digest challenge is answered before Fastify (src/auth/early-challenge.ts) on the
+  // Atlas routes, recorded as they are registered. (inject() goes to Fastify directly.)
+  const early = new EarlyChallenge({ digest, journal, faults, routerOptions: ROUTER_OPTIONS });
+  app.addHook('onRoute', (route) => {
+    if (route.config?.apiVersion) early.add([route.method].flat(), route.url);
+  });
+  app.decorate('emulator', { config, clock, store, checkpoints, snapshots, restoreJobs, credentials, cache, startupSources, journal, faults, atlasRoutes, earlyChallenge: early });
   app.addHook('onClose', async () => store.close());
   // A request under way when closing starts is answered with Connection: close, so its
   // keep-alive connection does not hold the shutdown up until the keep-alive timeout.
@@ -127,6 +141,11 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close');
     done(null, payload);
+  });
+  const [fastifyHandler] = app.server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
+  app.server.removeAllListeners('request');
+  app.server.on('request', (request: IncomingMessage, response: ServerResponse) => {
+    if (!early.answer(request, response, closing)) fastifyHandler!(request, response);
   });
 
   // Every failure leaves in Atlas's shape; each context below answers its own unknown paths.
@@ -149,7 +168,7 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
       publicUrl: config.publicUrl,
       journal,
       faults,
-      digest: new DigestVerifier(credentials, new NonceService(config.nonceSecret, config.nonceTtlSeconds * 1000, now), new NonceUsage()),
+      digest,
       bearer: new BearerVerifier(credentials, tokens),
       rateLimiter: config.rateLimit === undefined ? undefined : new RateLimiter(parseRateLimit(config.rateLimit), now),
       onOperation: (operation) => atlasRoutes.push(operation),

@@ -172,7 +172,8 @@ export class RequestJournal {
     return this.seq;
   }
 
-  record(request: FastifyRequest, status: number | null, latencyMs: number, fault: AppliedFault | null): void {
+  /** Records one answered request (what the journal reads of it: a Fastify request, or the early challenge's). */
+  record(request: Pick<FastifyRequest, 'method' | 'url' | 'headers' | 'principal' | 'authFailure'>, status: number | null, latencyMs: number, fault: AppliedFault | null): void {
     if (this.capacity === 0) return;
     const { headers } = request;
     const authorization = headers.authorization;

@@ -1,0 +1,59 @@
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { UnauthorizedError } from '../atlas/errors.js';
+import { ERROR_CONTENT_TYPE } from '../atlas/media-type.js';
+import type { FaultRules } from '../control/fault-rules.js';
+import type { RequestJournal } from '../control/journal.js';
+import type { DigestVerifier } from './digest-verifier.js';
+
+// The Digest challenge before Fastify. Every Go client (the Atlas SDK, the go-client, the
+// Atlas CLI, Terraform) sends each call twice, unsigned first: half of what the emulator
+// answers is this 401, and Fastify's request pipeline cost more than the answer itself. A
+// request without an Authorization header to an Atlas operation's path is answered here, with
+// the bytes the Fastify path sends (src/auth/plugin.ts), and journaled as it would be there.
+// Which requests those are is a router's decision: a find-my-way router of its own, with the
+// options of Fastify's, holding the Atlas routes as they are registered. Any other request,
+// and every request while fault rules are armed or the server is closing, goes to Fastify.
+
+const BODY = Buffer.from(UnauthorizedError.BODY);
+
+export interface EarlyChallengeOptions {
+  digest: DigestVerifier;
+  journal: RequestJournal;
+  faults: FaultRules;
+  /** Fastify's router options, so that both routers match the same requests. */
+  routerOptions: { maxParamLength: number };
+}
+
+export class EarlyChallenge {
+  private readonly router: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>;
+  /** How many requests were answered here. */
+  answered = 0;
+
+  constructor(private readonly options: EarlyChallengeOptions) {
+    this.router = FindMyWay({ maxParamLength: options.routerOptions.maxParamLength });
+  }
+
+  /** Records an Atlas route (every method Fastify routes there, its 405s included). */
+  add(methods: string[], url: string): void {
+    for (const method of methods) if (!this.router.hasRoute(method as HTTPMethod, url)) this.router.on(method as HTTPMethod, url, () => undefined);
+  }
+
+  /** Answers the request if it is a bare one to an Atlas operation; false: Fastify's to answer. */
+  answer(request: IncomingMessage, response: ServerResponse, closing: boolean): boolean {
+    if (request.headers.authorization !== undefined || closing || this.options.faults.size > 0) return false;
+    try {
+      if (this.router.find(request.method as HTTPMethod, request.url!) === null) return false;
+    } catch {
+      // A malformed path: Fastify's to refuse.
+      return false;
+    }
+    const started = performance.now();
+    response.writeHead(401, { 'www-authenticate': this.options.digest.challenge(false), 'content-type': ERROR_CONTENT_TYPE, 'content-length': BODY.length });
+    response.end(BODY);
+    this.answered++;
+    const { method, url, headers } = request;
+    this.options.journal.record({ method: method!, url: url!, headers, principal: null, authFailure: 'missing_credentials' }, 401, performance.now() - started, null);
+    return true;
+  }
+}
