@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { DEFAULT_FIXTURE, fixtureFiles } from '../../src/seed/fixture-files.js';
 import { loadFixtures } from '../../src/seed/fixture-loader.js';
-import { openDatabase } from '../../src/store/database.js';
+import { openDatabase, SCHEMA_VERSION } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
 import { spawnEmulator } from '../spawn.js';
 
@@ -52,9 +52,9 @@ t.test('a database from a newer schema is refused and left untouched', async (t)
   // In rollback-journal mode, as a copy made with the sqlite3 shell may be: switching it to
   // WAL before reading its version would already rewrite its header.
   db.pragma('journal_mode = DELETE');
-  db.pragma('user_version = 2');
+  db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   db.close();
-  await assertRefused(t, dir, file, /database .*newer\.db has schema version 2, newer than this emulator's 1; refusing to open it/);
+  await assertRefused(t, dir, file, new RegExp(`database .*newer\\.db has schema version ${SCHEMA_VERSION + 1}, newer than this emulator's ${SCHEMA_VERSION}; refusing to open it`));
 });
 
 t.test('a corrupt database is refused and left untouched', async (t) => {
