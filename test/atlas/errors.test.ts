@@ -1,11 +1,9 @@
 import t from 'tap';
 import { authed, buildTestApp, CLUSTER0, GROUP, send, V2_ACCEPT } from '../helper.js';
+import { CHALLENGE, UNAUTHORIZED_BODY } from './atlas-answers.js';
 
 // One test per error row of the README fidelity table: exact status, body and headers.
 
-const UNAUTHORIZED_BODY =
-  '{\n  "error" : 401,\n  "reason" : "Unauthorized",\n  "detail" : "You are not authorized for this resource.",\n  "errorCode" : "UNEXPECTED_ERROR"\n}';
-const CHALLENGE = /^Digest realm="MMS Public API", domain="", nonce="[A-Za-z0-9+/]{32}", algorithm=MD5, qop="auth", stale=false$/;
 
 function atlasBody(status: number, reason: string, errorCode: string, detail: string, parameters: string[]): string {
   return JSON.stringify({ detail, error: status, errorCode, parameters, reason });

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { authed, buildTestApp, GROUP, json, load, send, TestClock, V2_ACCEPT, type Call } from '../helper.js';
+import { authed, buildTestApp, GROUP, json, load, send, TestClock, type Call } from '../helper.js';
+import { assertError, atlasError, call, CHALLENGE, CONTENT_TYPE, invalidAttribute, sorted, UNAUTHORIZED_BODY, type Version } from './atlas-answers.js';
 
 // The restore job operations on v1.0 and v2: list, get and create (exactly one restore source,
 // the delivery method, automated-restore targets, a sharded cluster's batch answered as a list),
@@ -13,11 +14,9 @@ import { authed, buildTestApp, GROUP, json, load, send, TestClock, V2_ACCEPT, ty
 // one thing taken from a response is the id the emulator gives a new job (checked to be an
 // ObjectId of the creation second).
 
-type Version = 'v1.0' | 'v2';
 const VERSIONS: Version[] = ['v1.0', 'v2'];
 const SEED = 1;
 const HOST = 'http://localhost:80';
-const CONTENT_TYPE: Record<Version, string> = { 'v1.0': 'application/json', v2: `${V2_ACCEPT};charset=utf-8` };
 const REL: Record<Version, string> = { 'v1.0': 'http://mms.mongodb.com/', v2: 'https://cloud.mongodb.com/' };
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -31,46 +30,7 @@ const clusterUrl = (version: Version, group: string, cluster: string) => `/api/a
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const secondHex = (ms: number) => Math.floor(ms / 1000).toString(16);
 
-function call(version: Version, url: string, method: Call['method'] = 'GET', payload?: object): Call {
-  if (version === 'v1.0') return { url, method, payload };
-  const headers: Record<string, string> = { accept: V2_ACCEPT };
-  if (payload === undefined) return { url, method, headers };
-  return { url, method, headers: { ...headers, 'content-type': V2_ACCEPT }, payload: JSON.stringify(payload) };
-}
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  406: 'Not Acceptable',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-};
-function atlasError(status: number, errorCode: string, detail: string, parameters: string[] = [], fields?: { field: string; description: string }[]): string {
-  return JSON.stringify({ ...(fields ? { badRequestDetail: { fields } } : {}), detail, error: status, errorCode, parameters, reason: REASONS[status] });
-}
-const invalidAttribute = (field: string, description: string) => atlasError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${field} specified.`, [field], [{ field, description }]);
 const missingAttribute = (field: string) => atlasError(400, 'MISSING_ATTRIBUTE', `The required attribute ${field} was not specified.`, [field], [{ field, description: 'is required' }]);
-const UNAUTHORIZED_BODY = '{\n  "error" : 401,\n  "reason" : "Unauthorized",\n  "detail" : "You are not authorized for this resource.",\n  "errorCode" : "UNEXPECTED_ERROR"\n}';
-const CHALLENGE = /^Digest realm="MMS Public API", domain="", nonce="[A-Za-z0-9+/]{32}", algorithm=MD5, qop="auth", stale=false$/;
-
-function assertError(t: Test, res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, errorCode: string, body: string): void {
-  t.equal(res.statusCode, status);
-  t.equal(res.headers['content-type'], 'application/json');
-  t.equal(res.headers['x-error-code'], errorCode);
-  t.equal(res.body, body);
-}
-
-function sorted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sorted);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sorted((value as Record<string, unknown>)[key])]),
-  );
-}
 
 // Project RG: a static replica set with a complete and an incomplete snapshot and two listed
 // jobs (one finished as listed, one that progresses with the clock), a live sharded cluster

@@ -1,17 +1,16 @@
 import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { authed, buildTestApp, GROUP, GROUP2, json, load, send, TestClock, V2_ACCEPT, type Call } from '../helper.js';
+import { authed, buildTestApp, GROUP, GROUP2, json, load, send, TestClock, V2_ACCEPT } from '../helper.js';
+import { assertError, atlasError, call, CHALLENGE, CONTENT_TYPE, invalidAttribute, UNAUTHORIZED_BODY, type Version } from './atlas-answers.js';
 
 // GET and PATCH .../clusters/{clusterName}/snapshotSchedule on v1.0 and v2: exact bodies, the
 // spec's enumerations enforced, the rules between fields, the errors each operation declares
 // (400, 401, 403, 404, 429, 500), and what a change does to a live cluster's later checkpoints
 // and snapshots. Expected values come from the fixtures and the spec, never from a response.
 
-type Version = 'v1.0' | 'v2';
 const VERSIONS: Version[] = ['v1.0', 'v2'];
 const HOST = 'http://localhost:80';
-const CONTENT_TYPE: Record<Version, string> = { 'v1.0': 'application/json', v2: `${V2_ACCEPT};charset=utf-8` };
 const REL: Record<Version, string> = { 'v1.0': 'http://mms.mongodb.com/', v2: 'https://cloud.mongodb.com/' };
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -20,31 +19,6 @@ const clusterUrl = (version: Version, group: string, cluster: string) => `/api/a
 const scheduleUrl = (version: Version, group: string, cluster: string) => `${clusterUrl(version, group, cluster)}/snapshotSchedule`;
 
 /** A call as the clients send it: v2 with the versioned media type (Accept, and Content-Type for a body). */
-function call(version: Version, url: string, method: Call['method'] = 'GET', payload?: object): Call {
-  if (version === 'v1.0') return { url, method, payload };
-  const headers: Record<string, string> = { accept: V2_ACCEPT };
-  if (payload === undefined) return { url, method, headers };
-  return { url, method, headers: { ...headers, 'content-type': V2_ACCEPT }, payload: JSON.stringify(payload) };
-}
-
-const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 406: 'Not Acceptable', 429: 'Too Many Requests', 500: 'Internal Server Error' };
-
-/** Atlas's compact error body, keys in its alphabetical order. */
-function atlasError(status: number, errorCode: string, detail: string, parameters: string[] = [], fields?: { field: string; description: string }[]): string {
-  return JSON.stringify({ ...(fields ? { badRequestDetail: { fields } } : {}), detail, error: status, errorCode, parameters, reason: REASONS[status] });
-}
-
-const invalidAttribute = (field: string, description: string) => atlasError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${field} specified.`, [field], [{ field, description }]);
-
-const UNAUTHORIZED_BODY = '{\n  "error" : 401,\n  "reason" : "Unauthorized",\n  "detail" : "You are not authorized for this resource.",\n  "errorCode" : "UNEXPECTED_ERROR"\n}';
-const CHALLENGE = /^Digest realm="MMS Public API", domain="", nonce="[A-Za-z0-9+/]{32}", algorithm=MD5, qop="auth", stale=false$/;
-
-function assertError(t: Test, res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, errorCode: string, body: string): void {
-  t.equal(res.statusCode, status);
-  t.equal(res.headers['content-type'], 'application/json');
-  t.equal(res.headers['x-error-code'], errorCode);
-  t.equal(res.body, body);
-}
 
 // The default dataset's clusters, read from the fixture file itself.
 const DEFAULT = JSON.parse(readFileSync(new URL('../../fixtures/default.json', import.meta.url), 'utf8'));

@@ -1,55 +1,21 @@
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { authed, buildTestApp, GROUP, json, load, send, TestClock, V2_ACCEPT, type Call } from '../helper.js';
+import { authed, buildTestApp, GROUP, json, load, send, TestClock } from '../helper.js';
+import { assertError, atlasError, call, CHALLENGE, CONTENT_TYPE, invalidAttribute, sorted, UNAUTHORIZED_BODY, type Version } from './atlas-answers.js';
 
 // The snapshot operations on v1.0 and v2: list (completed filter, paging), get, PATCH (expires,
 // doNotDelete, not both), DELETE (204; a doNotDelete snapshot refused), the errors each declares,
 // and a live cluster's snapshots as the clock moves. Expected bodies are built from the fixture
 // below and the clock moves the tests make, never from a response.
 
-type Version = 'v1.0' | 'v2';
 const VERSIONS: Version[] = ['v1.0', 'v2'];
 const HOST = 'http://localhost:80';
-const CONTENT_TYPE: Record<Version, string> = { 'v1.0': 'application/json', v2: `${V2_ACCEPT};charset=utf-8` };
 const REL: Record<Version, string> = { 'v1.0': 'http://mms.mongodb.com/', v2: 'https://cloud.mongodb.com/' };
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 const clusterUrl = (version: Version, group: string, cluster: string) => `/api/atlas/${version}/groups/${group}/clusters/${cluster}`;
-
-function call(version: Version, url: string, method: Call['method'] = 'GET', payload?: object): Call {
-  if (version === 'v1.0') return { url, method, payload };
-  const headers: Record<string, string> = { accept: V2_ACCEPT };
-  if (payload === undefined) return { url, method, headers };
-  return { url, method, headers: { ...headers, 'content-type': V2_ACCEPT }, payload: JSON.stringify(payload) };
-}
-
-const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 406: 'Not Acceptable', 429: 'Too Many Requests', 500: 'Internal Server Error' };
-function atlasError(status: number, errorCode: string, detail: string, parameters: string[] = [], fields?: { field: string; description: string }[]): string {
-  return JSON.stringify({ ...(fields ? { badRequestDetail: { fields } } : {}), detail, error: status, errorCode, parameters, reason: REASONS[status] });
-}
-const invalidAttribute = (field: string, description: string) => atlasError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${field} specified.`, [field], [{ field, description }]);
-const UNAUTHORIZED_BODY = '{\n  "error" : 401,\n  "reason" : "Unauthorized",\n  "detail" : "You are not authorized for this resource.",\n  "errorCode" : "UNEXPECTED_ERROR"\n}';
-const CHALLENGE = /^Digest realm="MMS Public API", domain="", nonce="[A-Za-z0-9+/]{32}", algorithm=MD5, qop="auth", stale=false$/;
-
-function assertError(t: Test, res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, errorCode: string, body: string): void {
-  t.equal(res.statusCode, status);
-  t.equal(res.headers['content-type'], 'application/json');
-  t.equal(res.headers['x-error-code'], errorCode);
-  t.equal(res.body, body);
-}
-
-/** Every object's keys in alphabetical order, as Atlas writes its entities. */
-function sorted(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sorted);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sorted((value as Record<string, unknown>)[key])]),
-  );
-}
 
 // A static replica set with four listed snapshots (one kept for good, one not complete), and a
 // live replica set whose snapshots come with the clock.

@@ -19,9 +19,9 @@ const dir = mkdtempSync(join(tmpdir(), 'emu-pack-'));
 t.teardown(() => rmSync(dir, { recursive: true, force: true }));
 const project = join(dir, 'user-project');
 
-const USER_SUITE = `import { startEmulator, type FixtureInput, type JournalEntry, type RunningEmulator } from 'atlas-backup-emulator';
+const USER_SUITE = `import { startEmulator, type FixtureDocument, type JournalEntry, type RunningEmulator } from 'atlas-backup-emulator';
 
-const fixture: FixtureInput = {
+const fixture: FixtureDocument = {
   projects: [{ id: 'cccccccccccccccccccccccc', clusters: [{ name: 'C', clusterId: 'dddddddddddddddddddddddd', generate: { count: 5 } }] }],
 };
 const emulator: RunningEmulator = await startEmulator({ seed: 7 });

@@ -1,0 +1,58 @@
+import type { Test } from 'tap';
+import { V2_ACCEPT, type Call } from '../helper.js';
+
+// What the operation tests expect of Atlas's answers: its error bodies, the Digest challenge,
+// and a request in either API version.
+
+export type Version = 'v1.0' | 'v2';
+
+/** The Content-Type of a successful answer in each version. */
+export const CONTENT_TYPE: Record<Version, string> = { 'v1.0': 'application/json', v2: `${V2_ACCEPT};charset=utf-8` };
+
+/** A request as a client of `version` sends it: v2 with its versioned media type, for the body too. */
+export function call(version: Version, url: string, method: Call['method'] = 'GET', payload?: object): Call {
+  if (version === 'v1.0') return { url, method, payload };
+  const headers: Record<string, string> = { accept: V2_ACCEPT };
+  if (payload === undefined) return { url, method, headers };
+  return { url, method, headers: { ...headers, 'content-type': V2_ACCEPT }, payload: JSON.stringify(payload) };
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  406: 'Not Acceptable',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+};
+
+/** Atlas's compact error body, keys in its alphabetical order. */
+export function atlasError(status: number, errorCode: string, detail: string, parameters: string[] = [], fields?: { field: string; description: string }[]): string {
+  return JSON.stringify({ ...(fields ? { badRequestDetail: { fields } } : {}), detail, error: status, errorCode, parameters, reason: REASONS[status] });
+}
+
+export const invalidAttribute = (field: string, description: string) =>
+  atlasError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${field} specified.`, [field], [{ field, description }]);
+
+/** The Digest challenge's body (Atlas's pretty-printed one) and header. */
+export const UNAUTHORIZED_BODY = '{\n  "error" : 401,\n  "reason" : "Unauthorized",\n  "detail" : "You are not authorized for this resource.",\n  "errorCode" : "UNEXPECTED_ERROR"\n}';
+export const CHALLENGE = /^Digest realm="MMS Public API", domain="", nonce="[A-Za-z0-9+/]{32}", algorithm=MD5, qop="auth", stale=false$/;
+
+export function assertError(t: Test, res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, errorCode: string, body: string): void {
+  t.equal(res.statusCode, status);
+  t.equal(res.headers['content-type'], 'application/json');
+  t.equal(res.headers['x-error-code'], errorCode);
+  t.equal(res.body, body);
+}
+
+/** Every object's keys in alphabetical order, as Atlas writes its entities. */
+export function sorted(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sorted);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sorted((value as Record<string, unknown>)[key])]),
+  );
+}
