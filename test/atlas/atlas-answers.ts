@@ -1,5 +1,6 @@
+import type { FastifyInstance } from 'fastify';
 import type { Test } from 'tap';
-import { V2_ACCEPT, type Call } from '../helper.js';
+import { authed, send, V2_ACCEPT, type Call } from '../helper.js';
 
 // What the operation tests expect of Atlas's answers: its error bodies, the Digest challenge,
 // and a request in either API version.
@@ -39,7 +40,9 @@ export const invalidAttribute = (field: string, description: string) =>
 export const UNAUTHORIZED_BODY = '{\n  "error" : 401,\n  "reason" : "Unauthorized",\n  "detail" : "You are not authorized for this resource.",\n  "errorCode" : "UNEXPECTED_ERROR"\n}';
 export const CHALLENGE = /^Digest realm="MMS Public API", domain="", nonce="[A-Za-z0-9+/]{32}", algorithm=MD5, qop="auth", stale=false$/;
 
-export function assertError(t: Test, res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, errorCode: string, body: string): void {
+type Answer = { statusCode: number; headers: Record<string, unknown>; body: string };
+
+export function assertError(t: Test, res: Answer, status: number, errorCode: string, body: string): void {
   t.equal(res.statusCode, status);
   t.equal(res.headers['content-type'], 'application/json');
   t.equal(res.headers['x-error-code'], errorCode);
@@ -55,4 +58,27 @@ export function sorted(value: unknown): unknown {
       .sort()
       .map((key) => [key, sorted((value as Record<string, unknown>)[key])]),
   );
+}
+
+/** An API key whose access list leaves out the loopback address every test request comes from. */
+export const FARAWAY = { publicKey: 'faraway', privateKey: 'faraway-private-key-0001' };
+
+/** What every operation answers first: the bare Digest challenge, and 403 to a key used from outside its access list. */
+export async function assertChallengeAndForbidden(t: Test, app: FastifyInstance, request: Call): Promise<void> {
+  const challenge = await send(app, request);
+  t.equal(challenge.statusCode, 401, '401 without credentials');
+  t.equal(challenge.body, UNAUTHORIZED_BODY);
+  t.equal(challenge.headers['content-type'], 'application/json');
+  t.match(challenge.headers['www-authenticate'], CHALLENGE);
+  t.equal(challenge.headers['x-error-code'], undefined);
+
+  const forbidden = await authed(app, request, { username: FARAWAY.publicKey, password: FARAWAY.privateKey });
+  assertError(t, forbidden, 403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', atlasError(403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', 'IP address 127.0.0.1 is not allowed to access this resource.', ['127.0.0.1']));
+}
+
+/** The 429 of a project limited to one request a minute, after its one request. */
+export function assertRateLimited(t: Test, res: Answer, version: Version, group: string): void {
+  const resource = `/api/atlas/${version}/groups/${group}`;
+  assertError(t, res, 429, 'RATE_LIMITED', atlasError(429, 'RATE_LIMITED', `Resource ${resource} is limited to 1 requests every 1 minutes.`, [resource, '1', '1']));
+  t.equal(res.headers['retry-after'], '60');
 }

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { authed, buildTestApp, GROUP, json, load, send, TestClock, type Call } from '../helper.js';
-import { assertError, atlasError, call, CHALLENGE, CONTENT_TYPE, invalidAttribute, sorted, UNAUTHORIZED_BODY, type Version } from './atlas-answers.js';
+import { authed, buildTestApp, GROUP, json, load, TestClock, type Call } from '../helper.js';
+import { assertChallengeAndForbidden, assertError, assertRateLimited, atlasError, call, CONTENT_TYPE, FARAWAY, invalidAttribute, sorted, type Version } from './atlas-answers.js';
 
 // The restore job operations on v1.0 and v2: list, get and create (exactly one restore source,
 // the delivery method, automated-restore targets, a sharded cluster's batch answered as a list),
@@ -70,7 +70,6 @@ const J2 = {
   timestamp: { date: '2025-12-31T12:00:00Z', increment: 1 },
 };
 const ONLY_RG = { publicKey: 'onlyrg', privateKey: 'only-rg-private-key-0001' };
-const FARAWAY = { publicKey: 'faraway', privateKey: 'faraway-private-key-0001' };
 const FIXTURE = {
   projects: [
     {
@@ -556,15 +555,7 @@ t.test('errors the spec declares, on v1.0 and v2', async (t) => {
           assertError(t, await authed(app, bad), 400, op.bad.code, op.bad.body);
         }
 
-        const challenge = await send(app, request);
-        t.equal(challenge.statusCode, 401, '401 without credentials');
-        t.equal(challenge.body, UNAUTHORIZED_BODY);
-        t.equal(challenge.headers['content-type'], 'application/json');
-        t.match(challenge.headers['www-authenticate'], CHALLENGE);
-        t.equal(challenge.headers['x-error-code'], undefined);
-
-        const forbidden = await authed(app, request, { username: FARAWAY.publicKey, password: FARAWAY.privateKey });
-        assertError(t, forbidden, 403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', atlasError(403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', 'IP address 127.0.0.1 is not allowed to access this resource.', ['127.0.0.1']));
+        await assertChallengeAndForbidden(t, app, request);
 
         for (const [target, code, detail, parameters] of op.missing(version)) {
           assertError(t, await authed(app, { ...request, url: target }), 404, code, atlasError(404, code, detail, parameters));
@@ -573,10 +564,7 @@ t.test('errors the spec declares, on v1.0 and v2', async (t) => {
         clock.advance(60_000); // a full bucket again
         const group = op.url(version).split('/')[5]!;
         t.equal((await authed(limited, call(version, `${clusterUrl(version, group, 'Nowhere')}/snapshotSchedule`))).statusCode, 404, 'the one request a minute');
-        const tooMany = await authed(limited, request);
-        const resource = `/api/atlas/${version}/groups/${group}`;
-        assertError(t, tooMany, 429, 'RATE_LIMITED', atlasError(429, 'RATE_LIMITED', `Resource ${resource} is limited to 1 requests every 1 minutes.`, [resource, '1', '1']));
-        t.equal(tooMany.headers['retry-after'], '60');
+        assertRateLimited(t, await authed(limited, request), version, group);
 
         assertError(t, await authed(broken, request), 500, 'UNEXPECTED_ERROR', atlasError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'));
       });

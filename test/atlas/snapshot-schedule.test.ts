@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { authed, buildTestApp, GROUP, GROUP2, json, load, send, TestClock, V2_ACCEPT } from '../helper.js';
-import { assertError, atlasError, call, CHALLENGE, CONTENT_TYPE, invalidAttribute, UNAUTHORIZED_BODY, type Version } from './atlas-answers.js';
+import { authed, buildTestApp, GROUP, GROUP2, json, load, TestClock, V2_ACCEPT } from '../helper.js';
+import { assertChallengeAndForbidden, assertError, assertRateLimited, atlasError, call, CONTENT_TYPE, FARAWAY, invalidAttribute, type Version } from './atlas-answers.js';
 
 // GET and PATCH .../clusters/{clusterName}/snapshotSchedule on v1.0 and v2: exact bodies, the
 // spec's enumerations enforced, the rules between fields, the errors each operation declares
@@ -279,7 +279,6 @@ const OPERATIONS: Operation[] = [
   { name: 'getGroupClusterSnapshotSchedule', method: 'GET' },
   { name: 'updateGroupClusterSnapshotSchedule', method: 'PATCH', payload: { snapshotIntervalHours: 8 } },
 ];
-const FARAWAY = { publicKey: 'faraway', privateKey: 'faraway-private-key-0001' };
 
 t.test('errors the spec declares, on v1.0 and v2', async (t) => {
   const clock = new TestClock();
@@ -299,15 +298,7 @@ t.test('errors the spec declares, on v1.0 and v2', async (t) => {
           assertError(t, res, 400, 'INVALID_ATTRIBUTE', invalidAttribute('snapshotIntervalHours', 'must be one of 6, 8, 12, 24'));
         }
 
-        const challenge = await send(app, request);
-        t.equal(challenge.statusCode, 401, '401 without credentials');
-        t.equal(challenge.body, UNAUTHORIZED_BODY);
-        t.equal(challenge.headers['content-type'], 'application/json');
-        t.match(challenge.headers['www-authenticate'], CHALLENGE);
-        t.equal(challenge.headers['x-error-code'], undefined);
-
-        const forbidden = await authed(app, request, { username: FARAWAY.publicKey, password: FARAWAY.privateKey });
-        assertError(t, forbidden, 403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', atlasError(403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', 'IP address 127.0.0.1 is not allowed to access this resource.', ['127.0.0.1']));
+        await assertChallengeAndForbidden(t, app, request);
 
         const missing: [string, string, string, string[]][] = [
           [scheduleUrl(version, GROUP, 'Cluster9'), 'CLUSTER_NOT_FOUND', `No cluster named Cluster9 exists in group ${GROUP}.`, ['Cluster9', GROUP]],
@@ -320,10 +311,7 @@ t.test('errors the spec declares, on v1.0 and v2', async (t) => {
 
         clock.advance(60_000); // a full bucket again
         t.equal((await authed(limited, call(version, scheduleUrl(version, GROUP, 'Cluster1')))).statusCode, 200, 'the one request a minute');
-        const tooMany = await authed(limited, request);
-        const resource = `/api/atlas/${version}/groups/${GROUP}`;
-        assertError(t, tooMany, 429, 'RATE_LIMITED', atlasError(429, 'RATE_LIMITED', `Resource ${resource} is limited to 1 requests every 1 minutes.`, [resource, '1', '1']));
-        t.equal(tooMany.headers['retry-after'], '60');
+        assertRateLimited(t, await authed(limited, request), version, GROUP);
 
         const failed = await authed(broken, request);
         assertError(t, failed, 500, 'UNEXPECTED_ERROR', atlasError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'));

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { authed, buildTestApp, GROUP, json, load, send, TestClock } from '../helper.js';
-import { assertError, atlasError, call, CHALLENGE, CONTENT_TYPE, invalidAttribute, sorted, UNAUTHORIZED_BODY, type Version } from './atlas-answers.js';
+import { authed, buildTestApp, GROUP, json, load, TestClock } from '../helper.js';
+import { assertChallengeAndForbidden, assertError, assertRateLimited, atlasError, call, CONTENT_TYPE, FARAWAY, invalidAttribute, sorted, type Version } from './atlas-answers.js';
 
 // The snapshot operations on v1.0 and v2: list (completed filter, paging), get, PATCH (expires,
 // doNotDelete, not both), DELETE (204; a doNotDelete snapshot refused), the errors each declares,
@@ -361,7 +361,6 @@ const OPERATIONS: Operation[] = [
   { name: 'updateGroupClusterSnapshot', method: 'PATCH', url: (v, id = S1.id) => `${staticUrl(v)}/${id}`, payload: { doNotDelete: true }, one: true },
   { name: 'deleteGroupClusterSnapshot', method: 'DELETE', url: (v, id = S1.id) => `${staticUrl(v)}/${id}`, one: true },
 ];
-const FARAWAY = { publicKey: 'faraway', privateKey: 'faraway-private-key-0001' };
 
 t.test('errors the spec declares, on v1.0 and v2', async (t) => {
   const clock = new TestClock();
@@ -380,15 +379,7 @@ t.test('errors the spec declares, on v1.0 and v2', async (t) => {
           assertError(t, res, 400, 'VALIDATION_ERROR', atlasError(400, 'VALIDATION_ERROR', `Snapshot ${S2.id} is marked doNotDelete and cannot be deleted.`));
         }
 
-        const challenge = await send(app, request);
-        t.equal(challenge.statusCode, 401, '401 without credentials');
-        t.equal(challenge.body, UNAUTHORIZED_BODY);
-        t.equal(challenge.headers['content-type'], 'application/json');
-        t.match(challenge.headers['www-authenticate'], CHALLENGE);
-        t.equal(challenge.headers['x-error-code'], undefined);
-
-        const forbidden = await authed(app, request, { username: FARAWAY.publicKey, password: FARAWAY.privateKey });
-        assertError(t, forbidden, 403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', atlasError(403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', 'IP address 127.0.0.1 is not allowed to access this resource.', ['127.0.0.1']));
+        await assertChallengeAndForbidden(t, app, request);
 
         const suffix = op.one ? `/snapshots/${S1.id}` : '/snapshots';
         const missing: [string, string, string, string[]][] = [
@@ -410,10 +401,7 @@ t.test('errors the spec declares, on v1.0 and v2', async (t) => {
 
         clock.advance(60_000); // a full bucket again
         t.equal((await authed(limited, call(version, `${clusterUrl(version, SG, STATIC.name)}/snapshotSchedule`))).statusCode, 200, 'the one request a minute');
-        const tooMany = await authed(limited, request);
-        const resource = `/api/atlas/${version}/groups/${SG}`;
-        assertError(t, tooMany, 429, 'RATE_LIMITED', atlasError(429, 'RATE_LIMITED', `Resource ${resource} is limited to 1 requests every 1 minutes.`, [resource, '1', '1']));
-        t.equal(tooMany.headers['retry-after'], '60');
+        assertRateLimited(t, await authed(limited, request), version, SG);
 
         assertError(t, await authed(broken, request), 500, 'UNEXPECTED_ERROR', atlasError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'));
       });
