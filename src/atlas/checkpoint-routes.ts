@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Checkpoints } from '../backup/checkpoints.js';
 import { errors } from './errors.js';
 import { entityLinks } from './links.js';
-import { entity, listPage } from './list-page.js';
+import { entity, listOperation } from './list-page.js';
 import type { ClusterParams, Operations } from './operations.js';
-import { itemQuery, ItemQuerySchema, listQuery, ListQuerySchema, type ItemQueryText, type ListQueryText } from './query.js';
+import { itemQuery, ItemQuerySchema, ListQuerySchema, type ItemQueryText } from './query.js';
 import { resource } from './resource.js';
 import { HEX24 } from './value-schemas.js';
 import { withLinks } from './views.js';
@@ -15,29 +15,10 @@ export function checkpointRoutes(app: FastifyInstance, checkpoints: Checkpoints,
   const list = '/groups/:groupId/clusters/:clusterName/backupCheckpoints';
 
   resource(app, version, list, {
-    GET: {
-      paged: true,
-      schema: { querystring: ListQuerySchema },
-      handler: (request, reply) => {
-        const params = request.params as ClusterParams;
-        const text = request.query as ListQueryText;
-        operations.respond(request, reply, params.groupId, itemQuery(text).pretty, () => {
-          const query = listQuery(text, request.url);
-          const cluster = operations.cluster(request, params, 'checkpoints');
-          const listing = checkpoints.list(cluster, operations.clock.now());
-          const base = operations.base(request);
-          const link = (id: string) => entityLinks(version, base, params.groupId, cluster.name, `backupCheckpoints/${id}`, false);
-          const where = { ...params, clusterName: cluster.name, collection: 'backupCheckpoints' };
-          const page = listPage(operations, request, where, query, listing.total, (offset, limit) =>
-            listing.page(offset, limit).map((row) => {
-              const fields = JSON.parse(row) as { id: string };
-              return withLinks(fields, link(fields.id));
-            }),
-          );
-          return { body: page, validUntil: listing.validUntil };
-        });
-      },
-    },
+    GET: listOperation(operations, 'backupCheckpoints', ListQuerySchema, (cluster, now) => {
+      const listing = checkpoints.list(cluster, now);
+      return { total: listing.total, items: (offset, limit) => listing.page(offset, limit), validUntil: listing.validUntil };
+    }, 'checkpoints'),
   });
 
   resource(app, version, `${list}/:checkpointId`, {

@@ -5,9 +5,9 @@ import type { Store } from '../store/store.js';
 import { RestoreJobRequestSchema, type RestoreJobRequest } from './backup-schemas.js';
 import { errors } from './errors.js';
 import { clusterPath, entityLinks } from './links.js';
-import { entity, listBody, listPage } from './list-page.js';
+import { entity, listBody, listOperation } from './list-page.js';
 import type { ClusterParams, Operations } from './operations.js';
-import { itemQuery, ItemQuerySchema, listQuery, ListQuerySchema, type ItemQueryText, type ListQueryText } from './query.js';
+import { itemQuery, ItemQuerySchema, ListQuerySchema, type ItemQueryText } from './query.js';
 import { resource } from './resource.js';
 import { HEX24 } from './value-schemas.js';
 import { withLinks } from './views.js';
@@ -20,27 +20,11 @@ export function restoreJobRoutes(app: FastifyInstance, store: Store, jobs: Resto
   const list = '/groups/:groupId/clusters/:clusterName/restoreJobs';
 
   resource(app, version, list, {
-    GET: {
-      paged: true,
-      schema: { querystring: ListQuerySchema },
-      handler: (request, reply) => {
-        const params = request.params as ClusterParams;
-        const text = request.query as ListQueryText;
-        operations.respond(request, reply, params.groupId, itemQuery(text).pretty, () => {
-          const query = listQuery(text, request.url);
-          const cluster = operations.cluster(request, params);
-          const now = operations.clock.now();
-          const base = operations.base(request);
-          const where = { ...params, clusterName: cluster.name, collection: 'restoreJobs' };
-          const page = listPage(operations, request, where, query, store.backup.restoreJobCount(cluster.rowid), (offset, limit) =>
-            store.backup
-              .restoreJobs(cluster.rowid, offset, limit)
-              .map((row) => withLinks(jobs.view(row, now, base), entityLinks(version, base, params.groupId, cluster.name, `restoreJobs/${row.id}`, false))),
-          );
-          return { body: page, validUntil: store.backup.nextRestoreJobChange(cluster.rowid, now) };
-        });
-      },
-    },
+    GET: listOperation(operations, 'restoreJobs', ListQuerySchema, (cluster, now, _text, base) => ({
+      total: store.backup.restoreJobCount(cluster.rowid),
+      items: (offset, limit) => store.backup.restoreJobs(cluster.rowid, offset, limit).map((row) => jobs.view(row, now, base)),
+      validUntil: store.backup.nextRestoreJobChange(cluster.rowid, now),
+    })),
     // Atlas answers the created jobs as a list (one per shard and config server of a sharded cluster).
     POST: {
       schema: { querystring: ItemQuerySchema, body: RestoreJobRequestSchema },

@@ -4,9 +4,9 @@ import type { Store } from '../store/store.js';
 import { SnapshotPatchSchema, type SnapshotPatch } from './backup-schemas.js';
 import { errors } from './errors.js';
 import { entityLinks } from './links.js';
-import { entity, listPage } from './list-page.js';
+import { entity, listOperation } from './list-page.js';
 import type { ClusterParams, Operations } from './operations.js';
-import { itemQuery, ItemQuerySchema, listQuery, SnapshotListQuerySchema, type ItemQueryText, type SnapshotListQueryText } from './query.js';
+import { itemQuery, ItemQuerySchema, SnapshotListQuerySchema, type ItemQueryText, type SnapshotListQueryText } from './query.js';
 import { resource } from './resource.js';
 import { HEX24 } from './value-schemas.js';
 import { withLinks } from './views.js';
@@ -19,26 +19,11 @@ export function snapshotRoutes(app: FastifyInstance, store: Store, snapshots: Sn
   const list = '/groups/:groupId/clusters/:clusterName/snapshots';
 
   resource(app, version, list, {
-    GET: {
-      paged: true,
-      schema: { querystring: SnapshotListQuerySchema },
-      handler: (request, reply) => {
-        const params = request.params as ClusterParams;
-        const text = request.query as SnapshotListQueryText;
-        operations.respond(request, reply, params.groupId, itemQuery(text).pretty, () => {
-          const query = listQuery(text, request.url);
-          const cluster = operations.cluster(request, params);
-          const { snapshots: all, validUntil } = snapshots.list(cluster, operations.clock.now());
-          const shown = text.completed === 'all' ? all : all.filter((s) => s.complete === (text.completed === 'true'));
-          const base = operations.base(request);
-          const where = { ...params, clusterName: cluster.name, collection: 'snapshots' };
-          const page = listPage(operations, request, where, query, shown.length, (offset, limit) =>
-            shown.slice(offset, offset + limit).map((s) => withLinks(s.view(), entityLinks(version, base, params.groupId, cluster.name, `snapshots/${s.id}`, false))),
-          );
-          return { body: page, validUntil };
-        });
-      },
-    },
+    GET: listOperation<SnapshotListQueryText>(operations, 'snapshots', SnapshotListQuerySchema, (cluster, now, text) => {
+      const { snapshots: all, validUntil } = snapshots.list(cluster, now);
+      const shown = text.completed === 'all' ? all : all.filter((s) => s.complete === (text.completed === 'true'));
+      return { total: shown.length, items: (offset, limit) => shown.slice(offset, offset + limit).map((s) => s.view()), validUntil };
+    }),
   });
 
   /** The cluster and the snapshot a request names, in Atlas's order of checks. */
