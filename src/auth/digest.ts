@@ -30,24 +30,69 @@ export function challengeHeader(nonce: string, stale: boolean): string {
   return `Digest realm="${REALM}", domain="", nonce="${nonce}", algorithm=MD5, qop="auth", stale=${stale}`;
 }
 
-// auth-param = token BWS "=" BWS ( token / quoted-string ), RFC 7235 section 2.1.
-const PARAM = /\s*([A-Za-z0-9!#$%&'*+.^_`|~-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([A-Za-z0-9!#$%&'*+.^_`|~/:-]+))\s*(,|$)/y;
+// auth-param = token BWS "=" BWS ( token / quoted-string ), RFC 7235 section 2.1, read by a
+// scanner: it runs on every signed request, and a regular expression per parameter cost 3x more.
+const TOKEN = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+.^_`|~-") TOKEN[c.charCodeAt(0)] = 1;
+/** What an unquoted value may hold besides a token's characters (a `uri` sent unquoted). */
+const VALUE = TOKEN.slice();
+VALUE['/'.charCodeAt(0)] = VALUE[':'.charCodeAt(0)] = 1;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/** The auth-params of `header` from `from` on, names lowercased; undefined when malformed or a name repeats. */
+function parseParams(header: string, from: number): Map<string, string> | undefined {
+  const params = new Map<string, string>();
+  const n = header.length;
+  const blanks = (i: number) => {
+    while (i < n && (header.charCodeAt(i) === 0x20 || header.charCodeAt(i) === 0x09)) i++;
+    return i;
+  };
+  let i = from;
+  while (i < n) {
+    const nameStart = (i = blanks(i));
+    while (i < n && TOKEN[header.charCodeAt(i)] === 1) i++;
+    if (i === nameStart) return undefined;
+    const name = header.slice(nameStart, i).toLowerCase();
+    i = blanks(i);
+    if (header.charCodeAt(i) !== 0x3d) return undefined;
+    i = blanks(i + 1);
+    let value: string;
+    if (header.charCodeAt(i) === QUOTE) {
+      const start = ++i;
+      let escaped = false;
+      while (i < n && header.charCodeAt(i) !== QUOTE) {
+        if (header.charCodeAt(i) === BACKSLASH) {
+          escaped = true;
+          i++;
+        }
+        i++;
+      }
+      if (i >= n) return undefined;
+      value = header.slice(start, i++);
+      if (escaped) value = value.replace(/\\(.)/g, '$1');
+    } else {
+      const start = i;
+      while (i < n && VALUE[header.charCodeAt(i)] === 1) i++;
+      if (i === start) return undefined;
+      value = header.slice(start, i);
+    }
+    if (params.has(name)) return undefined;
+    params.set(name, value);
+    i = blanks(i);
+    if (i === n) break;
+    if (header.charCodeAt(i++) !== 0x2c) return undefined;
+  }
+  return params;
+}
 
 /** Parses a `Digest ...` Authorization header; undefined when it is not well formed. */
 export function parseDigest(header: string): DigestCredentials | undefined {
   const scheme = /^Digest\s+/i.exec(header);
   // Credentials are ASCII (RFC 7616 section 4 allows UTF-8 only through `username*`, not supported).
   if (!scheme || header.length > MAX_AUTHORIZATION_LENGTH || !/^[\x20-\x7e\t]*$/.test(header)) return undefined;
-  const params = new Map<string, string>();
-  PARAM.lastIndex = scheme[0].length;
-  while (PARAM.lastIndex < header.length) {
-    const match = PARAM.exec(header);
-    if (!match) return undefined;
-    const name = match[1]!.toLowerCase();
-    if (params.has(name)) return undefined;
-    params.set(name, match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : match[3]!);
-    if (match[4] === '') break;
-  }
+  const params = parseParams(header, scheme[0].length);
+  if (!params) return undefined;
   const username = params.get('username');
   const realm = params.get('realm');
   const nonce = params.get('nonce');
