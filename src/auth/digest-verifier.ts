@@ -31,7 +31,9 @@ export class DigestVerifier {
     // The uri must be the request-target exactly, query string included (RFC 7616 section 3.4.6).
     if (credentials.uri !== requestUri) return fail('uri_mismatch');
     if (credentials.qop !== 'auth' || !credentials.cnonce || !credentials.nc || !NC.test(credentials.nc)) return fail('bad_qop');
-    const nonce = this.nonces.check(credentials.nonce);
+    // A nonce already in use needs no second signature check (most signed requests reuse one).
+    const known = this.usage.issuedAt(credentials.nonce);
+    const nonce = known === undefined ? this.nonces.check(credentials.nonce) : this.nonces.freshness(known);
     if (nonce.status === 'forged') return fail('forged_nonce');
     const base = this.keys.ha1(credentials.username, credentials.algorithm);
     if (base === undefined) return fail('unknown_key');
