@@ -7,14 +7,15 @@ import type { AuthMode } from './load-generator.js';
 import { LoadGenerator, startEmulator, stop, stopAll } from './processes.js';
 
 // Where the emulator's time goes under a benchmark load: runs it with `node --cpu-prof`,
-// loads Cluster0's page 1, and prints the busy time by area of the stack and the functions
-// with the most self time (idle left out; start-up is in it too). V8 samples wall-clock
+// loads Cluster0's page 1, and prints the functions with the most inclusive and self time
+// (idle left out; start-up is in it too). V8 samples wall-clock
 // time, so on a busy machine the us/call figures are high; the shares hold better.
 // Usage: node --import tsx test/bench/profile.ts [digest|challenge-per-call] [seconds]
 
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -28,35 +29,38 @@ const path = `${CLUSTER0}?pageNum=1&itemsPerPage=100`;
 const directory = mkdtempSync(join(tmpdir(), 'atlas-profile-'));
 const generator = new LoadGenerator();
 
-/** Which part of the stack a sampled frame belongs to. */
-function areaOf({ functionName, url }: ProfileNode['callFrame']): string {
-  if (/dist\/auth\/|crypto/.test(url) || functionName === 'Hmac') return 'Digest auth (parsing, HMAC, MD5)';
-  if (/dist\/control\//.test(url)) return 'journal and fault hooks';
-  if (/dist\/atlas\//.test(url)) return 'checkpoint routes and page cache';
-  if (/fastify|find-my-way|avvio/.test(url)) return 'Fastify';
-  if (/pino/.test(url)) return 'pino (a child logger per request)';
-  if (functionName === 'writev' || functionName === 'writeBuffer') return 'socket writes (kernel)';
-  if (/node:_http|node:net|stream|node:events|task_queues|timers/.test(url) || functionName === 'emit') return 'node:http, streams, events';
-  if (functionName === '(garbage collector)') return 'garbage collector';
-  if (/modules|realm|bootstrap/.test(url) || /compile|wrapSafe/.test(functionName)) return 'start-up (module loading)';
-  return 'other';
+/** A frame's name and place (the emulator is one bundle: its functions keep their names). */
+function keyOf({ functionName, url, lineNumber }: ProfileNode['callFrame']): string {
+  const where = url ? `${url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${lineNumber + 1}` : '';
+  return `${functionName || '(anonymous)'} ${where}`.trim();
 }
 
+/**
+ * Self time shows where the CPU is; inclusive time (a function and all it calls) shows what a
+ * step of the request costs, e.g. the Digest check (`verify`) or the page cache (`respond`).
+ * Fastify runs hooks and handler synchronously one inside the other, so an early hook's
+ * inclusive time holds the later ones.
+ */
 function summarize(profile: Profile, calls: number): string {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const self = new Map<string, number>();
-  const areas = new Map<string, number>();
+  const inclusive = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((id, i) => {
-    const { functionName, url, lineNumber } = byNode.get(id)!.callFrame;
-    const where = url ? `${url.replace(/^.*\/(node_modules|dist)\//, '$1/')}:${lineNumber + 1}` : '';
-    const key = `${functionName || '(anonymous)'} ${where}`.trim();
+    const key = keyOf(byNode.get(id)!.callFrame);
     const delta = profile.timeDeltas[i] ?? 0;
     if (key === '(idle)') return;
-    self.set(key, (self.get(key) ?? 0) + delta);
-    const area = areaOf(byNode.get(id)!.callFrame);
-    areas.set(area, (areas.get(area) ?? 0) + delta);
     total += delta;
+    self.set(key, (self.get(key) ?? 0) + delta);
+    const counted = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const frame = keyOf(byNode.get(at)!.callFrame);
+      if (counted.has(frame) || frame === '(root)') continue;
+      counted.add(frame);
+      inclusive.set(frame, (inclusive.get(frame) ?? 0) + delta);
+    }
   });
   const top = (map: Map<string, number>, count: number) =>
     [...map.entries()]
@@ -66,8 +70,8 @@ function summarize(profile: Profile, calls: number): string {
   return [
     `busy ${(total / 1000).toFixed(0)} ms in all, ${(total / calls).toFixed(0)} us per call (start-up included)`,
     '',
-    'by area:',
-    ...top(areas, areas.size),
+    'by function, inclusive (the function and what it calls):',
+    ...top(inclusive, 60),
     '',
     'by function (self time):',
     ...top(self, 40),

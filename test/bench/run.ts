@@ -18,7 +18,7 @@ import { median } from './stats.js';
 const QUICK = process.argv.includes('--quick');
 const SETTINGS = QUICK
   ? { warmupSeconds: 1, rounds: 2, roundSeconds: 2, connections: 50, bigCount: 100_000, liveCount: 10_000, coldSamples: 5, coldStarts: 2, soakSeconds: 10, clockMoves: 2 }
-  : { warmupSeconds: 3, rounds: 3, roundSeconds: 6, connections: 50, bigCount: 1_000_000, liveCount: 100_000, coldSamples: 15, coldStarts: 10, soakSeconds: 60, clockMoves: 7 };
+  : { warmupSeconds: 3, rounds: 3, roundSeconds: 6, connections: 50, bigCount: 1_000_000, liveCount: 100_000, coldSamples: 31, coldStarts: 10, soakSeconds: 60, clockMoves: 7 };
 const PAGE_SIZE = 100;
 const CLUSTER0_PAGE1 = `${CLUSTER0}?pageNum=1&itemsPerPage=${PAGE_SIZE}`;
 const bigPage = (pageNum: number) => `/api/atlas/v1.0/groups/${BIG_GROUP}/clusters/${BIG_CLUSTER}/backupCheckpoints?pageNum=${pageNum}&itemsPerPage=${PAGE_SIZE}`;
@@ -37,7 +37,8 @@ async function measure(label: string, server: Server, path: string, auth: AuthMo
   const round = async (seconds: number): Promise<Round> => {
     const cpuBefore = cpuMs(server);
     const result = await generator.load({ origin: server.origin, path, auth, connections: SETTINGS.connections, expectedLength, seconds });
-    return { ...result, serverCpuMs: cpuMs(server) - cpuBefore };
+    const cpuAfter = cpuMs(server);
+    return { ...result, serverCpuMs: cpuAfter.total - cpuBefore.total, serverUserMs: cpuAfter.user - cpuBefore.user };
   };
   const warmup = await round(SETTINGS.warmupSeconds);
   const rounds = [];
@@ -50,13 +51,14 @@ async function measure(label: string, server: Server, path: string, auth: AuthMo
     p50: median(rounds.map((r) => r.p50)),
     p99: median(rounds.map((r) => r.p99)),
     serverUsPerCall: median(rounds.map((r) => (1000 * r.serverCpuMs) / r.calls)),
+    serverUserUsPerCall: median(rounds.map((r) => (1000 * r.serverUserMs) / r.calls)),
     serverCpu: median(rounds.map((r) => r.serverCpuMs / (1000 * r.seconds))),
     generatorCpu: median(rounds.map((r) => r.generatorCpu)),
     failures: warmup.failures + rounds.reduce((sum, r) => sum + r.failures, 0),
   };
   log(
     `${label}: ${measured.callsPerSecond.toFixed(0)}/s p50 ${measured.p50.toFixed(2)} ms p99 ${measured.p99.toFixed(2)} ms, ` +
-      `server ${measured.serverUsPerCall.toFixed(0)} us/call (CPU ${(100 * measured.serverCpu).toFixed(0)}%), ` +
+      `server ${measured.serverUsPerCall.toFixed(0)} us/call (user ${measured.serverUserUsPerCall.toFixed(0)}, CPU ${(100 * measured.serverCpu).toFixed(0)}%), ` +
       `generator CPU ${(100 * measured.generatorCpu).toFixed(0)}%, ${measured.failures} failures`,
   );
   return measured;
@@ -67,9 +69,16 @@ async function measureWithWrk(label: string, server: Server, path: string): Prom
   await runWrk(server.origin + path, SETTINGS.connections, 1);
   const cpuBefore = cpuMs(server);
   const result = await runWrk(server.origin + path, SETTINGS.connections, SETTINGS.roundSeconds);
-  const serverCpuMs = cpuMs(server) - cpuBefore;
-  const measured = { label, result, serverUsPerCall: (1000 * serverCpuMs) / result.calls, serverCpu: serverCpuMs / (1000 * SETTINGS.roundSeconds) };
-  log(`${label} (wrk): ${result.callsPerSecond.toFixed(0)}/s p99 ${result.p99.toFixed(2)} ms, server ${measured.serverUsPerCall.toFixed(0)} us/call (CPU ${(100 * measured.serverCpu).toFixed(0)}%)`);
+  const cpuAfter = cpuMs(server);
+  const serverCpuMs = cpuAfter.total - cpuBefore.total;
+  const measured = {
+    label,
+    result,
+    serverUsPerCall: (1000 * serverCpuMs) / result.calls,
+    serverUserUsPerCall: (1000 * (cpuAfter.user - cpuBefore.user)) / result.calls,
+    serverCpu: serverCpuMs / (1000 * SETTINGS.roundSeconds),
+  };
+  log(`${label} (wrk): ${result.callsPerSecond.toFixed(0)}/s p99 ${result.p99.toFixed(2)} ms, server ${measured.serverUsPerCall.toFixed(0)} us/call (user ${measured.serverUserUsPerCall.toFixed(0)}, CPU ${(100 * measured.serverCpu).toFixed(0)}%)`);
   return measured;
 }
 
