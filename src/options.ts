@@ -19,6 +19,8 @@ export const DEFAULT_CLIENT_SECRET = 'mdb_sa_sk_emulator-development-secret-0001
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const TEXT = { type: 'string', minLength: 1, pattern: '\\S', [ACCEPTS]: 'a non-empty string' } as const;
+const HTTP_URL = { type: 'string', pattern: '^https?://', format: 'uri', [ACCEPTS]: 'an absolute http(s) URL' } as const;
+const RATE = { type: 'string', pattern: '^(?:off|[1-9][0-9]{0,6}/[1-9][0-9]{0,4}[sm])$', [ACCEPTS]: 'off or <requests>/<period> like 100/60s or 100/1m (requests and period at least 1)' } as const;
 
 export const OptionsSchema = {
   type: 'object',
@@ -34,24 +36,13 @@ export const OptionsSchema = {
     logLevel: { enum: LOG_LEVELS, default: 'info', description: 'log level (pino JSON lines on stdout)' },
     publicKey: { ...TEXT, default: DEFAULT_PUBLIC_KEY, description: 'public key of the default API key' },
     privateKey: { ...TEXT, default: DEFAULT_PRIVATE_KEY, description: 'private key of the default API key; printed at start only when it is the documented default' },
-    publicUrl: {
-      type: 'string',
-      pattern: '^https?://',
-      format: 'uri',
-      [ACCEPTS]: 'an absolute http(s) URL',
-      description: 'base URL of the hrefs in links, e.g. https://cloud.mongodb.com (default: http://<Host header>)',
-    },
-    nonceSecret: { ...TEXT, description: 'HMAC secret of the Digest nonces, to share nonces between replicas or restarts (default: random per process)' },
+    publicUrl: { ...HTTP_URL, description: 'base URL of the hrefs in links, e.g. https://cloud.mongodb.com (default: http://<Host header>)' },
+    nonceSecret: { ...TEXT, description: 'secret that signs the Digest nonces, to share nonces between replicas or restarts (default: random per process)' },
     nonceTtlSeconds: { type: 'integer', minimum: 1, maximum: 86_400, default: 300, description: 'lifetime of a Digest nonce; an older one gets stale=true' },
     clientId: { ...TEXT, default: DEFAULT_CLIENT_ID, description: 'client id of the default service account' },
     clientSecret: { ...TEXT, default: DEFAULT_CLIENT_SECRET, description: 'client secret of the default service account; printed only when it is the documented default' },
     tokenTtlSeconds: { type: 'integer', minimum: 1, maximum: 86_400, default: 3600, description: 'lifetime of a service-account access token' },
-    rateLimit: {
-      type: 'string',
-      pattern: '^(?:off|[1-9][0-9]{0,6}/[1-9][0-9]{0,4}[sm])$',
-      [ACCEPTS]: 'off or <requests>/<period> like 100/60s or 100/1m (requests and period at least 1)',
-      description: 'per-project token bucket, <requests>/<period> like 100/60s or 100/1m, or off (default: off)',
-    },
+    rateLimit: { ...RATE, description: 'per-project token bucket, <requests>/<period> like 100/60s or 100/1m, or off (default: off)' },
     adminToken: { ...TEXT, description: 'bearer token required by the /_emulator/ control routes except health and ready (default: none required)' },
     journalMax: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 1000, description: 'requests kept in the request journal (0: no journal)' },
     headersTimeoutMs: { type: 'integer', minimum: 1, maximum: 600_000, default: 10_000, description: 'time a client has to send the request headers (408 after it)' },

@@ -2,9 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Checkpoints } from '../backup/checkpoints.js';
 import { errors } from './errors.js';
 import { entityLinks } from './links.js';
-import { entity, listOperation } from './list-page.js';
 import type { ClusterParams, Operations } from './operations.js';
-import { itemQuery, ItemQuerySchema, ListQuerySchema, type ItemQueryText } from './query.js';
+import { ListQuerySchema } from './query.js';
+import { itemOperation, listOperation } from './read-operations.js';
 import { resource } from './resource.js';
 import { HEX24 } from './value-schemas.js';
 import { withLinks } from './views.js';
@@ -22,21 +22,16 @@ export function checkpointRoutes(app: FastifyInstance, checkpoints: Checkpoints,
   });
 
   resource(app, version, `${list}/:checkpointId`, {
-    GET: {
-      schema: { querystring: ItemQuerySchema },
-      handler: (request, reply) => {
-        const params = request.params as ClusterParams & { checkpointId: string };
-        const query = itemQuery(request.query as ItemQueryText);
-        operations.respond(request, reply, params.groupId, query.pretty, () => {
-          const cluster = operations.cluster(request, params, 'checkpoints');
-          if (!HEX24.test(params.checkpointId)) throw errors.invalidCheckpointId(params.checkpointId);
-          const now = operations.clock.now();
-          const row = checkpoints.get(cluster, now, params.checkpointId);
-          if (!row) throw errors.checkpointNotFound(params.checkpointId, cluster.name);
-          const links = entityLinks(version, operations.base(request), params.groupId, cluster.name, `backupCheckpoints/${params.checkpointId}`, true);
-          return { body: entity(withLinks(row, links), query.envelope), validUntil: cluster.live ? checkpoints.list(cluster, now).validUntil : Infinity };
-        });
+    GET: itemOperation<ClusterParams & { checkpointId: string }>(
+      operations,
+      (request, params, cluster, now) => {
+        if (!HEX24.test(params.checkpointId)) throw errors.invalidCheckpointId(params.checkpointId);
+        const row = checkpoints.get(cluster, now, params.checkpointId);
+        if (!row) throw errors.checkpointNotFound(params.checkpointId, cluster.name);
+        const links = entityLinks(version, operations.base(request), params.groupId, cluster.name, `backupCheckpoints/${params.checkpointId}`, true);
+        return { fields: withLinks(row, links), validUntil: cluster.live ? checkpoints.list(cluster, now).validUntil : Infinity };
       },
-    },
+      'checkpoints',
+    ),
   });
 }

@@ -5,9 +5,10 @@ import type { Store } from '../store/store.js';
 import { RestoreJobRequestSchema, type RestoreJobRequest } from './backup-schemas.js';
 import { errors } from './errors.js';
 import { clusterPath, entityLinks } from './links.js';
-import { entity, listBody, listOperation } from './list-page.js';
+import { listBody } from './list-page.js';
 import type { ClusterParams, Operations } from './operations.js';
 import { itemQuery, ItemQuerySchema, ListQuerySchema, type ItemQueryText } from './query.js';
+import { itemOperation, listOperation } from './read-operations.js';
 import { resource } from './resource.js';
 import { HEX24 } from './value-schemas.js';
 import { withLinks } from './views.js';
@@ -50,22 +51,13 @@ export function restoreJobRoutes(app: FastifyInstance, store: Store, jobs: Resto
   });
 
   resource(app, version, `${list}/:jobId`, {
-    GET: {
-      schema: { querystring: ItemQuerySchema },
-      handler: (request, reply) => {
-        const params = request.params as JobParams;
-        const query = itemQuery(request.query as ItemQueryText);
-        operations.respond(request, reply, params.groupId, query.pretty, () => {
-          const cluster = operations.cluster(request, params);
-          if (!HEX24.test(params.jobId)) throw errors.invalidRestoreJobId(params.jobId);
-          const row = store.backup.restoreJob(cluster.rowid, params.jobId);
-          if (!row) throw errors.restoreJobNotFound(params.jobId, cluster.name);
-          const now = operations.clock.now();
-          const base = operations.base(request);
-          const view = withLinks(jobs.view(row, now, base), entityLinks(version, base, params.groupId, cluster.name, `restoreJobs/${row.id}`, true));
-          return { body: entity(view, query.envelope), validUntil: store.backup.nextRestoreJobChange(cluster.rowid, now) };
-        });
-      },
-    },
+    GET: itemOperation<JobParams>(operations, (request, params, cluster, now) => {
+      if (!HEX24.test(params.jobId)) throw errors.invalidRestoreJobId(params.jobId);
+      const row = store.backup.restoreJob(cluster.rowid, params.jobId);
+      if (!row) throw errors.restoreJobNotFound(params.jobId, cluster.name);
+      const base = operations.base(request);
+      const fields = withLinks(jobs.view(row, now, base), entityLinks(version, base, params.groupId, cluster.name, `restoreJobs/${row.id}`, true));
+      return { fields, validUntil: store.backup.nextRestoreJobChange(cluster.rowid, now) };
+    }),
   });
 }

@@ -7,6 +7,7 @@ import { entityLinks } from './links.js';
 import { entity } from './list-page.js';
 import type { ClusterParams, Operations } from './operations.js';
 import { itemQuery, ItemQuerySchema, type ItemQueryText } from './query.js';
+import { itemOperation } from './read-operations.js';
 import type { Json } from './render.js';
 import { resource } from './resource.js';
 import { withLinks } from './views.js';
@@ -16,7 +17,7 @@ export function scheduleRoutes(app: FastifyInstance, store: Store, operations: O
   const { version } = operations;
   const path = '/groups/:groupId/clusters/:clusterName/snapshotSchedule';
 
-  const view = (request: Parameters<Operations['base']>[0], cluster: ClusterRecord): Json => {
+  const view = (request: Parameters<Operations['base']>[0], cluster: ClusterRecord): Record<string, Json> => {
     const schedule = currentSchedule(segmentsOf(store.backup.schedules(cluster.rowid)));
     const fields: Record<string, Json> = { ...schedule, clusterId: cluster.clusterId, groupId: cluster.projectId };
     const sorted = Object.fromEntries(Object.keys(fields).sort().map((key) => [key, fields[key]!]));
@@ -24,17 +25,7 @@ export function scheduleRoutes(app: FastifyInstance, store: Store, operations: O
   };
 
   resource(app, version, path, {
-    GET: {
-      schema: { querystring: ItemQuerySchema },
-      handler: (request, reply) => {
-        const params = request.params as ClusterParams;
-        const query = itemQuery(request.query as ItemQueryText);
-        operations.respond(request, reply, params.groupId, query.pretty, () => {
-          const cluster = operations.cluster(request, params);
-          return { body: entity(view(request, cluster), query.envelope), validUntil: Infinity };
-        });
-      },
-    },
+    GET: itemOperation(operations, (request, _params, cluster) => ({ fields: view(request, cluster), validUntil: Infinity })),
     PATCH: {
       schema: { querystring: ItemQuerySchema, body: SchedulePatchSchema },
       handler: (request, reply) => {

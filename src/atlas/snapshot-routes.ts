@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Snapshots } from '../backup/snapshots.js';
-import type { Store } from '../store/store.js';
+import type { ClusterRecord, Store } from '../store/store.js';
 import { SnapshotPatchSchema, type SnapshotPatch } from './backup-schemas.js';
 import { errors } from './errors.js';
 import { entityLinks } from './links.js';
-import { entity, listOperation } from './list-page.js';
+import { entity } from './list-page.js';
 import type { ClusterParams, Operations } from './operations.js';
 import { itemQuery, ItemQuerySchema, SnapshotListQuerySchema, type ItemQueryText, type SnapshotListQueryText } from './query.js';
+import { itemOperation, listOperation } from './read-operations.js';
 import { resource } from './resource.js';
 import { HEX24 } from './value-schemas.js';
 import { withLinks } from './views.js';
@@ -26,30 +27,21 @@ export function snapshotRoutes(app: FastifyInstance, store: Store, snapshots: Sn
     }),
   });
 
-  /** The cluster and the snapshot a request names, in Atlas's order of checks. */
-  const find = (request: Parameters<Operations['cluster']>[0], params: SnapshotParams, now: number) => {
-    const cluster = operations.cluster(request, params);
+  /** The snapshot a request names on its cluster (checked before), in Atlas's order of checks. */
+  const find = (cluster: ClusterRecord, params: SnapshotParams, now: number) => {
     if (!HEX24.test(params.snapshotId)) throw errors.invalidSnapshotId(params.snapshotId);
     const snapshot = snapshots.get(cluster, now, params.snapshotId);
     if (!snapshot) throw errors.snapshotNotFound(params.snapshotId, cluster.name);
-    return { cluster, snapshot };
+    return snapshot;
   };
   const links = (request: Parameters<Operations['cluster']>[0], params: SnapshotParams, clusterName: string) =>
     entityLinks(version, operations.base(request), params.groupId, clusterName, `snapshots/${params.snapshotId}`, true);
 
   resource(app, version, `${list}/:snapshotId`, {
-    GET: {
-      schema: { querystring: ItemQuerySchema },
-      handler: (request, reply) => {
-        const params = request.params as SnapshotParams;
-        const query = itemQuery(request.query as ItemQueryText);
-        operations.respond(request, reply, params.groupId, query.pretty, () => {
-          const now = operations.clock.now();
-          const { cluster, snapshot } = find(request, params, now);
-          return { body: entity(withLinks(snapshot.view(), links(request, params, cluster.name)), query.envelope), validUntil: snapshots.list(cluster, now).validUntil };
-        });
-      },
-    },
+    GET: itemOperation<SnapshotParams>(operations, (request, params, cluster, now) => {
+      const snapshot = find(cluster, params, now);
+      return { fields: withLinks(snapshot.view(), links(request, params, cluster.name)), validUntil: snapshots.list(cluster, now).validUntil };
+    }),
     PATCH: {
       schema: { querystring: ItemQuerySchema, body: SnapshotPatchSchema },
       handler: (request, reply) => {
@@ -59,7 +51,8 @@ export function snapshotRoutes(app: FastifyInstance, store: Store, snapshots: Sn
         // An unacceptable Accept header is refused before anything changes.
         operations.contentType(request);
         const now = operations.clock.now();
-        const { cluster, snapshot } = find(request, params, now);
+        const cluster = operations.cluster(request, params);
+        const snapshot = find(cluster, params, now);
         // Atlas: "You can't set doNotDelete: true and set a timestamp for expires in the same request."
         if (change.doNotDelete === true && change.expires !== undefined) throw errors.validationError('Cannot set doNotDelete to true and expires in the same request.');
         const expires = change.expires === undefined ? snapshot.expires : Date.parse(change.expires);
@@ -74,7 +67,8 @@ export function snapshotRoutes(app: FastifyInstance, store: Store, snapshots: Sn
       schema: { querystring: ItemQuerySchema },
       handler: (request, reply) => {
         const params = request.params as SnapshotParams;
-        const { cluster, snapshot } = find(request, params, operations.clock.now());
+        const cluster = operations.cluster(request, params);
+        const snapshot = find(cluster, params, operations.clock.now());
         if (snapshot.doNotDelete) throw errors.validationError(`Snapshot ${snapshot.id} is marked doNotDelete and cannot be deleted.`);
         store.write(() => store.backup.putSnapshot(cluster.rowid, { id: snapshot.id, ts: snapshot.ts, expires: snapshot.expires, doNotDelete: false, deleted: true, body: null }));
         reply.code(204).send();
