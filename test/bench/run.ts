@@ -32,17 +32,36 @@ const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const generator = new LoadGenerator();
 const work = mkdtempSync(join(tmpdir(), 'atlas-bench-'));
 
-/** A warm-up (failures counted, figures dropped), then the rounds; medians over the rounds. */
-async function measure(label: string, server: Server, path: string, auth: AuthMode, expectedLength: number): Promise<Measured> {
-  const round = async (seconds: number): Promise<Round> => {
+/** One load to measure: which server, which request, how it authenticates. */
+interface Job {
+  label: string;
+  server: Server;
+  path: string;
+  auth: AuthMode;
+  expectedLength: number;
+}
+
+/**
+ * Each job's warm-up (failures counted, figures dropped), then the rounds, taken in turn: round
+ * 1 of every job, then round 2 of every job... The machine's speed drifts (it is a virtual
+ * machine, its host's other work varies), and taking the rounds in turn makes the jobs compared
+ * in one table share that drift instead of each meeting its own. Medians over the rounds.
+ */
+async function measureInTurn(jobs: Job[]): Promise<Measured[]> {
+  const round = async ({ server, path, auth, expectedLength }: Job, seconds: number): Promise<Round> => {
     const cpuBefore = cpuMs(server);
     const result = await generator.load({ origin: server.origin, path, auth, connections: SETTINGS.connections, expectedLength, seconds });
     const cpuAfter = cpuMs(server);
     return { ...result, serverCpuMs: cpuAfter.total - cpuBefore.total, serverUserMs: cpuAfter.user - cpuBefore.user };
   };
-  const warmup = await round(SETTINGS.warmupSeconds);
-  const rounds = [];
-  for (let i = 0; i < SETTINGS.rounds; i++) rounds.push(await round(SETTINGS.roundSeconds));
+  const warmups: Round[] = [];
+  for (const job of jobs) warmups.push(await round(job, SETTINGS.warmupSeconds));
+  const rounds: Round[][] = jobs.map(() => []);
+  for (let i = 0; i < SETTINGS.rounds; i++) for (const [j, job] of jobs.entries()) rounds[j]!.push(await round(job, SETTINGS.roundSeconds));
+  return jobs.map(({ label }, j) => summarizeRounds(label, warmups[j]!, rounds[j]!));
+}
+
+function summarizeRounds(label: string, warmup: Round, rounds: Round[]): Measured {
   const measured: Measured = {
     label,
     warmup,
@@ -118,15 +137,14 @@ async function measurePages(server: Server, targets: { label: string; path: stri
   const probePaths = [];
   for (let i = 0; i < SETTINGS.coldSamples; i++) for (const target of targets) probePaths.push(`${target.path}&benchSample=${i}`);
   const probe = await generator.probe({ origin: server.origin, paths: probePaths });
-  const pages: PageFigures[] = [];
-  for (const [index, target] of targets.entries()) {
+  const bodies: Buffer[] = [];
+  for (const target of targets) bodies.push(await page(server, target.path));
+  const steady = await measureInTurn(targets.map((target, index) => ({ ...target, server, auth: 'digest', expectedLength: bodies[index]!.length })));
+  return targets.map((target, index) => {
     const samples = probe.latencies.filter((_, i) => i % targets.length === index);
     const statuses = probe.statuses.filter((_, i) => i % targets.length === index);
-    const body = await page(server, target.path);
-    const steady = await measure(target.label, server, target.path, 'digest', body.length);
-    pages.push({ label: target.label, bytes: body.length, firstHitMs: median(samples), firstHitFailures: statuses.filter((s) => s !== 200).length, steady });
-  }
-  return pages;
+    return { label: target.label, bytes: bodies[index]!.length, firstHitMs: median(samples), firstHitFailures: statuses.filter((s) => s !== 200).length, steady: steady[index]! };
+  });
 }
 
 /** Scenario 7: a live cluster's pages against a static one's of the same size, then moving the clock by 30 days. */
@@ -177,21 +195,25 @@ async function run(): Promise<BenchResults> {
   writeFileSync(pageFile, reference);
 
   // Scenario 1: the baselines, serving Cluster0's page 1 as the emulator wrote it.
-  // Each also under wrk, when installed: a generator in C that is not the bottleneck.
-  const baselines: Measured[] = [];
+  // Scenarios 2 and 3 on the default dataset, their rounds taken in turn with the baselines'.
+  const servers: Server[] = [];
+  for (const { kind } of BASELINES) servers.push(await startBaseline(kind, pageFile));
+  const measured = await measureInTurn([
+    ...BASELINES.map(({ label }, i) => ({ label, server: servers[i]!, path: CLUSTER0_PAGE1, auth: 'none' as const, expectedLength: reference.length })),
+    { label: 'emulator, Digest per request', server: emulator, path: CLUSTER0_PAGE1, auth: 'digest', expectedLength: reference.length },
+    { label: 'emulator, Go-client pattern (401 then 200 per call)', server: emulator, path: CLUSTER0_PAGE1, auth: 'challenge-per-call', expectedLength: reference.length },
+  ]);
+  const baselines = measured.slice(0, BASELINES.length);
+  const [digest, goPattern] = measured.slice(BASELINES.length) as [Measured, Measured];
+  // The same under wrk, when installed: a generator in C, and the challenge alone (unsigned
+  // requests, every answer Atlas's 401).
   const wrk: WrkMeasured[] = [];
-  for (const { kind, label } of BASELINES) {
-    const server = await startBaseline(kind, pageFile);
-    baselines.push(await measure(label, server, CLUSTER0_PAGE1, 'none', reference.length));
-    if (HAS_WRK) wrk.push(await measureWithWrk(label, server, CLUSTER0_PAGE1));
-    await stop(server);
+  if (HAS_WRK) {
+    for (const [i, { label }] of BASELINES.entries()) wrk.push(await measureWithWrk(label, servers[i]!, CLUSTER0_PAGE1));
+    wrk.push(await measureWithWrk('emulator, unsigned (the 401 challenge)', emulator, CLUSTER0_PAGE1));
   }
-
-  // Scenarios 2 and 3 on the default dataset, then load up to the soak time for RSS.
-  const digest = await measure('emulator, Digest per request', emulator, CLUSTER0_PAGE1, 'digest', reference.length);
-  const goPattern = await measure('emulator, Go-client pattern (401 then 200 per call)', emulator, CLUSTER0_PAGE1, 'challenge-per-call', reference.length);
-  // The challenge alone: unsigned requests, every answer Atlas's 401.
-  if (HAS_WRK) wrk.push(await measureWithWrk('emulator, unsigned (the 401 challenge)', emulator, CLUSTER0_PAGE1));
+  for (const server of servers) await stop(server);
+  // Then load up to the soak time for RSS.
   const loadedSeconds = 2 * (SETTINGS.warmupSeconds + SETTINGS.rounds * SETTINGS.roundSeconds);
   const soakSeconds = Math.max(SETTINGS.soakSeconds, loadedSeconds);
   const soak =
