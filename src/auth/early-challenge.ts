@@ -16,6 +16,7 @@ import type { DigestVerifier } from './digest-verifier.js';
 // and every request while fault rules are armed or the server is closing, goes to Fastify.
 
 const BODY = Buffer.from(UnauthorizedError.BODY);
+const LENGTH = String(BODY.length);
 
 export interface EarlyChallengeOptions {
   digest: DigestVerifier;
@@ -49,7 +50,8 @@ export class EarlyChallenge {
       return false;
     }
     const started = performance.now();
-    response.writeHead(401, { 'www-authenticate': this.options.digest.challenge(false), 'content-type': ERROR_CONTENT_TYPE, 'content-length': BODY.length });
+    // Headers as a flat list: Node writes them as they are, without building a header map.
+    response.writeHead(401, ['www-authenticate', this.options.digest.challenge(false), 'content-type', ERROR_CONTENT_TYPE, 'content-length', LENGTH]);
     response.end(BODY);
     this.answered++;
     const { method, url, headers } = request;
