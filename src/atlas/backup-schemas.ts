@@ -1,6 +1,11 @@
 import type { FromSchema } from 'json-schema-to-ts';
 import { BsonTimestampSchema, ClusterNameSchema, DateTimeSchema, ObjectIdSchema } from './value-schemas.js';
 
+/** The fields of a snapshot, restore job or checkpoint naming its cluster and project: a fixture may leave them out, the loader fills them in. */
+export const FilledClusterIdSchema = { ...ObjectIdSchema, description: "a 24-hexadecimal-digit id: the cluster's clusterId (filled in when left out)" } as const;
+export const FilledClusterNameSchema = { type: 'string', description: "the cluster's name (filled in when left out)" } as const;
+export const FilledGroupIdSchema = { ...ObjectIdSchema, description: "a 24-hexadecimal-digit id: the project's id (filled in when left out)" } as const;
+
 // The Legacy Backup shapes beyond checkpoints, as JSON Schema: the snapshot schedule, snapshots
 // and restore jobs as fixture documents list them (Atlas's shape without links), and the
 // request bodies of the operations that change them. Enumerations are Atlas's, from its
@@ -68,13 +73,13 @@ export const SnapshotSchema = {
   additionalProperties: false,
   required: ['id', 'created'],
   properties: {
-    clusterId: { ...ObjectIdSchema, description: "a 24-hexadecimal-digit id: the cluster's clusterId (filled in when left out)" },
-    clusterName: { type: 'string', description: "the cluster's name (filled in when left out)" },
+    clusterId: FilledClusterIdSchema,
+    clusterName: FilledClusterNameSchema,
     complete: { type: 'boolean' },
     created: BsonTimestampSchema,
     doNotDelete: { type: 'boolean' },
     expires: DateTimeSchema,
-    groupId: { ...ObjectIdSchema, description: "a 24-hexadecimal-digit id: the project's id (filled in when left out)" },
+    groupId: FilledGroupIdSchema,
     id: ObjectIdSchema,
     incremental: { type: 'boolean' },
     lastOplogAppliedTimestamp: BsonTimestampSchema,
@@ -125,8 +130,8 @@ export const RestoreJobSchema = {
   properties: {
     batchId: ObjectIdSchema,
     checkpointId: ObjectIdSchema,
-    clusterId: { ...ObjectIdSchema, description: "a 24-hexadecimal-digit id: the cluster's clusterId (filled in when left out)" },
-    clusterName: { type: 'string', description: "the cluster's name (filled in when left out)" },
+    clusterId: FilledClusterIdSchema,
+    clusterName: FilledClusterNameSchema,
     created: DateTimeSchema,
     delivery: {
       type: 'object',
@@ -143,7 +148,7 @@ export const RestoreJobSchema = {
       },
     },
     encryptionEnabled: { type: 'boolean' },
-    groupId: { ...ObjectIdSchema, description: "a 24-hexadecimal-digit id: the project's id (filled in when left out)" },
+    groupId: FilledGroupIdSchema,
     hashes: {
       type: 'array',
       items: { type: 'object', additionalProperties: false, properties: { fileName: { type: 'string' }, hash: { type: 'string' }, typeName: { enum: ['SHA1'] } } },

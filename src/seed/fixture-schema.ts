@@ -1,5 +1,5 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { RestoreJobSchema, ScheduleSchema, SnapshotSchema } from '../atlas/backup-schemas.js';
+import { FilledClusterIdSchema, FilledGroupIdSchema, RestoreJobSchema, ScheduleSchema, SnapshotSchema } from '../atlas/backup-schemas.js';
 import { BsonTimestampSchema, ClusterNameSchema, DateTimeSchema, ObjectIdSchema } from '../atlas/value-schemas.js';
 
 // The fixture document: projects, their clusters and each cluster's checkpoints (listed or
@@ -31,9 +31,9 @@ export const CheckpointSchema = {
   additionalProperties: false,
   required: ['id', 'timestamp'],
   properties: {
-    clusterId: { ...ObjectIdSchema, description: "a 24-hexadecimal-digit id: the cluster's clusterId (filled in when left out)" },
+    clusterId: FilledClusterIdSchema,
     completed: DateTimeSchema,
-    groupId: { ...ObjectIdSchema, description: "a 24-hexadecimal-digit id: the project's id (filled in when left out)" },
+    groupId: FilledGroupIdSchema,
     id: ObjectIdSchema,
     parts: { type: 'array', items: CheckpointPartSchema },
     restorable: { type: 'boolean' },
