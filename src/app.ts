@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DestinationStream } from 'pino';
 import { answerClientError, answerConnect, registerAtlasErrors, sendAtlasError, toAtlasError } from './atlas/error-handler.js';
 import { PageCache } from './atlas/page-cache.js';
-import { atlasApi } from './atlas/plugin.js';
+import { ATLAS_ROUTER_OPTIONS, atlasApi } from './atlas/plugin.js';
 import { BearerTokens } from './auth/bearer-tokens.js';
 import { BearerVerifier } from './auth/bearer-verifier.js';
 import { Credentials } from './auth/credentials.js';
@@ -68,8 +68,6 @@ export interface BuildOptions {
  * Throws a FixtureFileError or DatabaseOpenError with a message fit for the user when the
  * configuration cannot be served.
  */
-/** Fastify's router options (the early challenge's router takes the same). */
-const ROUTER_OPTIONS = { maxParamLength: 1000 };
 
 export function buildApp(config: Config, options: BuildOptions = {}): FastifyInstance {
   const clock = options.clock ?? new EmulatorClock(config.clock === 'system' ? undefined : Date.parse(config.clock));
@@ -103,7 +101,7 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
     // the auth-failure lines say what happened.
     logController: new LogController({ disableRequestLogging: true }),
     schemaController: { compilersFactory: schemaCompilers },
-    routerOptions: ROUTER_OPTIONS,
+    routerOptions: ATLAS_ROUTER_OPTIONS,
     // Limits on what a client may send or hold (docs/reliability.md). The header limit covers
     // the request line, so it bounds the URL too.
     http: { maxHeaderSize: 16_384, headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs) },
@@ -125,7 +123,7 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
   const atlasRoutes: string[] = [];
   // The bare Digest challenge is answered before Fastify (src/auth/early-challenge.ts) on the
   // Atlas routes, recorded as they are registered. (inject() goes to Fastify directly.)
-  const early = new EarlyChallenge({ digest, journal, faults, routerOptions: ROUTER_OPTIONS });
+  const early = new EarlyChallenge({ digest, journal, faults, routerOptions: ATLAS_ROUTER_OPTIONS });
   app.addHook('onRoute', (route) => {
     if (route.config?.apiVersion) early.add([route.method].flat(), route.url);
   });

@@ -17,6 +17,9 @@ import { API_VERSIONS } from './links.js';
 import { Operations } from './operations.js';
 import type { PageCache } from './page-cache.js';
 
+/** Fastify's router options where the Atlas routes are registered (the early challenge's router and the inspector's reader take the same). */
+export const ATLAS_ROUTER_OPTIONS = { maxParamLength: 1000 };
+
 /** What the operations read and write. */
 export interface OperationSources {
   store: Store;

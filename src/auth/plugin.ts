@@ -1,7 +1,6 @@
 import fastifyAuth from '@fastify/auth';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { errors, UnauthorizedError } from '../atlas/errors.js';
-import { ERROR_CONTENT_TYPE } from '../atlas/media-type.js';
 import { hasRepeatedAuthorization } from './authorization-header.js';
 import { isBearer, type BearerVerifier } from './bearer-verifier.js';
 import { REALM } from './digest.js';
@@ -19,8 +18,6 @@ export interface AtlasAuthOptions {
 const BEARER_CHALLENGE = `Bearer realm="${REALM}", error="invalid_token"`;
 /** A strategy's answer to a request offering the other strategy's scheme: it simply fails. */
 const FOREIGN_SCHEME = new UnauthorizedError();
-/** The challenge's body, as bytes once for all (the same bytes the error path sends). */
-const CHALLENGE_BODY = Buffer.from(UnauthorizedError.BODY);
 
 /** The request's Authorization header, or 'repeated' when it has several (Node keeps only the first). */
 function authorizationOf(request: FastifyRequest): string | undefined | 'repeated' {
@@ -85,21 +82,6 @@ export async function atlasAuthentication(app: FastifyInstance, { digest, bearer
     done(rateLimiter && limitRate(rateLimiter, request, reply));
   }
 
-  /**
-   * A request without an Authorization header: the first half of every Digest handshake, and
-   * so half of what the Go clients send (each call goes out unsigned first). Answered before
-   * the strategies, from precomputed bytes and a fresh nonce; what the strategies would answer
-   * byte for byte, still journaled (as missing_credentials) and still after the faults that
-   * act on every request.
-   */
-  function challengeBareRequest(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-    if (request.headers.authorization !== undefined) return done();
-    request.authFailure = 'missing_credentials';
-    // Headers in the error path's order: the challenge, then the type.
-    reply.code(401).header('www-authenticate', digest.challenge(false)).header('content-type', ERROR_CONTENT_TYPE).send(CHALLENGE_BODY);
-  }
-
-  app.addHook('onRequest', challengeBareRequest);
   // Digest last: its failure is the one reported, and for a request without credentials that
   // failure carries Atlas's challenge.
   app.addHook('onRequest', app.auth([verifyBearer, verifyDigest]));

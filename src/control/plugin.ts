@@ -36,7 +36,6 @@ const sha256 = (text: string): Buffer => createHash('sha256').update(text).diges
 export async function controlPlane(app: FastifyInstance): Promise<void> {
   const openapi = new OpenApiDocument(app);
 
-
   const { adminToken } = app.emulator.config;
   if (adminToken !== undefined) {
     // Compared as digests: constant time whatever the lengths.

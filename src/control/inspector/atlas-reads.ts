@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyReply, type F
 import type { EmulatorState } from '../../app.js';
 import { answerNotFound, registerAtlasErrors } from '../../atlas/error-handler.js';
 import { API_VERSIONS } from '../../atlas/links.js';
-import { registerOperations } from '../../atlas/plugin.js';
+import { ATLAS_ROUTER_OPTIONS, registerOperations } from '../../atlas/plugin.js';
 import { principalOf } from '../../auth/principal.js';
 import { schemaCompilers } from '../../schema-compilers.js';
 import { controlSchema } from '../schemas.js';
@@ -24,7 +24,7 @@ function atlasReader(app: FastifyInstance, state: EmulatorState): FastifyInstanc
     loggerInstance: app.log,
     logController: new LogController({ disableRequestLogging: true }),
     schemaController: { compilersFactory: schemaCompilers },
-    routerOptions: { maxParamLength: 1000 },
+    routerOptions: ATLAS_ROUTER_OPTIONS,
   });
   registerAtlasErrors(reader);
   reader.decorateRequest('principal', null);
