@@ -102,6 +102,8 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
     logController: new LogController({ disableRequestLogging: true }),
     schemaController: { compilersFactory: schemaCompilers },
     routerOptions: ATLAS_ROUTER_OPTIONS,
+    // The plugins are the emulator's own and none waits on I/O: no timer per plugin at start.
+    pluginTimeout: 0,
     // Limits on what a client may send or hold (docs/reliability.md). The header limit covers
     // the request line, so it bounds the URL too.
     http: { maxHeaderSize: 16_384, headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs) },
