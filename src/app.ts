@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DestinationStream } from 'pino';
+import { EarlyAnswers } from './atlas/early-answers.js';
 import { answerClientError, answerConnect, registerAtlasErrors, sendAtlasError, toAtlasError } from './atlas/error-handler.js';
 import { PageCache } from './atlas/page-cache.js';
 import { ATLAS_ROUTER_OPTIONS, atlasApi } from './atlas/plugin.js';
@@ -8,7 +9,6 @@ import { BearerTokens } from './auth/bearer-tokens.js';
 import { BearerVerifier } from './auth/bearer-verifier.js';
 import { Credentials } from './auth/credentials.js';
 import { DigestVerifier } from './auth/digest-verifier.js';
-import { EarlyChallenge } from './auth/early-challenge.js';
 import { NonceService, NonceUsage } from './auth/nonce.js';
 import { oauthRoutes } from './auth/oauth-routes.js';
 import { RateLimiter } from './auth/rate-limit.js';
@@ -46,8 +46,8 @@ export interface EmulatorState {
   faults: FaultRules;
   /** The Atlas operations served, as "GET /api/atlas/v2/groups/:groupId/...". */
   atlasRoutes: string[];
-  /** The bare Digest challenges answered before Fastify. */
-  earlyChallenge: EarlyChallenge;
+  /** The Digest challenges and cached signed reads answered before Fastify. */
+  earlyAnswers: EarlyAnswers;
 }
 
 declare module 'fastify' {
@@ -123,13 +123,23 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
   const faults = new FaultRules(config.seed);
   const digest = new DigestVerifier(credentials, new NonceService(config.nonceSecret, config.nonceTtlSeconds * 1000, now), new NonceUsage());
   const atlasRoutes: string[] = [];
-  // The bare Digest challenge is answered before Fastify (src/auth/early-challenge.ts) on the
-  // Atlas routes, recorded as they are registered. (inject() goes to Fastify directly.)
-  const early = new EarlyChallenge({ digest, journal, faults, routerOptions: ATLAS_ROUTER_OPTIONS });
-  app.addHook('onRoute', (route) => {
-    if (route.config?.apiVersion) early.add([route.method].flat(), route.url);
+  // The Digest challenge and cached signed reads are answered before Fastify
+  // (src/atlas/early-answers.ts) on the Atlas routes, recorded as they are registered.
+  // (inject() goes to Fastify directly.)
+  const early = new EarlyAnswers({
+    digest,
+    journal,
+    faults,
+    cache,
+    clock,
+    publicUrl: config.publicUrl,
+    rateLimited: config.rateLimit !== undefined,
+    routerOptions: ATLAS_ROUTER_OPTIONS,
   });
-  app.decorate('emulator', { config, clock, store, checkpoints, snapshots, restoreJobs, credentials, cache, startupSources, journal, faults, atlasRoutes, earlyChallenge: early });
+  app.addHook('onRoute', (route) => {
+    if (route.config?.apiVersion) early.add([route.method].flat(), route.url, route.config.apiVersion);
+  });
+  app.decorate('emulator', { config, clock, store, checkpoints, snapshots, restoreJobs, credentials, cache, startupSources, journal, faults, atlasRoutes, earlyAnswers: early });
   app.addHook('onClose', async () => store.close());
   // A request under way when closing starts is answered with Connection: close, so its
   // keep-alive connection does not hold the shutdown up until the keep-alive timeout.

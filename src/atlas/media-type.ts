@@ -1,4 +1,5 @@
 import { errors } from './errors.js';
+import type { ApiVersion } from './links.js';
 
 // Versioned media types of the v2 API. This resource has one version, 2023-01-01; a later
 // requested date resolves to the newest version not after it (Atlas's documented rule for
@@ -30,9 +31,16 @@ export function resolveVersion(accept: string | undefined): string | undefined {
   return best;
 }
 
-/** Content-Type of a successful v2 response, or a 406 INVALID_VERSION_DATE error. */
-export function v2ContentType(accept: string | undefined): string {
+/** Content-Type of a successful response under an API version; undefined where v2's Accept selects no resource version. */
+export function responseContentType(apiVersion: ApiVersion, accept: string | undefined): string | undefined {
+  if (apiVersion !== 'v2') return V1_CONTENT_TYPE;
   const version = resolveVersion(accept);
-  if (!version) throw errors.invalidVersionDate();
-  return `application/vnd.atlas.${version}+json;charset=utf-8`;
+  return version && `application/vnd.atlas.${version}+json;charset=utf-8`;
+}
+
+/** Content-Type of a successful response, or a 406 INVALID_VERSION_DATE error. */
+export function contentTypeOrRefusal(apiVersion: ApiVersion, accept: string | undefined): string {
+  const contentType = responseContentType(apiVersion, accept);
+  if (contentType === undefined) throw errors.invalidVersionDate();
+  return contentType;
 }

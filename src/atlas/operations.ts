@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { ClusterRecord, Store } from '../store/store.js';
 import { errors } from './errors.js';
 import type { ApiVersion } from './links.js';
-import { V1_CONTENT_TYPE, v2ContentType } from './media-type.js';
+import { contentTypeOrRefusal } from './media-type.js';
 import type { PageCache } from './page-cache.js';
 import { renderJson, type Json } from './render.js';
 import { CLUSTER_NAME, HEX24 } from './value-schemas.js';
@@ -14,6 +14,16 @@ import { CLUSTER_NAME, HEX24 } from './value-schemas.js';
 // from the page cache.
 
 export type ClusterParams = { groupId: string; clusterName: string };
+
+/** The base URL of links: ATLAS_EMU_PUBLIC_URL, else the request's own. */
+function baseUrl(publicUrl: string | undefined, host: string | undefined): string {
+  return publicUrl ?? `http://${host ?? 'localhost'}`;
+}
+
+/** The page cache's key of a read: everything that shapes its bytes (content type, base URL, request-target). */
+export function pageKey(contentType: string, publicUrl: string | undefined, host: string | undefined, url: string): string {
+  return `${contentType} ${baseUrl(publicUrl, host)}${url}`;
+}
 
 /** A rendered read and until when the emulator clock leaves it as it is. */
 export interface Built {
@@ -31,12 +41,12 @@ export class Operations {
   ) {}
 
   contentType(request: FastifyRequest): string {
-    return this.version === 'v2' ? v2ContentType(request.headers.accept) : V1_CONTENT_TYPE;
+    return contentTypeOrRefusal(this.version, request.headers.accept);
   }
 
   /** The base URL of links: ATLAS_EMU_PUBLIC_URL, else the request's own. */
   base(request: FastifyRequest): string {
-    return this.publicUrl ?? `http://${request.headers.host ?? 'localhost'}`;
+    return baseUrl(this.publicUrl, request.headers.host);
   }
 
   /**
@@ -53,10 +63,13 @@ export class Operations {
     return cluster;
   }
 
-  /** Answers a read from the cache while it holds; else builds, caches and sends the body. */
+  /**
+   * Answers a read from the cache while it holds; else builds, caches and sends the body.
+   * (Over a socket, a signed read the cache holds is answered before Fastify: early-answers.ts.)
+   */
   respond(request: FastifyRequest, reply: FastifyReply, groupId: string, pretty: boolean, build: () => Built): void {
     const contentType = this.contentType(request);
-    const key = `${contentType} ${this.base(request)}${request.url}`;
+    const key = pageKey(contentType, this.publicUrl, request.headers.host, request.url);
     const now = this.clock.now();
     // A cached page proves the request valid; only the caller's access to it remains to check.
     let body = canRead(request.principal!, groupId) ? this.cache.get(key, now) : undefined;

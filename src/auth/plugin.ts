@@ -47,7 +47,7 @@ export async function atlasAuthentication(app: FastifyInstance, { digest, bearer
     };
     if (authorization === 'repeated') return fail('duplicate_authorization');
     if (isBearer(authorization)) return done((unexpected.get(request) as Error | undefined) ?? FOREIGN_SCHEME);
-    const result = digest.verify(request.method, request.url, authorization);
+    const result = digest.verifyRequest(request.raw, request.method, request.url, authorization);
     if (!result.ok) return fail(result.reason, result.username, result.stale);
     request.principal = result.principal;
     done();
