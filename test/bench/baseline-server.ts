@@ -1,23 +1,37 @@
 import Fastify from 'fastify';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { UnauthorizedError } from '../../src/atlas/errors.js';
+import { challengeHeader } from '../../src/auth/digest.js';
 
 // The baselines the emulator is measured against: servers that answer every request with the
 // same page the emulator serves, without auth or a store.
 //   node-http:          bare node:http writing the precomputed bytes
+//   node-http-challenge: the same, after Atlas's 401 challenge bytes to any request without
+//                        an Authorization header (signatures are not checked): what the Go
+//                        clients' pattern, two exchanges per call, costs Node's HTTP server alone
 //   fastify-bytes:      a bare Fastify route sending the precomputed bytes
 //   fastify-serialize:  a bare Fastify route serializing the page object per request
 // Usage: node --import tsx test/bench/baseline-server.ts <kind> <page.json>; prints the port.
 
-const KINDS = ['node-http', 'fastify-bytes', 'fastify-serialize'];
+const KINDS = ['node-http', 'node-http-challenge', 'fastify-bytes', 'fastify-serialize'];
 
 const CONTENT_TYPE = 'application/json';
+// The emulator's challenge, with a nonce of the emulator's length that never changes.
+const CHALLENGE = challengeHeader('A'.repeat(32), false);
+const UNAUTHORIZED = Buffer.from(UnauthorizedError.BODY);
 const [kind, file] = process.argv.slice(2) as [string, string];
 const bytes = readFileSync(file);
 
 async function listen(): Promise<number> {
-  if (kind === 'node-http') {
-    const server = http.createServer((_request, response) => {
+  if (kind.startsWith('node-http')) {
+    const challenge = kind === 'node-http-challenge';
+    const server = http.createServer((request, response) => {
+      if (challenge && request.headers.authorization === undefined) {
+        response.writeHead(401, ['www-authenticate', CHALLENGE, 'content-type', CONTENT_TYPE, 'content-length', UNAUTHORIZED.length]);
+        response.end(UNAUTHORIZED);
+        return;
+      }
       response.writeHead(200, { 'content-type': CONTENT_TYPE, 'content-length': bytes.length });
       response.end(bytes);
     });

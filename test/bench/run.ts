@@ -27,6 +27,8 @@ const BASELINES = [
   { kind: 'fastify-bytes', label: 'bare Fastify, precomputed bytes' },
   { kind: 'fastify-serialize', label: 'bare Fastify, page serialized per request' },
 ];
+/** Scenario 3's floor: Node's HTTP server alone answering the 401 then the page, nothing checked. */
+const CHALLENGE_BASELINE = { kind: 'node-http-challenge', label: "bare node:http, Atlas's 401 then the page per call (nothing checked)" };
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const generator = new LoadGenerator();
@@ -198,13 +200,16 @@ async function run(): Promise<BenchResults> {
   // Scenarios 2 and 3 on the default dataset, their rounds taken in turn with the baselines'.
   const servers: Server[] = [];
   for (const { kind } of BASELINES) servers.push(await startBaseline(kind, pageFile));
+  const challengeServer = await startBaseline(CHALLENGE_BASELINE.kind, pageFile);
+  servers.push(challengeServer);
   const measured = await measureInTurn([
     ...BASELINES.map(({ label }, i) => ({ label, server: servers[i]!, path: CLUSTER0_PAGE1, auth: 'none' as const, expectedLength: reference.length })),
+    { label: CHALLENGE_BASELINE.label, server: challengeServer, path: CLUSTER0_PAGE1, auth: 'challenge-per-call', expectedLength: reference.length },
     { label: 'emulator, Digest per request', server: emulator, path: CLUSTER0_PAGE1, auth: 'digest', expectedLength: reference.length },
     { label: 'emulator, Go-client pattern (401 then 200 per call)', server: emulator, path: CLUSTER0_PAGE1, auth: 'challenge-per-call', expectedLength: reference.length },
   ]);
   const baselines = measured.slice(0, BASELINES.length);
-  const [digest, goPattern] = measured.slice(BASELINES.length) as [Measured, Measured];
+  const [challengeFloor, digest, goPattern] = measured.slice(BASELINES.length) as [Measured, Measured, Measured];
   // The same under wrk, when installed: a generator in C, and the challenge alone (unsigned
   // requests, every answer Atlas's 401).
   const wrk: WrkMeasured[] = [];
@@ -264,6 +269,7 @@ async function run(): Promise<BenchResults> {
     machineAfter: machineDescription(),
     referenceBytes: reference.length,
     baselines,
+    challengeFloor,
     wrk,
     digest,
     goPattern,
