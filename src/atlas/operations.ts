@@ -44,7 +44,7 @@ export class Operations {
     return contentTypeOrRefusal(this.version, request.headers.accept);
   }
 
-  /** The base URL of links: ATLAS_EMU_PUBLIC_URL, else the request's own. */
+  /** The base URL of this request's links (baseUrl). */
   base(request: FastifyRequest): string {
     return baseUrl(this.publicUrl, request.headers.host);
   }
