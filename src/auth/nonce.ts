@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { hash, randomBytes, randomInt } from 'node:crypto';
+import { safeEqual } from './digest.js';
 
 // Stateless Digest nonces (RFC 7616 section 3.3 leaves their form to the server), 24 bytes
 // as the 32 base64 characters Atlas's nonces have: 9 bytes (6-byte issue time in ms, 3-byte
@@ -45,7 +46,7 @@ export class NonceService {
   check(nonce: string): NonceCheck {
     if (!NONCE.test(nonce)) return { status: 'forged' };
     if (this.signing.write(nonce.slice(0, HEAD_CHARS), SECRET_BYTES, 'base64') !== HEAD_BYTES) return { status: 'forged' };
-    if (!sameText(this.tag(), nonce.slice(HEAD_CHARS))) return { status: 'forged' };
+    if (!safeEqual(this.tag(), nonce.slice(HEAD_CHARS))) return { status: 'forged' };
     return this.freshness(this.signing.readUIntBE(SECRET_BYTES, 6));
   }
 
@@ -59,13 +60,6 @@ export class NonceService {
   private tag(): string {
     return hash('sha256', this.signing, 'base64').slice(0, TAG_CHARS);
   }
-}
-
-/** Compares two strings of the same length in time independent of where they differ. */
-function sameText(a: string, b: string): boolean {
-  let difference = a.length ^ b.length;
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
 }
 
 /**
