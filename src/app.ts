@@ -1,9 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DestinationStream } from 'pino';
-import { EarlyAnswers } from './atlas/early-answers.js';
-import { answerClientError, answerConnect, registerAtlasErrors, sendAtlasError, toAtlasError } from './atlas/error-handler.js';
-import { PageCache } from './atlas/page-cache.js';
+import { answerClientError, answerConnect, registerAtlasErrors, sendAtlasError, toAtlasError } from './http/error-handler.js';
+import { PageCache } from './http/page-cache.js';
 import { ATLAS_ROUTER_OPTIONS, atlasApi } from './atlas/plugin.js';
 import { BearerTokens } from './auth/bearer-tokens.js';
 import { BearerVerifier } from './auth/bearer-verifier.js';
@@ -15,46 +13,18 @@ import { RateLimiter } from './auth/rate-limit.js';
 import { Checkpoints } from './backup/checkpoints.js';
 import { RestoreJobs } from './backup/restore-jobs.js';
 import { Snapshots } from './backup/snapshots.js';
-import { EmulatorClock } from './clock.js';
-import { FaultRules } from './control/fault-rules.js';
-import { RequestJournal } from './control/journal.js';
+import { EmulatorClock } from './lib/clock.js';
+import { FaultRules } from './http/fault-rules.js';
+import { RequestJournal } from './http/journal.js';
 import { controlPlane } from './control/plugin.js';
-import { observeRequests } from './control/request-hooks.js';
-import { parseRateLimit, type Config } from './options.js';
-import { schemaCompilers } from './schema-compilers.js';
-import { DEFAULT_FIXTURE, FixtureFileError, fixtureFiles } from './seed/fixture-files.js';
-import { FixtureError, loadFixtures, type FixtureSource } from './seed/fixture-loader.js';
+import { inspector } from './inspector/plugin.js';
+import { observeRequests } from './http/request-hooks.js';
+import { parseRateLimit, type Config } from './model/options.js';
+import { schemaCompilers } from './http/schema-compilers.js';
+import { DEFAULT_FIXTURE, FixtureFileError, fixtureFiles } from './fixtures/fixture-files.js';
+import { FixtureError, loadFixtures } from './fixtures/fixture-loader.js';
 import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
-
-/** What the emulator holds besides Fastify itself; the control plane and tests reach it here. */
-export interface EmulatorState {
-  config: Config;
-  clock: EmulatorClock;
-  store: Store;
-  /** What the Legacy Backup lists show at a moment: checkpoints, snapshots, restore jobs. */
-  checkpoints: Checkpoints;
-  snapshots: Snapshots;
-  restoreJobs: RestoreJobs;
-  credentials: Credentials;
-  cache: PageCache;
-  /** The documents loaded at start-up (the default dataset or the user's fixtures), read again by a reset. */
-  startupSources: FixtureSource[];
-  /** The latest requests (ATLAS_EMU_JOURNAL_MAX of them), for tests to assert on. */
-  journal: RequestJournal;
-  /** Fault rules set through the control plane. */
-  faults: FaultRules;
-  /** The Atlas operations served, as "GET /api/atlas/v2/groups/:groupId/...". */
-  atlasRoutes: string[];
-  /** The Digest challenges and cached signed reads answered before Fastify. */
-  earlyAnswers: EarlyAnswers;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    emulator: EmulatorState;
-  }
-}
 
 export interface BuildOptions {
   /** Where log lines go (default: stdout); tests capture them here. */
@@ -123,23 +93,7 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
   const faults = new FaultRules(config.seed);
   const digest = new DigestVerifier(credentials, new NonceService(config.nonceSecret, config.nonceTtlSeconds * 1000, now), new NonceUsage());
   const atlasRoutes: string[] = [];
-  // The Digest challenge and cached signed reads are answered before Fastify
-  // (src/atlas/early-answers.ts) on the Atlas routes, recorded as they are registered.
-  // (inject() goes to Fastify directly.)
-  const early = new EarlyAnswers({
-    digest,
-    journal,
-    faults,
-    cache,
-    clock,
-    publicUrl: config.publicUrl,
-    rateLimited: config.rateLimit !== undefined,
-    routerOptions: ATLAS_ROUTER_OPTIONS,
-  });
-  app.addHook('onRoute', (route) => {
-    if (route.config?.apiVersion) early.add([route.method].flat(), route.url, route.config.apiVersion);
-  });
-  app.decorate('emulator', { config, clock, store, checkpoints, snapshots, restoreJobs, credentials, cache, startupSources, journal, faults, atlasRoutes, earlyAnswers: early });
+  app.decorate('emulator', { config, clock, store, checkpoints, snapshots, restoreJobs, credentials, cache, startupSources, journal, faults, atlasRoutes });
   app.addHook('onClose', async () => store.close());
   // A request under way when closing starts is answered with Connection: close, so its
   // keep-alive connection does not hold the shutdown up until the keep-alive timeout.
@@ -152,16 +106,11 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
     if (closing) reply.header('connection', 'close');
     done(null, payload);
   });
-  const [fastifyHandler] = app.server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
-  app.server.removeAllListeners('request');
-  app.server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-    if (!early.answer(request, response, closing)) fastifyHandler!(request, response);
-  });
 
   // Every failure leaves in Atlas's shape; each context below answers its own unknown paths.
   registerAtlasErrors(app);
   // The control plane: the emulator's own API, outside Atlas auth, the journal and the faults.
-  app.register(controlPlane, { prefix: '/_emulator' });
+  app.register(controlPlane, { prefix: '/_emulator', extensions: [inspector] });
   // Everything else is journaled and may be faulted (everyRequest rules act before auth).
   app.register(async (api) => {
     observeRequests(api, { journal, faults });

@@ -2,7 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { buildApp } from './app.js';
-import { VERSION } from './package-root.js';
+import { VERSION } from './lib/package-root.js';
 import {
   ConfigError,
   DEFAULT_CLIENT_SECRET,
@@ -15,8 +15,8 @@ import {
   resolveConfig,
   type Config,
   type OptionKey,
-} from './options.js';
-import { FixtureFileError } from './seed/fixture-files.js';
+} from './model/options.js';
+import { FixtureFileError } from './fixtures/fixture-files.js';
 import { DatabaseOpenError } from './store/database.js';
 
 // The command: `atlas-backup-emulator [flags]` (started by src/cli.ts, which is also what

@@ -1,19 +1,20 @@
 // The programmatic API for test suites.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import type { ClockState, EmulatorClock } from './clock.js';
+import type { ClockState, EmulatorClock } from './lib/clock.js';
 import { exportDocument, loadFixture, moveClock, resetEmulator } from './control/emulator-control.js';
-import type { FaultRuleView } from './control/fault-rules.js';
-import { checkInput } from './control/input.js';
-import { journalFilter, type JournalEntry } from './control/journal.js';
-import { ClockMoveSchema, FaultRuleInputSchema, JournalFilterSchema, type ClockMove, type FaultRuleInput, type JournalFilterInput, type ResetScope, type ValidFaultRule } from './control/schemas.js';
-import { resolveConfig, type EmulatorOptions } from './options.js';
-import { objectSource } from './seed/fixture-loader.js';
-import type { FixtureDocument } from './seed/fixture-schema.js';
+import type { FaultRuleView } from './http/fault-rules.js';
+import { checkInput } from './model/control-input.js';
+import { journalFilter, type JournalEntry } from './http/journal.js';
+import { ClockMoveSchema, FaultRuleInputSchema, JournalFilterSchema, type ClockMove, type FaultRuleInput, type JournalFilterInput, type ResetScope, type ValidFaultRule } from './model/control-schemas.js';
+import { resolveConfig, type EmulatorOptions } from './model/options.js';
+import { objectSource } from './fixtures/fixture-loader.js';
+import type { FixtureDocument } from './model/fixture-schema.js';
 import type { LoadMode, StoreCounts } from './store/store.js';
 
-export { buildApp, type BuildOptions, type EmulatorState } from './app.js';
-export { EmulatorClock, type Clock, type ClockState } from './clock.js';
+export { buildApp, type BuildOptions } from './app.js';
+export type { EmulatorState } from './control/emulator-state.js';
+export { EmulatorClock, type Clock, type ClockState } from './lib/clock.js';
 export {
   resolveConfig,
   ConfigError,
@@ -23,12 +24,12 @@ export {
   DEFAULT_CLIENT_SECRET,
   type Config,
   type EmulatorOptions,
-} from './options.js';
-export type { ApiKeyFixture, Checkpoint, ClusterFixture, FixtureDocument, ProjectFixture, ServiceAccountFixture } from './seed/fixture-schema.js';
+} from './model/options.js';
+export type { ApiKeyFixture, Checkpoint, ClusterFixture, FixtureDocument, ProjectFixture, ServiceAccountFixture } from './model/fixture-schema.js';
 export type { LoadMode, StoreCounts } from './store/store.js';
-export type { ResetScope, FaultEffectInput, FaultMatch, FaultRuleInput } from './control/schemas.js';
-export type { FaultEffect, FaultRuleView } from './control/fault-rules.js';
-export type { AppliedFault, AuthOutcome, JournalEntry } from './control/journal.js';
+export type { ResetScope, FaultEffectInput, FaultMatch, FaultRuleInput } from './model/control-schemas.js';
+export type { FaultEffect, FaultRuleView } from './http/fault-rules.js';
+export type { AppliedFault, AuthOutcome, JournalEntry } from './http/journal.js';
 
 /** Which journaled requests to return (every field optional; the same filters as GET /_emulator/requests). */
 export type RequestFilter = Omit<JournalFilterInput, 'since'> & {

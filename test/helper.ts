@@ -2,11 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type BuildOptions } from '../src/app.js';
-import { EmulatorClock } from '../src/clock.js';
-import { DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY, resolveConfig, type Config, type EmulatorOptions } from '../src/options.js';
+import { EmulatorClock } from '../src/lib/clock.js';
+import { DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY, resolveConfig, type Config, type EmulatorOptions } from '../src/model/options.js';
 import { exportDocument as exportChunks, loadFixture, resetEmulator } from '../src/control/emulator-control.js';
-import { objectSource } from '../src/seed/fixture-loader.js';
-import type { FixtureDocument } from '../src/seed/fixture-schema.js';
+import { objectSource } from '../src/fixtures/fixture-loader.js';
+import type { FixtureDocument } from '../src/model/fixture-schema.js';
 import type { LoadMode, StoreCounts } from '../src/store/store.js';
 import { contractProblems } from './contract/openapi.js';
 

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { usage } from '../src/command.js';
-import { ConfigError, optionRows, optionsFromEnvironment, optionsFromFlags, resolveConfig } from '../src/options.js';
+import { ConfigError, optionRows, optionsFromEnvironment, optionsFromFlags, resolveConfig } from '../src/model/options.js';
 import { startEmulator } from '../src/index.js';
 import { CLUSTER0, GROUP } from './helper.js';
 import { signedFetch } from './control/control-client.js';

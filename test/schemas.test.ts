@@ -1,12 +1,12 @@
 import { Ajv } from 'ajv';
 import t from 'tap';
-import * as backup from '../src/atlas/backup-schemas.js';
-import * as query from '../src/atlas/query.js';
-import * as values from '../src/atlas/value-schemas.js';
-import * as control from '../src/control/schemas.js';
-import * as options from '../src/options.js';
-import * as fixtures from '../src/seed/fixture-schema.js';
-import { createAjv } from '../src/validation.js';
+import * as backup from '../src/model/backup-schemas.js';
+import * as query from '../src/model/query-schemas.js';
+import * as values from '../src/model/value-schemas.js';
+import * as control from '../src/model/control-schemas.js';
+import * as options from '../src/model/options.js';
+import * as fixtures from '../src/model/fixture-schema.js';
+import { createAjv } from '../src/lib/validation.js';
 
 // The emulator compiles its schemas without checking them against the JSON Schema
 // meta-schema (that cost 30 ms of every start): this checks every one of them, once.

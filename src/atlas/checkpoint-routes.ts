@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Checkpoints } from '../backup/checkpoints.js';
-import { errors } from './errors.js';
-import { entityLinks } from './links.js';
+import { errors } from '../model/errors.js';
+import { entityLinks } from '../model/links.js';
 import type { ClusterParams, Operations } from './operations.js';
-import { ListQuerySchema } from './query.js';
+import { ListQuerySchema } from '../model/query-schemas.js';
 import { itemOperation, listOperation } from './read-operations.js';
 import { resource } from './resource.js';
-import { HEX24 } from './value-schemas.js';
+import { HEX24 } from '../model/value-schemas.js';
 import { withLinks } from './views.js';
 
 /** The two checkpoint operations of one API version. */

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import { clusterPath, listLinks } from './links.js';
+import { clusterPath, listLinks } from '../model/links.js';
 import type { Operations } from './operations.js';
-import type { ListQuery } from './query.js';
-import type { Json } from './render.js';
+import type { ListQuery } from '../model/query-schemas.js';
+import type { Json } from '../model/json.js';
 
 /**
  * One page of a cluster's list (checkpoints, snapshots, restore jobs) as Atlas writes it:

@@ -1,13 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { assertCanRead, canRead } from '../auth/principal.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../lib/clock.js';
 import type { ClusterRecord, Store } from '../store/store.js';
-import { errors } from './errors.js';
-import type { ApiVersion } from './links.js';
-import { contentTypeOrRefusal } from './media-type.js';
-import type { PageCache } from './page-cache.js';
-import { renderJson, type Json } from './render.js';
-import { CLUSTER_NAME, HEX24 } from './value-schemas.js';
+import { errors } from '../model/errors.js';
+import type { ApiVersion } from '../model/links.js';
+import { contentTypeOrRefusal } from '../http/media-type.js';
+import type { PageCache } from '../http/page-cache.js';
+import { renderJson, type Json } from '../model/json.js';
+import { CLUSTER_NAME, HEX24 } from '../model/value-schemas.js';
 
 // What every Atlas operation of one API version does around its own work: find the project and
 // cluster in Atlas's order of checks, pick the content type, render the body, and answer reads
@@ -65,7 +65,6 @@ export class Operations {
 
   /**
    * Answers a read from the cache while it holds; else builds, caches and sends the body.
-   * (Over a socket, a signed read the cache holds is answered before Fastify: early-answers.ts.)
    */
   respond(request: FastifyRequest, reply: FastifyReply, groupId: string, pretty: boolean, build: () => Built): void {
     const contentType = this.contentType(request);

@@ -3,19 +3,19 @@ import type { Checkpoints } from '../backup/checkpoints.js';
 import type { RestoreJobs } from '../backup/restore-jobs.js';
 import type { Snapshots } from '../backup/snapshots.js';
 import { atlasAuthentication, type AtlasAuthOptions } from '../auth/plugin.js';
-import type { Clock } from '../clock.js';
-import type { FaultRules } from '../control/fault-rules.js';
-import type { RequestJournal } from '../control/journal.js';
-import { faultsAfterAuth } from '../control/request-hooks.js';
+import type { Clock } from '../lib/clock.js';
+import type { FaultRules } from '../http/fault-rules.js';
+import type { RequestJournal } from '../http/journal.js';
+import { faultsAfterAuth } from '../http/request-hooks.js';
 import type { Store } from '../store/store.js';
 import { checkpointRoutes } from './checkpoint-routes.js';
 import { restoreJobRoutes } from './restore-job-routes.js';
 import { scheduleRoutes } from './schedule-routes.js';
 import { snapshotRoutes } from './snapshot-routes.js';
-import { answerNotFound } from './error-handler.js';
-import { API_VERSIONS } from './links.js';
+import { answerNotFound } from '../http/error-handler.js';
+import { API_VERSIONS } from '../model/links.js';
 import { Operations } from './operations.js';
-import type { PageCache } from './page-cache.js';
+import type { PageCache } from '../http/page-cache.js';
 
 /** Fastify's router options where the Atlas routes are registered (the early challenge's router and the inspector's reader take the same). */
 export const ATLAS_ROUTER_OPTIONS = { maxParamLength: 1000 };

@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { ClusterRecord } from '../store/store.js';
-import { entityLinks } from './links.js';
+import { entityLinks } from '../model/links.js';
 import { entity, listPage } from './list-page.js';
 import type { ClusterParams, Operations } from './operations.js';
-import { itemQuery, ItemQuerySchema, listQuery, type ItemQueryText, type ListQueryText } from './query.js';
-import type { Json } from './render.js';
+import { itemQuery, ItemQuerySchema, listQuery, type ItemQueryText, type ListQueryText } from '../model/query-schemas.js';
+import type { Json } from '../model/json.js';
 import type { Operation } from './resource.js';
 import { withLinks } from './views.js';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifySchema, RouteHandlerMethod } from 'fastify';
-import { sendAtlasError } from './error-handler.js';
-import { errors } from './errors.js';
-import type { ApiVersion } from './links.js';
+import { sendAtlasError } from '../http/error-handler.js';
+import { errors } from '../model/errors.js';
+import type { ApiVersion } from '../model/links.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

@@ -1,14 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { currentSchedule, segmentsOf } from '../backup/timeline.js';
 import type { ClusterRecord, Store } from '../store/store.js';
-import { SCHEDULE_FIELDS, SchedulePatchSchema, type Schedule } from './backup-schemas.js';
-import { errors } from './errors.js';
-import { entityLinks } from './links.js';
+import { SCHEDULE_FIELDS, SchedulePatchSchema, type Schedule } from '../model/backup-schemas.js';
+import { errors } from '../model/errors.js';
+import { entityLinks } from '../model/links.js';
 import { entity } from './list-page.js';
 import type { ClusterParams, Operations } from './operations.js';
-import { itemQuery, ItemQuerySchema, type ItemQueryText } from './query.js';
+import { itemQuery, ItemQuerySchema, type ItemQueryText } from '../model/query-schemas.js';
 import { itemOperation } from './read-operations.js';
-import type { Json } from './render.js';
+import type { Json } from '../model/json.js';
 import { resource } from './resource.js';
 import { withLinks } from './views.js';
 

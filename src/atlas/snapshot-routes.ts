@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { Snapshots } from '../backup/snapshots.js';
 import type { ClusterRecord, Store } from '../store/store.js';
-import { SnapshotPatchSchema, type SnapshotPatch } from './backup-schemas.js';
-import { errors } from './errors.js';
-import { entityLinks } from './links.js';
+import { SnapshotPatchSchema, type SnapshotPatch } from '../model/backup-schemas.js';
+import { errors } from '../model/errors.js';
+import { entityLinks } from '../model/links.js';
 import { entity } from './list-page.js';
 import type { ClusterParams, Operations } from './operations.js';
-import { itemQuery, ItemQuerySchema, SnapshotListQuerySchema, type ItemQueryText, type SnapshotListQueryText } from './query.js';
+import { itemQuery, ItemQuerySchema, SnapshotListQuerySchema, type ItemQueryText, type SnapshotListQueryText } from '../model/query-schemas.js';
 import { itemOperation, listOperation } from './read-operations.js';
 import { resource } from './resource.js';
-import { HEX24 } from './value-schemas.js';
+import { HEX24 } from '../model/value-schemas.js';
 import { withLinks } from './views.js';
 
 type SnapshotParams = ClusterParams & { snapshotId: string };

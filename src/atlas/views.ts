@@ -1,4 +1,4 @@
-import type { Json } from './render.js';
+import type { Json } from '../model/json.js';
 
 /**
  * An entity as Atlas shows it: its fields (stored JSON or an object, in Atlas's alphabetical

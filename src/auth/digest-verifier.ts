@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { challengeHeader, expectedResponse, parseDigest, REALM, safeEqual } from './digest.js';
 import type { AuthFailureReason } from './failure.js';
 import type { Credentials } from './credentials.js';
@@ -13,9 +12,6 @@ const NC = /^[0-9a-fA-F]{8}$/;
 
 /** Checks Digest credentials against the API keys, the nonce signature and nonce-count reuse. */
 export class DigestVerifier {
-  /** Results checked before Fastify (src/atlas/early-answers.ts), for its Digest strategy. */
-  private readonly handedOver = new WeakMap<IncomingMessage, DigestResult>();
-
   constructor(
     private readonly keys: Credentials,
     private readonly nonces: NonceService,
@@ -24,16 +20,6 @@ export class DigestVerifier {
 
   challenge(stale: boolean): string {
     return challengeHeader(this.nonces.issue(), stale);
-  }
-
-  /** Keeps a request's result for verifyRequest(): a nonce count is used once, not checked twice. */
-  handOver(request: IncomingMessage, result: DigestResult): void {
-    this.handedOver.set(request, result);
-  }
-
-  /** The result handed over for this request, else a check of its credentials. */
-  verifyRequest(request: IncomingMessage, method: string, requestUri: string, authorization: string | undefined): DigestResult {
-    return this.handedOver.get(request) ?? this.verify(method, requestUri, authorization);
   }
 
   verify(method: string, requestUri: string, authorization: string | undefined): DigestResult {

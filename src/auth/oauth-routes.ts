@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { answerNotFound } from '../atlas/error-handler.js';
+import { answerNotFound } from '../http/error-handler.js';
 import { REALM } from './digest.js';
 import { hasRepeatedAuthorization, parseBasic } from './authorization-header.js';
 import { logAuthFailure } from './failure.js';

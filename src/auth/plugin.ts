@@ -1,6 +1,6 @@
 import fastifyAuth from '@fastify/auth';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { errors, UnauthorizedError } from '../atlas/errors.js';
+import { errors, UnauthorizedError } from '../model/errors.js';
 import { hasRepeatedAuthorization } from './authorization-header.js';
 import { isBearer, type BearerVerifier } from './bearer-verifier.js';
 import { REALM } from './digest.js';
@@ -47,7 +47,7 @@ export async function atlasAuthentication(app: FastifyInstance, { digest, bearer
     };
     if (authorization === 'repeated') return fail('duplicate_authorization');
     if (isBearer(authorization)) return done((unexpected.get(request) as Error | undefined) ?? FOREIGN_SCHEME);
-    const result = digest.verifyRequest(request.raw, request.method, request.url, authorization);
+    const result = digest.verify(request.method, request.url, authorization);
     if (!result.ok) return fail(result.reason, result.username, result.stale);
     request.principal = result.principal;
     done();

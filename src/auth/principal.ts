@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
-import { errors } from '../atlas/errors.js';
-import type { ProjectAccess } from '../seed/fixture-schema.js';
-import { AccessList } from './access-list.js';
+import { errors } from '../model/errors.js';
+import type { ProjectAccess } from '../model/fixture-schema.js';
+import { AccessList } from '../lib/access-list.js';
 import { logAuthFailure } from './failure.js';
 
 /** Who a request authenticated as, which projects it may read ('*': all) and from where. */

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
-import { errors, type AtlasError } from '../atlas/errors.js';
-import type { RateLimit } from '../options.js';
-import { groupPath } from '../atlas/links.js';
+import { errors, type AtlasError } from '../model/errors.js';
+import type { RateLimit } from '../model/options.js';
+import { groupPath } from '../model/links.js';
 
 // Per-project token buckets (Atlas limits requests per project: docs/fidelity.md, "Rate
 // limits"). A bucket holds `capacity` tokens and refills continuously at capacity per period.

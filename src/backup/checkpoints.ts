@@ -1,5 +1,5 @@
-import { CheckpointText, isoSeconds } from '../seed/generate.js';
-import { fnv1a, hex, objectIdAt, seededInts } from '../seed/random.js';
+import { CheckpointText, isoSeconds } from './generate.js';
+import { fnv1a, hex, objectIdAt, seededInts } from '../lib/random.js';
 import type { ClusterRecord, Store } from '../store/store.js';
 import { HOUR, MINUTE, nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { RestoreJobRequest } from '../atlas/backup-schemas.js';
-import { errors } from '../atlas/errors.js';
-import type { Json } from '../atlas/render.js';
-import { isoSeconds, partNames } from '../seed/generate.js';
-import { fnv1a, hex, objectIdAt } from '../seed/random.js';
+import type { RestoreJobRequest } from '../model/backup-schemas.js';
+import { errors } from '../model/errors.js';
+import type { Json } from '../model/json.js';
+import { isoSeconds, partNames } from './generate.js';
+import { fnv1a, hex, objectIdAt } from '../lib/random.js';
 import type { RestoreJobRow } from '../store/backup-store.js';
 import type { ClusterRecord, Store } from '../store/store.js';
 import type { Checkpoints } from './checkpoints.js';

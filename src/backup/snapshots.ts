@@ -1,7 +1,7 @@
-import type { Schedule } from '../atlas/backup-schemas.js';
-import type { Json } from '../atlas/render.js';
-import { isoSeconds, partNames } from '../seed/generate.js';
-import { fnv1a, hex, objectIdAt, seededInts } from '../seed/random.js';
+import type { Schedule } from '../model/backup-schemas.js';
+import type { Json } from '../model/json.js';
+import { isoSeconds, partNames } from './generate.js';
+import { fnv1a, hex, objectIdAt, seededInts } from '../lib/random.js';
 import type { SnapshotRow } from '../store/backup-store.js';
 import type { ClusterRecord, Store } from '../store/store.js';
 import { DAY, HOUR, MINUTE, nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';

@@ -1,4 +1,4 @@
-import { SCHEDULE_FIELDS, ScheduleSchema, type Schedule } from '../atlas/backup-schemas.js';
+import { SCHEDULE_FIELDS, ScheduleSchema, type Schedule } from '../model/backup-schemas.js';
 import type { ScheduleSegment } from '../store/backup-store.js';
 
 // Time in a live cluster: events (checkpoints, snapshots) fall on the multiples of their

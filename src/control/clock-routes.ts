@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { moveClock } from './emulator-control.js';
-import { ClockMoveSchema, ClockStateSchema, controlSchema, type ClockMove } from './schemas.js';
+import { ClockMoveSchema, ClockStateSchema, controlSchema, type ClockMove } from '../model/control-schemas.js';
 
 /** The emulator clock: read it, move it (set, advance, freeze). */
 export async function clockRoutes(app: FastifyInstance): Promise<void> {

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
-import { errors } from '../atlas/errors.js';
-import { textSource } from '../seed/fixture-loader.js';
+import { errors } from '../model/errors.js';
+import { textSource } from '../fixtures/fixture-loader.js';
 import type { LoadMode } from '../store/store.js';
 import { BodySpool } from './body-spool.js';
 import { exportDocument, loadFixture, resetEmulator } from './emulator-control.js';
-import { invalid } from './input.js';
+import { invalid } from '../model/control-input.js';
 import {
   ClusterParamsSchema,
   FixtureDocumentSchema,
@@ -18,7 +18,7 @@ import {
   absentBodyIsEmpty,
   controlSchema,
   type ResetScope,
-} from './schemas.js';
+} from '../model/control-schemas.js';
 
 /** Fixture documents may be far larger than memory: they are spooled, then read in chunks. */
 export const FIXTURE_BODY_LIMIT = 64 * 1024 * 1024 * 1024;

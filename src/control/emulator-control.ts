@@ -1,10 +1,10 @@
-import type { EmulatorState } from '../app.js';
-import { ClockError, durationMs, type ClockState, type EmulatorClock } from '../clock.js';
-import { exportChunks } from '../seed/fixture-export.js';
-import { FixtureError, FixtureSyntaxError, loadFixtures, type FixtureSource } from '../seed/fixture-loader.js';
+import type { EmulatorState } from './emulator-state.js';
+import { ClockError, durationMs, type ClockState, type EmulatorClock } from '../lib/clock.js';
+import { exportChunks } from '../fixtures/fixture-export.js';
+import { FixtureError, FixtureSyntaxError, loadFixtures, type FixtureSource } from '../fixtures/fixture-loader.js';
 import type { LoadMode, StoreCounts } from '../store/store.js';
-import { invalid } from './input.js';
-import type { ClockMove, ResetScope } from './schemas.js';
+import { invalid } from '../model/control-input.js';
+import type { ClockMove, ResetScope } from '../model/control-schemas.js';
 
 // The control operations on the emulator's state, shared by the /_emulator/ routes and the
 // in-process API. A load validates as it goes and writes in one transaction: a refused

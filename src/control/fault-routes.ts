@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { errors } from '../atlas/errors.js';
-import { controlSchema, FaultIdSchema, FaultListSchema, FaultRuleInputSchema, FaultRuleSchema, type ValidFaultRule } from './schemas.js';
+import { errors } from '../model/errors.js';
+import { controlSchema, FaultIdSchema, FaultListSchema, FaultRuleInputSchema, FaultRuleSchema, type ValidFaultRule } from '../model/control-schemas.js';
 
 /** Fault rules: add one, list them, remove one or all. */
 export async function faultRoutes(app: FastifyInstance): Promise<void> {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { VERSION } from '../package-root.js';
-import { HealthSchema, ReadySchema } from './schemas.js';
+import { VERSION } from '../lib/package-root.js';
+import { HealthSchema, ReadySchema } from '../model/control-schemas.js';
 
 /** Liveness and readiness, for Docker HEALTHCHECKs and wait strategies: open even with an admin token. */
 export async function healthRoutes(app: FastifyInstance): Promise<void> {

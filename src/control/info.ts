@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { API_VERSIONS } from '../atlas/links.js';
-import { VERSION } from '../package-root.js';
-import { controlSchema, InfoSchema } from './schemas.js';
+import { API_VERSIONS } from '../model/links.js';
+import { VERSION } from '../lib/package-root.js';
+import { controlSchema, InfoSchema } from '../model/control-schemas.js';
 
 /** What the emulator does not do as Atlas does (docs/fidelity.md has the details). */
 const FIDELITY_GAPS = [

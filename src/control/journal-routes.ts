@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { journalFilter } from './journal.js';
-import { absentBodyIsEmpty, controlSchema, CountSchema, JournalFilterSchema, JournalListingSchema, JournalQuerySchema, type JournalFilterInput } from './schemas.js';
+import { journalFilter } from '../http/journal.js';
+import { absentBodyIsEmpty, controlSchema, CountSchema, JournalFilterSchema, JournalListingSchema, JournalQuerySchema, type JournalFilterInput } from '../model/control-schemas.js';
 
 /** The request journal: list (with filters), count with a matcher, clear. */
 export async function journalRoutes(app: FastifyInstance): Promise<void> {

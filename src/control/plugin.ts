@@ -1,14 +1,13 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { answerNotFound, sendAtlasError, toAtlasError } from '../atlas/error-handler.js';
-import { errors } from '../atlas/errors.js';
+import { answerNotFound, sendAtlasError, toAtlasError } from '../http/error-handler.js';
+import { errors } from '../model/errors.js';
 import { clockRoutes } from './clock-routes.js';
 import { dataRoutes } from './data-routes.js';
 import { faultRoutes } from './fault-routes.js';
 import { healthRoutes } from './health.js';
 import { infoRoutes } from './info.js';
-import { controlError } from './input.js';
-import { inspector } from './inspector/plugin.js';
+import { controlError } from '../model/control-input.js';
 import { journalRoutes } from './journal-routes.js';
 import { OpenApiDocument } from './openapi.js';
 
@@ -33,7 +32,12 @@ const PARTS: Record<string, string> = { body: 'body', querystring: 'query', para
 
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
-export async function controlPlane(app: FastifyInstance): Promise<void> {
+export interface ControlPlaneOptions {
+  /** Plugins served beside the control routes, under their prefix and admin-token rule (the inspector). */
+  extensions: FastifyPluginAsync[];
+}
+
+export async function controlPlane(app: FastifyInstance, { extensions }: ControlPlaneOptions): Promise<void> {
   const openapi = new OpenApiDocument(app);
 
   const { adminToken } = app.emulator.config;
@@ -60,5 +64,5 @@ export async function controlPlane(app: FastifyInstance): Promise<void> {
   app.register(journalRoutes);
   app.register(faultRoutes);
   app.register(clockRoutes);
-  app.register(inspector);
+  for (const extension of extensions) app.register(extension);
 }

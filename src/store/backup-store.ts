@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Schedule } from '../atlas/backup-schemas.js';
+import type { Schedule } from '../model/backup-schemas.js';
 
 /** A schedule in force from `fromMs` on (0: from the beginning) until the next one's `fromMs`. */
 export interface ScheduleSegment extends Required<Schedule> {

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ApiKeyFixture, ProjectAccess, ServiceAccountFixture } from '../seed/fixture-schema.js';
+import type { ApiKeyFixture, ProjectAccess, ServiceAccountFixture } from '../model/fixture-schema.js';
 import type { StagedCredential } from './staging.js';
 
 interface CredentialRow {

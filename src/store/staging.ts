@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Schedule } from '../atlas/backup-schemas.js';
+import type { Schedule } from '../model/backup-schemas.js';
 import type { CredentialStore } from './credential-store.js';
 
 // A fixture document on its way into the store. The loader stages each part as it is read

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { propertyParameters } from '../property.js';
 import t from 'tap';
-import { UnauthorizedError } from '../../src/atlas/errors.js';
+import { UnauthorizedError } from '../../src/model/errors.js';
 import { CLUSTER0, digestHeader, parseChallenge, send } from '../helper.js';
 import { buildLoggedApp, tokenOf } from './auth-helper.js';
 

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import t from 'tap';
-import { UnauthorizedError } from '../../src/atlas/errors.js';
+import { UnauthorizedError } from '../../src/model/errors.js';
 import { CLUSTER0, digestHeader, parseChallenge } from '../helper.js';
 import { basic, buildLoggedApp, CLIENT_ID, CLIENT_SECRET, listen } from './auth-helper.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { DEFAULT_FIXTURE } from '../../src/seed/fixture-files.js';
+import { DEFAULT_FIXTURE } from '../../src/fixtures/fixture-files.js';
 import { authed, buildTestApp, CLUSTER0, exportDocument, GROUP, json, load, reloadStartup } from '../helper.js';
 import { basic, CREDENTIALS, tokenRequest } from './auth-helper.js';
 

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { UnauthorizedError } from '../../src/atlas/errors.js';
+import { UnauthorizedError } from '../../src/model/errors.js';
 import { authed, CLUSTER0, digestHeader, GROUP2, load, parseChallenge, send, TestClock, type DigestAlgorithmName } from '../helper.js';
 import { buildLoggedApp, CREDENTIALS } from './auth-helper.js';
 

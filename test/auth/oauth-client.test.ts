@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import t from 'tap';
-import { UnauthorizedError } from '../../src/atlas/errors.js';
+import { UnauthorizedError } from '../../src/model/errors.js';
 import { CLUSTER0 } from '../helper.js';
 import { buildLoggedApp, CLIENT_ID, CLIENT_SECRET, listen } from './auth-helper.js';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ConfigError, optionsFromEnvironment, parseRateLimit, resolveConfig } from '../../src/options.js';
+import { ConfigError, optionsFromEnvironment, parseRateLimit, resolveConfig } from '../../src/model/options.js';
 import { authed, CLUSTER0, GROUP, GROUP2, send, TestClock } from '../helper.js';
 import { buildLoggedApp } from './auth-helper.js';
 

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { UnauthorizedError } from '../../src/atlas/errors.js';
+import { UnauthorizedError } from '../../src/model/errors.js';
 import { CLUSTER0, GROUP2, json, load, reloadStartup, send, TestClock } from '../helper.js';
 import { basic, buildLoggedApp, CLIENT_ID, CLIENT_SECRET, CREDENTIALS, FORM, tokenOf, tokenRequest } from './auth-helper.js';
 

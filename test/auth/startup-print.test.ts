@@ -1,6 +1,6 @@
 import t from 'tap';
 import { banner } from '../../src/command.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PRIVATE_KEY } from '../../src/options.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PRIVATE_KEY } from '../../src/model/options.js';
 import { testConfig } from '../helper.js';
 
 // The start-up lines name the development service account like the development key, and

@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { UnauthorizedError } from '../../src/atlas/errors.js';
+import { UnauthorizedError } from '../../src/model/errors.js';
 import { challengeHeader } from '../../src/auth/digest.js';
 
 // The baselines the emulator is measured against: servers that answer every request with the

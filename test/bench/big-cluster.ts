@@ -1,4 +1,4 @@
-import type { FixtureDocument } from '../../src/seed/fixture-schema.js';
+import type { FixtureDocument } from '../../src/model/fixture-schema.js';
 
 // Scenario 4 and 6's data: one project with one cluster of generated checkpoints, one a minute.
 

@@ -1,4 +1,4 @@
-import type { FixtureDocument } from '../../src/seed/fixture-schema.js';
+import type { FixtureDocument } from '../../src/model/fixture-schema.js';
 
 // Scenario 7's data: two sharded clusters of the same size, one live (its checkpoints derived
 // from the emulator clock: one every 15 minutes over a window that holds `count` of them) and

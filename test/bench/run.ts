@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DEFAULT_FIXTURE } from '../../src/seed/fixture-files.js';
+import { DEFAULT_FIXTURE } from '../../src/fixtures/fixture-files.js';
 import { CLUSTER0 } from '../helper.js';
 import { BIG_CLUSTER, BIG_GROUP, bigClusterFixture } from './big-cluster.js';
 import { LIVE_CLOCK, LIVE_GROUP, liveClusterFixture } from './live-cluster.js';

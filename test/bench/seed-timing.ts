@@ -1,4 +1,4 @@
-import { loadFixtures, objectSource } from '../../src/seed/fixture-loader.js';
+import { loadFixtures, objectSource } from '../../src/fixtures/fixture-loader.js';
 import { openDatabase } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
 import { bigClusterFixture } from './big-cluster.js';

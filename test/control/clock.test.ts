@@ -1,6 +1,6 @@
 import t from 'tap';
 import { startEmulator } from '../../src/index.js';
-import { ConfigError, optionsFromEnvironment, optionsFromFlags, resolveConfig } from '../../src/options.js';
+import { ConfigError, optionsFromEnvironment, optionsFromFlags, resolveConfig } from '../../src/model/options.js';
 import { authed, buildTestApp, CLUSTER0, json, parseChallenge, send, digestHeader } from '../helper.js';
 import { control, invalidControlRequest } from './control-client.js';
 

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
-import { AUTH_FAILURES } from '../../src/control/inspector/auth-failures.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../src/options.js';
+import { AUTH_FAILURES } from '../../src/inspector/auth-failures.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../src/model/options.js';
 import { CREDENTIALS } from '../auth/auth-helper.js';
 import { authed, buildTestApp, GROUP, GROUP2, json, load, PRIVATE_KEY, PUBLIC_KEY, TestClock, V2_ACCEPT } from '../helper.js';
 import { control, invalidControlRequest, signedInject } from './control-client.js';
@@ -12,7 +12,7 @@ import { control, invalidControlRequest, signedInject } from './control-client.j
 // (the API's bytes, without its journal or faults). The page itself runs in a browser in
 // test/system/inspector.test.ts.
 
-const UI = new URL('../../src/control/inspector/ui/', import.meta.url);
+const UI = new URL('../../src/inspector/ui/', import.meta.url);
 const LIVE = '7a7a7a7a7a7a7a7a7a7a7a7a';
 const LIVE_FIXTURE = {
   projects: [

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { authed, buildTestApp, CLUSTER0, digestHeader, GROUP, json, parseChallenge, PRIVATE_KEY, PUBLIC_KEY, send } from '../helper.js';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../src/options.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../src/model/options.js';
 import { control, invalidControlRequest } from './control-client.js';
 
 

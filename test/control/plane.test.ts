@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { buildTestApp, json, testConfig } from '../helper.js';
 import { buildApp } from '../../src/app.js';
-import { FaultRuleInputSchema, JournalFilterSchema, JournalQuerySchema, LoadQuerySchema, ResetQuerySchema } from '../../src/control/schemas.js';
+import { FaultRuleInputSchema, JournalFilterSchema, JournalQuerySchema, LoadQuerySchema, ResetQuerySchema } from '../../src/model/control-schemas.js';
 import { control } from './control-client.js';
 
 const VERSION = (await import('../../package.json', { with: { type: 'json' } })).default.version;

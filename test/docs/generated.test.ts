@@ -6,12 +6,12 @@ import { FIXTURE_SCHEMA_FILE, fixtureSchemaText, QUERY_VALIDATORS_FILE, README_F
 // (`npm run docs` rewrites them).
 
 t.test('fixtures/fixture.schema.json is the fixture schema', async (t) => {
-  t.equal(readFileSync(FIXTURE_SCHEMA_FILE, 'utf8'), fixtureSchemaText(), 'run `npm run docs` after changing src/seed/fixture-schema.ts');
+  t.equal(readFileSync(FIXTURE_SCHEMA_FILE, 'utf8'), fixtureSchemaText(), 'run `npm run docs` after changing src/model/fixture-schema.ts');
 });
 
 t.test("the README's option table is the option schema", async (t) => {
   const readme = readFileSync(README_FILE, 'utf8');
-  t.equal(readme, readmeText(readme), 'run `npm run docs` after changing src/options.ts');
+  t.equal(readme, readmeText(readme), 'run `npm run docs` after changing src/model/options.ts');
 });
 
 t.test('src/generated/validators.ts is the options and fixture schemas, compiled', async (t) => {

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import t from 'tap';
-import type { FixtureDocument } from '../../src/seed/fixture-schema.js';
+import type { FixtureDocument } from '../../src/model/fixture-schema.js';
 import { buildTestApp, digestHeader, GROUP, load, parseChallenge, reloadStartup } from '../helper.js';
 
 // Control-plane writes (fixture loads replacing the data, resets to the start-up data)

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
-import { isAccessListEntry } from '../../src/auth/access-list.js';
+import { isAccessListEntry } from '../../src/lib/access-list.js';
 import { buildTestApp, load } from '../helper.js';
 import { propertyParameters } from '../property.js';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { generateCheckpoints, isoSeconds, REFERENCE_DATE } from '../../src/seed/generate.js';
+import { generateCheckpoints, isoSeconds, REFERENCE_DATE } from '../../src/backup/generate.js';
 
 // The generator writes each checkpoint's JSON from fragments (seeding speed); the text must be
 // what JSON.stringify gives for the checkpoint, in Atlas's field order, whatever the cluster.

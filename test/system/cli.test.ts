@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { optionRows } from '../../src/options.js';
+import { optionRows } from '../../src/model/options.js';
 import { spawnEmulator } from '../spawn.js';
 
 // The `atlas-backup-emulator` bin as npx runs it: dist/cli.js (built by `npm test`).

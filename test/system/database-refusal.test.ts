@@ -3,8 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { DEFAULT_FIXTURE, fixtureFiles } from '../../src/seed/fixture-files.js';
-import { loadFixtures } from '../../src/seed/fixture-loader.js';
+import { DEFAULT_FIXTURE, fixtureFiles } from '../../src/fixtures/fixture-files.js';
+import { loadFixtures } from '../../src/fixtures/fixture-loader.js';
 import { openDatabase, SCHEMA_VERSION } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
 import { spawnEmulator } from '../spawn.js';

@@ -4,8 +4,8 @@ import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import t, { type Test } from 'tap';
-import { AUTH_FAILURES } from '../../src/control/inspector/auth-failures.js';
-import { DEFAULT_CLIENT_SECRET } from '../../src/options.js';
+import { AUTH_FAILURES } from '../../src/inspector/auth-failures.js';
+import { DEFAULT_CLIENT_SECRET } from '../../src/model/options.js';
 import { buildTestApp, CLUSTER0, GROUP, PRIVATE_KEY, PUBLIC_KEY, V2_ACCEPT } from '../helper.js';
 import { listen } from '../auth/auth-helper.js';
 import { spawnEmulator } from '../spawn.js';
@@ -250,6 +250,6 @@ t.test('the built package serves the same page (dist/ui)', async (t) => {
   for (const [route, file] of [['/_emulator/ui', 'index.html'], ['/_emulator/ui/inspector.css', 'inspector.css'], ['/_emulator/ui/inspector.js', 'inspector.js']]) {
     const res = await fetch(base + route!);
     t.equal(res.status, 200, route);
-    t.equal(await res.text(), readFileSync(new URL(`../../src/control/inspector/ui/${file}`, import.meta.url), 'utf8'), `${route} is src/control/inspector/ui/${file}`);
+    t.equal(await res.text(), readFileSync(new URL(`../../src/inspector/ui/${file}`, import.meta.url), 'utf8'), `${route} is src/inspector/ui/${file}`);
   }
 });

@@ -1,5 +1,5 @@
-import { errors } from '../atlas/errors.js';
-import { createAjv, describeErrors, lazyValidator, type Path } from '../validation.js';
+import { errors } from './errors.js';
+import { createAjv, describeErrors, lazyValidator, type Path } from '../lib/validation.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 
 // Control-plane input outside a route (the in-process API) is checked against the same

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { AuthFailureReason } from '../../auth/failure.js';
-import { controlSchema } from '../schemas.js';
+import type { AuthFailureReason } from '../auth/failure.js';
+import { controlSchema } from '../model/control-schemas.js';
 
 interface Explanation {
   /** What happened, in plain words. */

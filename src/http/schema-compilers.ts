@@ -1,9 +1,9 @@
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { Ajv } from 'ajv';
 import type { FastifyServerOptions } from 'fastify';
-import { PRECOMPILED_QUERIES } from './atlas/query.js';
-import * as precompiledQueries from './generated/query-validators.js';
-import { createAjv, lazyValidator, precompiledValidator } from './validation.js';
+import { PRECOMPILED_QUERIES } from '../model/query-schemas.js';
+import * as precompiledQueries from '../generated/query-validators.js';
+import { createAjv, lazyValidator, precompiledValidator } from '../lib/validation.js';
 
 // How Fastify compiles route schemas. Validation uses the project's own Ajv settings (see
 // validation.ts): query strings and path parameters are text, so they are coerced ("5" is

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { EmulatorState } from '../../app.js';
-import { ScheduleSchema } from '../../atlas/backup-schemas.js';
-import { currentSchedule, segmentsOf } from '../../backup/timeline.js';
-import type { ClusterRecord } from '../../store/store.js';
-import { ClockStateSchema, controlSchema } from '../schemas.js';
+import type { EmulatorState } from '../control/emulator-state.js';
+import { ScheduleSchema } from '../model/backup-schemas.js';
+import { currentSchedule, segmentsOf } from '../backup/timeline.js';
+import type { ClusterRecord } from '../store/store.js';
+import { ClockStateSchema, controlSchema } from '../model/control-schemas.js';
 
 // What the emulator holds, at a glance: each cluster with how many checkpoints, snapshots and
 // restore jobs the Legacy Backup API lists for it now, the clock, and who may authenticate

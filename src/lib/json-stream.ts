@@ -1,4 +1,4 @@
-import type { Path } from '../validation.js';
+import type { Path } from './validation.js';
 
 // Reading a JSON document of any size in constant memory. A fixture document can hold
 // millions of checkpoints: it is read as a stream of its parts instead of as one value. The

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { prettyJson } from './render.js';
+import { prettyJson } from './json.js';
 
 // Atlas's error catalogue. Every failure the emulator answers is an AtlasError built by one of
 // the named constructors below, so status, errorCode and detail wording live in one place.

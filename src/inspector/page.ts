@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { answerNotFound } from '../../atlas/error-handler.js';
-import { ErrorSchema } from '../schemas.js';
+import { answerNotFound } from '../http/error-handler.js';
+import { ErrorSchema } from '../model/control-schemas.js';
 
 // The inspector page: three static files in the ui/ folder beside this module. Run from src/,
-// that is src/control/inspector/ui; the build bundles every module into dist/ itself and copies
+// that is src/inspector/ui; the build bundles every module into dist/ itself and copies
 // the folder to dist/ui, so the same relative URL finds it in the package.
 const UI = new URL('./ui/', import.meta.url);
 

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { pathOf } from '../atlas/error-handler.js';
-import type { Clock } from '../clock.js';
+import { pathOf } from './error-handler.js';
+import type { Clock } from '../lib/clock.js';
 import type { FaultEffect } from './fault-rules.js';
-import type { AUTH_OUTCOMES, JournalFilterInput } from './schemas.js';
+import type { AUTH_OUTCOMES, JournalFilterInput } from '../model/control-schemas.js';
 
 // The request journal: what clients asked and what they got, for tests to assert on. It is
 // written on every request, so recording is one small object put into a preallocated ring;

@@ -1,8 +1,8 @@
 import type { Faker } from '@faker-js/faker';
 import { faker as baseLocaleFaker } from '@faker-js/faker/locale/base';
 import type { CheckpointRow } from '../store/staging.js';
-import type { CheckpointPart } from './fixture-schema.js';
-import { fnv1a, hex, objectIdAt } from './random.js';
+import type { CheckpointPart } from '../model/fixture-schema.js';
+import { fnv1a, hex, objectIdAt } from '../lib/random.js';
 
 // Deterministic checkpoint generation. The sequence depends only on the seed, the project,
 // the cluster and where it starts, never on the clock or on other clusters, so the same

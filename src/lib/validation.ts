@@ -1,6 +1,6 @@
 import { _, Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
-import { isAccessListEntry } from './auth/access-list.js';
+import { isAccessListEntry } from './access-list.js';
 
 // Every input is checked by Ajv against its one schema (options, fixture documents, control
 // bodies and queries, API bodies); this module builds the validators and turns Ajv's first

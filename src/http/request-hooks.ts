@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { pathOf, sendAtlasError } from '../atlas/error-handler.js';
-import { errors } from '../atlas/errors.js';
+import { pathOf, sendAtlasError } from './error-handler.js';
+import { errors } from '../model/errors.js';
 import type { AuthFailureReason } from '../auth/failure.js';
 import type { Principal } from '../auth/principal.js';
 import type { FaultRule, FaultRules } from './fault-rules.js';

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import { pathOf } from '../atlas/error-handler.js';
-import { invalid } from './input.js';
-import { seededRandom } from '../seed/random.js';
+import { pathOf } from './error-handler.js';
+import { invalid } from '../model/control-input.js';
+import { seededRandom } from '../lib/random.js';
 import { compilePathPattern } from './journal.js';
-import type { FaultEffectInput, FaultMatch, FaultRuleInput, ValidFaultRule } from './schemas.js';
+import type { FaultEffectInput, FaultMatch, FaultRuleInput, ValidFaultRule } from '../model/control-schemas.js';
 
 // Fault rules: which requests misbehave, how, and how often. A rule's shape is checked by its
 // schema (FaultRuleInputSchema) before it gets here; the rules that span fields are checked

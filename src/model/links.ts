@@ -1,4 +1,4 @@
-import type { Json } from './render.js';
+import type { Json } from './json.js';
 
 // Link relations as Atlas writes them (docs/fidelity.md): list links carry the
 // client's other parameters first, then self ends `pageNum=N&itemsPerPage=M` while next and

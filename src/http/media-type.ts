@@ -1,5 +1,5 @@
-import { errors } from './errors.js';
-import type { ApiVersion } from './links.js';
+import { errors } from '../model/errors.js';
+import type { ApiVersion } from '../model/links.js';
 
 // Versioned media types of the v2 API. This resource has one version, 2023-01-01; a later
 // requested date resolves to the newest version not after it (Atlas's documented rule for

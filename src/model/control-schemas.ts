@@ -1,8 +1,8 @@
 import type { FastifySchema } from 'fastify';
 import type { FromSchema } from 'json-schema-to-ts';
-import { DateTimeSchema } from '../atlas/value-schemas.js';
-import { FixtureDocumentSchema } from '../seed/fixture-schema.js';
-import { ACCEPTS } from '../validation.js';
+import { DateTimeSchema } from './value-schemas.js';
+import { FixtureDocumentSchema } from './fixture-schema.js';
+import { ACCEPTS } from '../lib/validation.js';
 
 // The control plane's inputs and outputs, one JSON Schema each. Routes validate with them,
 // the in-process API validates with the same ones, the types below are derived from them, and

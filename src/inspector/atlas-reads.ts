@@ -1,11 +1,11 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { EmulatorState } from '../../app.js';
-import { answerNotFound, registerAtlasErrors } from '../../atlas/error-handler.js';
-import { API_VERSIONS } from '../../atlas/links.js';
-import { ATLAS_ROUTER_OPTIONS, registerOperations } from '../../atlas/plugin.js';
-import { principalOf } from '../../auth/principal.js';
-import { schemaCompilers } from '../../schema-compilers.js';
-import { controlSchema } from '../schemas.js';
+import type { EmulatorState } from '../control/emulator-state.js';
+import { answerNotFound, registerAtlasErrors } from '../http/error-handler.js';
+import { API_VERSIONS } from '../model/links.js';
+import { ATLAS_ROUTER_OPTIONS, registerOperations } from '../atlas/plugin.js';
+import { principalOf } from '../auth/principal.js';
+import { schemaCompilers } from '../http/schema-compilers.js';
+import { controlSchema } from '../model/control-schemas.js';
 
 // The Atlas JSON of a cluster's lists and entities for the inspector, which cannot sign Digest
 // requests: GET /_emulator + an Atlas read path answers what GET on that path answers (same

@@ -2,8 +2,8 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { describeErrors } from '../validation.js';
-import { AtlasError, errors, UnauthorizedError } from './errors.js';
+import { describeErrors } from '../lib/validation.js';
+import { AtlasError, errors, UnauthorizedError } from '../model/errors.js';
 import { ERROR_CONTENT_TYPE } from './media-type.js';
 
 export function sendAtlasError(reply: FastifyReply, error: AtlasError): FastifyReply {

@@ -1,7 +1,7 @@
 import type { FromSchema } from 'json-schema-to-ts';
-import { DateTimeSchema } from './atlas/value-schemas.js';
-import * as precompiled from './generated/validators.js';
-import { ACCEPTS, describeErrors, precompiledValidator } from './validation.js';
+import { DateTimeSchema } from './value-schemas.js';
+import * as precompiled from '../generated/validators.js';
+import { ACCEPTS, describeErrors, precompiledValidator } from '../lib/validation.js';
 
 // The emulator's options: one schema. Each option is an ATLAS_EMU_* environment variable
 // (Docker users cannot pass flags from every CI system), a command-line flag of the same

@@ -1,6 +1,6 @@
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
-import { FilledClusterIdSchema, FilledGroupIdSchema, RestoreJobSchema, ScheduleSchema, SnapshotSchema } from '../atlas/backup-schemas.js';
-import { BsonTimestampSchema, ClusterNameSchema, DateTimeSchema, ObjectIdSchema } from '../atlas/value-schemas.js';
+import { FilledClusterIdSchema, FilledGroupIdSchema, RestoreJobSchema, ScheduleSchema, SnapshotSchema } from './backup-schemas.js';
+import { BsonTimestampSchema, ClusterNameSchema, DateTimeSchema, ObjectIdSchema } from './value-schemas.js';
 
 // The fixture document: projects, their clusters and each cluster's checkpoints (listed or
 // generated), and the credentials that may read them. This JSON Schema is the one definition:
