@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifySchema, RouteHandlerMethod } from 'fastify';
+import { pathOf } from '../lib/urls.js';
 import { sendAtlasError } from '../http/error-handler.js';
 import { errors } from '../model/errors.js';
 import type { ApiVersion } from '../model/links.js';
@@ -36,7 +37,7 @@ export function resource(app: FastifyInstance, version: ApiVersion, url: string,
     url,
     config: { apiVersion: version },
     handler: (request, reply) => {
-      sendAtlasError(reply, errors.methodNotAllowed(request.method, request.url.split('?', 1)[0]!, allowed));
+      sendAtlasError(reply, errors.methodNotAllowed(request.method, pathOf(request.url), allowed));
     },
   });
 }

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { randomBytes } from 'node:crypto';
-import { sha256 } from './credentials.js';
+import { sha256 } from '../lib/hashing.js';
 
 // The bearer tokens service accounts mint (OAuth 2.0 client credentials, RFC 6749 section
 // 4.4). Tokens are kept only as SHA-256 digests, so a heap dump shows no usable token.

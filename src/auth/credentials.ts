@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256 } from '../lib/hashing.js';
 import type { CredentialStore, DeclaredCredential } from '../store/credential-store.js';
 import { ha1Base, type DigestAlgorithm } from './digest.js';
 import { principalOf, type Principal } from './principal.js';
@@ -9,7 +10,6 @@ import { principalOf, type Principal } from './principal.js';
 // credential (its principal, its Digest H(A1) values, its secret's digest) is derived once and
 // cached; a store write drops the cache, and the next request derives it again from the store.
 
-export const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 type Kind = Principal['kind'];
 

@@ -1,4 +1,5 @@
-import { challengeHeader, expectedResponse, parseDigest, REALM, safeEqual } from './digest.js';
+import { safeEqual } from '../lib/hashing.js';
+import { challengeHeader, expectedResponse, parseDigest, REALM } from './digest.js';
 import type { AuthFailureReason } from './failure.js';
 import type { Credentials } from './credentials.js';
 import type { NonceService, NonceUsage } from './nonce.js';

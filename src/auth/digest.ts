@@ -124,9 +124,3 @@ export function expectedResponse(credentials: DigestCredentials, method: string,
   return hash(algorithm, `${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`);
 }
 
-/** Compares two strings in time independent of where they differ (no buffers: it runs on every signed request). */
-export function safeEqual(a: string, b: string): boolean {
-  let difference = a.length ^ b.length;
-  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return difference === 0;
-}

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { hash, randomBytes, randomInt } from 'node:crypto';
-import { safeEqual } from './digest.js';
+import { safeEqual } from '../lib/hashing.js';
 
 // Stateless Digest nonces (RFC 7616 section 3.3 leaves their form to the server), 24 bytes
 // as the 32 base64 characters Atlas's nonces have: 9 bytes (6-byte issue time in ms, 3-byte

@@ -1,7 +1,8 @@
 import { CheckpointText, isoSeconds } from './generate.js';
 import { fnv1a, hex, objectIdAt, seededInts } from '../lib/random.js';
 import type { ClusterRecord, Store } from '../store/store.js';
-import { HOUR, MINUTE, nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';
+import { HOUR, MINUTE } from '../lib/time.js';
+import { nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';
 
 // A cluster's checkpoints as the API lists them, by timestamp then id. A static cluster's are
 // its stored rows. A live cluster's are those of the last pointInTimeWindowHours: its stored

@@ -1,5 +1,6 @@
 import type { Faker } from '@faker-js/faker';
 import { faker as baseLocaleFaker } from '@faker-js/faker/locale/base';
+import { DAY, MINUTE } from '../lib/time.js';
 import type { CheckpointRow } from '../store/staging.js';
 import type { CheckpointPart } from '../model/fixture-schema.js';
 import { fnv1a, hex, objectIdAt } from '../lib/random.js';
@@ -25,7 +26,6 @@ export function seededFaker(seed: number[]): Faker {
 /** Generated histories start here when nothing precedes them (the documentation's era). */
 export const REFERENCE_DATE = Date.UTC(2018, 1, 8);
 
-const DAY_MS = 86_400_000;
 const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
 // Seeding formats millions of times that fall on few days: the date part is formatted once per day.
 let cachedDay = NaN;
@@ -35,12 +35,12 @@ let cachedDate = '';
 export function isoSeconds(ms: number): string {
   // Outside years 1970 to 9999 (never generated) Date's own formatting decides, as it always did.
   if (!(ms >= 0 && ms < 253_402_300_800_000)) return new Date(ms).toISOString().slice(0, 19) + 'Z';
-  const day = Math.floor(ms / DAY_MS);
+  const day = Math.floor(ms / DAY);
   if (day !== cachedDay) {
     cachedDay = day;
-    cachedDate = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    cachedDate = new Date(day * DAY).toISOString().slice(0, 11);
   }
-  const second = Math.floor((ms - day * DAY_MS) / 1000);
+  const second = Math.floor((ms - day * DAY) / 1000);
   return `${cachedDate}${TWO_DIGITS[Math.floor(second / 3600)]}:${TWO_DIGITS[Math.floor(second / 60) % 60]}:${TWO_DIGITS[second % 60]}Z`;
 }
 
@@ -115,7 +115,7 @@ export function* generateCheckpoints(input: GenerationInput): Generator<Checkpoi
   const { groupId, cluster, count } = input;
   const faker = seededFaker([input.seed, fnv1a(`${groupId}/${cluster.name}`)]);
   const text = new CheckpointText(cluster, groupId);
-  const intervalMs = input.intervalMinutes * 60_000;
+  const intervalMs = input.intervalMinutes * MINUTE;
   const jitterMs = Math.floor(intervalMs / 10);
   const machine = hex(faker.number.int(0xffffffffff), 10);
   let counter = faker.number.int(0xffffff);

@@ -8,7 +8,8 @@ import type { RestoreJobRow } from '../store/backup-store.js';
 import type { ClusterRecord, Store } from '../store/store.js';
 import type { Checkpoints } from './checkpoints.js';
 import type { Snapshots } from './snapshots.js';
-import { HOUR, MINUTE, segmentsOf, currentSchedule } from './timeline.js';
+import { HOUR, MINUTE } from '../lib/time.js';
+import { segmentsOf, currentSchedule } from './timeline.js';
 
 // Restore jobs. A job is created IN_PROGRESS and is FINISHED after JOB_DURATION of emulator
 // time; an HTTP delivery then is READY to download (at a URL of the emulator's) until

@@ -4,7 +4,8 @@ import { isoSeconds, partNames } from './generate.js';
 import { fnv1a, hex, objectIdAt, seededInts } from '../lib/random.js';
 import type { SnapshotRow } from '../store/backup-store.js';
 import type { ClusterRecord, Store } from '../store/store.js';
-import { DAY, HOUR, MINUTE, nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';
+import { DAY, HOUR, MINUTE } from '../lib/time.js';
+import { nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';
 
 // A cluster's snapshots as the API lists them, by creation time then id. A static cluster's
 // are its stored (listed) snapshots. A live cluster takes one every snapshotIntervalHours (on

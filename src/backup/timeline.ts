@@ -6,9 +6,6 @@ import type { ScheduleSegment } from '../store/backup-store.js';
 // without listing them, and the same clock moves give the same events. A change of schedule
 // starts a new segment; what happened before keeps the schedule it happened under.
 
-export const MINUTE = 60_000;
-export const HOUR = 3_600_000;
-export const DAY = 86_400_000;
 
 /** The schedule a cluster starts with: the defaults of the schedule's schema. */
 export const DEFAULT_SCHEDULE = Object.fromEntries(SCHEDULE_FIELDS.map((field) => [field, ScheduleSchema.properties[field].default])) as Required<Schedule>;

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { sha256 } from '../lib/hashing.js';
 import { answerNotFound, sendAtlasError, toAtlasError } from '../http/error-handler.js';
 import { errors } from '../model/errors.js';
 import { clockRoutes } from './clock-routes.js';
@@ -29,8 +30,6 @@ const BODY_ERRORS: Record<string, string> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'must be application/json',
 };
 const PARTS: Record<string, string> = { body: 'body', querystring: 'query', params: 'path' };
-
-const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 export interface ControlPlaneOptions {
   /** Plugins served beside the control routes, under their prefix and admin-token rule (the inspector). */

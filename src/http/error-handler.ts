@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { describeErrors } from '../lib/validation.js';
 import { AtlasError, errors, UnauthorizedError } from '../model/errors.js';
 import { ERROR_CONTENT_TYPE } from './media-type.js';
+import { pathOf } from '../lib/urls.js';
 
 export function sendAtlasError(reply: FastifyReply, error: AtlasError): FastifyReply {
   reply.code(error.status).header('content-type', ERROR_CONTENT_TYPE);
@@ -37,11 +38,6 @@ export function toAtlasError(error: unknown, request: FastifyRequest): AtlasErro
   }
   request.log.error({ err: error }, 'unexpected error');
   return errors.unexpected();
-}
-
-export function pathOf(url: string): string {
-  const q = url.indexOf('?');
-  return q < 0 ? url : url.slice(0, q);
 }
 
 /** The error handler of a context: every failure leaves in Atlas's error shape. */

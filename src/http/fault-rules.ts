@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { pathOf } from './error-handler.js';
+import { pathOf } from '../lib/urls.js';
 import { invalid } from '../model/control-input.js';
 import { seededRandom } from '../lib/random.js';
 import { compilePathPattern } from './journal.js';

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { pathOf } from './error-handler.js';
+import { pathOf, queryOf } from '../lib/urls.js';
 import type { Clock } from '../lib/clock.js';
 import type { FaultEffect } from './fault-rules.js';
 import type { AUTH_OUTCOMES, JournalFilterInput } from '../model/control-schemas.js';
@@ -97,12 +97,9 @@ function outcomeOf(entry: Recorded): AuthOutcome {
 
 function view(entry: Recorded): JournalEntry {
   const query: Record<string, string | string[]> = {};
-  const q = entry.url.indexOf('?');
-  if (q >= 0) {
-    for (const [name, value] of new URLSearchParams(entry.url.slice(q + 1))) {
-      const previous = query[name];
-      query[name] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
-    }
+  for (const [name, value] of queryOf(entry.url)) {
+    const previous = query[name];
+    query[name] = previous === undefined ? value : Array.isArray(previous) ? [...previous, value] : [previous, value];
   }
   const headers: Record<string, string> = {};
   if (entry.accept !== undefined) headers.accept = entry.accept;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { pathOf, sendAtlasError } from './error-handler.js';
+import { sendAtlasError } from './error-handler.js';
+import { pathOf } from '../lib/urls.js';
 import { errors } from '../model/errors.js';
 import type { AuthFailureReason } from '../auth/failure.js';
 import type { Principal } from '../auth/principal.js';

@@ -1,3 +1,4 @@
+import { DAY, HOUR, MINUTE, SECOND, WEEK } from './time.js';
 /** Where the emulator reads the time: injected, so that tests move a clock instead of sleeping. */
 export interface Clock {
   /** Epoch milliseconds. */
@@ -11,7 +12,7 @@ export class ClockError extends Error {}
 // ISO 8601 durations of fixed length: weeks, days, hours, minutes, seconds (PT6H, P2D, P1DT12H,
 // PT0.5S). Years and months have no fixed length, so they are refused rather than guessed.
 const DURATION = /^P(?!$)(?:(\d+)W)?(?:(\d+)D)?(?:T(?!$)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d{1,3})?)S)?)?$/;
-const MS = { week: 604_800_000, day: 86_400_000, hour: 3_600_000, minute: 60_000, second: 1000 };
+const MS = { week: WEEK, day: DAY, hour: HOUR, minute: MINUTE, second: SECOND };
 
 /** Milliseconds of an ISO 8601 duration like PT6H or P2D; undefined when it is not one. */
 export function durationMs(text: string): number | undefined {

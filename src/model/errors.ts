@@ -5,20 +5,8 @@ import { prettyJson } from './json.js';
 // the named constructors below, so status, errorCode and detail wording live in one place.
 // Wording: Atlas API error reference (see README fidelity table).
 
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  429: 'Too Many Requests',
-  500: 'Internal Server Error',
-  503: 'Service Unavailable',
-};
-
 export function reasonPhrase(status: number): string {
-  return REASONS[status] ?? STATUS_CODES[status] ?? 'Error';
+  return STATUS_CODES[status] ?? 'Error';
 }
 
 /** Which fields of a request body are wrong, and how (Atlas's badRequestDetail). */

@@ -1,3 +1,4 @@
+import { queryOf } from '../lib/urls.js';
 import type { FromSchema } from 'json-schema-to-ts';
 
 // Query parameters of the Atlas operations (the OpenAPI components pageNum, itemsPerPage,
@@ -85,10 +86,9 @@ export function listQuery(query: ListQueryText & { completed?: string }, url: st
     envelope: isTrue(query.envelope),
     pretty: isTrue(query.pretty),
   };
-  const q = url.indexOf('?');
-  const sent = q < 0 ? undefined : new URLSearchParams(url.slice(q + 1));
+  const sent = queryOf(url);
   const shown = { ...values, completed: query.completed };
-  const echo = ECHOED.filter((name) => sent?.has(name))
+  const echo = ECHOED.filter((name) => sent.has(name))
     .map((name) => `${name}=${shown[name]}&`)
     .join('');
   return { ...values, echo };

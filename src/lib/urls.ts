@@ -1,0 +1,13 @@
+// The parts of a request-target (`/path?query`).
+
+/** The path, without the query string. */
+export function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+/** The query string's parameters, in the order sent (empty without a query string). */
+export function queryOf(url: string): URLSearchParams {
+  const q = url.indexOf('?');
+  return new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+}
