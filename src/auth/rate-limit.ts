@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import { errors, type AtlasError } from '../model/errors.js';
 import type { RateLimit } from '../model/options.js';
 import { groupPath } from '../model/links.js';
+import { fieldOf } from '../lib/urls.js';
 
 // Per-project token buckets (Atlas limits requests per project: docs/fidelity.md, "Rate
 // limits"). A bucket holds `capacity` tokens and refills continuously at capacity per period.
@@ -51,8 +52,8 @@ export class RateLimiter {
  */
 export function limitRate(limiter: RateLimiter, request: FastifyRequest, reply: FastifyReply): AtlasError | undefined {
   const { apiVersion } = request.routeOptions.config;
-  if (apiVersion === undefined) return undefined;
-  const { groupId } = request.params as { groupId: string };
+  const groupId = fieldOf(request.params, 'groupId');
+  if (apiVersion === undefined || typeof groupId !== 'string') return undefined;
   const { capacity, periodMs } = limiter.limit;
   const take = limiter.take(groupId);
   reply.header('ratelimit-limit', String(capacity)).header('ratelimit-remaining', String(take.allowed ? take.remaining : 0));

@@ -1,13 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { ContextConfigDefault, FastifyInstance } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { Readable } from 'node:stream';
 import { errors } from '../model/errors.js';
 import { textSource } from '../fixtures/fixture-loader.js';
-import type { LoadMode } from '../store/store.js';
 import { BodySpool } from './body-spool.js';
 import { exportDocument, loadFixture, resetEmulator } from './emulator-control.js';
 import { invalid } from '../model/control-input.js';
 import {
-  ClusterParamsSchema,
   FixtureDocumentSchema,
   GroupParamsSchema,
   LoadQuerySchema,
@@ -17,21 +16,22 @@ import {
   ResetResultSchema,
   absentBodyIsEmpty,
   controlSchema,
-  type ResetScope,
 } from '../model/control-schemas.js';
+import { ClusterParamsSchema } from '../model/query-schemas.js';
 
 /** Fixture documents may be far larger than memory: they are spooled, then read in chunks. */
 export const FIXTURE_BODY_LIMIT = 64 * 1024 * 1024 * 1024;
 
 /** Reset, fixture load and export, and deletion of a project or a cluster. */
-export async function dataRoutes(app: FastifyInstance): Promise<void> {
+export async function dataRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const state = app.emulator;
 
   // The scope may come in the query string or in a JSON body, so that neither is silently ignored.
   const resets = 'Back to the start-up dataset (data), an empty journal, no fault rules, the clock at its start setting; or all four.';
   const reset = controlSchema({ summary: resets, querystring: ResetQuerySchema, body: ResetBodySchema, ok: { 200: ResetResultSchema }, badRequest: true });
   app.post('/reset', { ...reset, preValidation: absentBodyIsEmpty }, (request, reply) => {
-    const scope = (request.query as { scope?: ResetScope }).scope ?? (request.body as { scope?: ResetScope }).scope ?? 'all';
+    const scope = request.query.scope ?? request.body.scope ?? 'all';
     resetEmulator(state, scope);
     reply.send({ scope, counts: state.store.counts() });
   });
@@ -50,7 +50,8 @@ export async function dataRoutes(app: FastifyInstance): Promise<void> {
     reply.header('content-type', 'application/json; charset=utf-8').send(Readable.from(chunks, { objectMode: false }));
   });
 
-  app.register(async (load) => {
+  app.register(async (child) => {
+    const load = child.withTypeProvider<JsonSchemaToTsProvider>();
     // The document is read by the fixture loader as it goes, not parsed whole by Fastify.
     load.removeAllContentTypeParsers();
     load.addContentTypeParser('application/json', (_request, payload, done) => {
@@ -58,18 +59,20 @@ export async function dataRoutes(app: FastifyInstance): Promise<void> {
     });
     const loads = 'Loads a fixture document in one transaction; a refused document changes nothing.';
     const route = controlSchema({ summary: loads, querystring: LoadQuerySchema, body: FixtureDocumentSchema, ok: { 200: LoadResultSchema }, badRequest: true });
-    load.post(
+    // The body schema documents the route; the body itself is what the parser above makes of
+    // it (nothing when no body came), and the loader checks the document part by part.
+    load.post<{ Body: BodySpool | undefined }, ContextConfigDefault, typeof route.schema>(
       '/fixtures',
       {
         ...route,
-        // The body schema documents the route; the loader checks the document against it part by part.
         validatorCompiler: ({ schema, httpPart }) => (httpPart === 'body' ? () => true : load.validatorCompiler!({ schema, httpPart } as never)),
       },
       (request, reply) => {
-        const spool = request.body as BodySpool;
+        const spool = request.body;
+        if (spool === undefined) throw invalid('body', 'is empty');
         try {
           if (spool.bytes === 0) throw invalid('body', 'is empty');
-          const { mode } = request.query as { mode: LoadMode };
+          const { mode } = request.query;
           reply.send({ mode, counts: loadFixture(state, textSource('body', () => spool.chunks()), mode) });
         } finally {
           spool.dispose();
@@ -80,14 +83,14 @@ export async function dataRoutes(app: FastifyInstance): Promise<void> {
 
   const deletesProject = controlSchema({ summary: 'Deletes a project with its clusters and their backup data.', params: GroupParamsSchema, ok: { 204: {} }, notFound: 'GROUP_NOT_FOUND' });
   app.delete('/projects/:groupId', deletesProject, (request, reply) => {
-    const { groupId } = request.params as { groupId: string };
+    const { groupId } = request.params;
     if (!state.store.deleteProject(groupId)) throw errors.groupNotFound(groupId);
     reply.code(204).send();
   });
 
   const deletesCluster = controlSchema({ summary: 'Deletes a cluster with its backup data (checkpoints, schedule, snapshots, restore jobs).', params: ClusterParamsSchema, ok: { 204: {} }, notFound: 'GROUP_NOT_FOUND or CLUSTER_NOT_FOUND' });
   app.delete('/projects/:groupId/clusters/:clusterName', deletesCluster, (request, reply) => {
-    const { groupId, clusterName } = request.params as { groupId: string; clusterName: string };
+    const { groupId, clusterName } = request.params;
     if (!state.store.project(groupId)) throw errors.groupNotFound(groupId);
     if (!state.store.deleteCluster(groupId, clusterName)) throw errors.clusterNotFound(clusterName, groupId);
     reply.code(204).send();

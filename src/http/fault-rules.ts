@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { pathOf } from '../lib/urls.js';
+import { fieldOf, pathOf } from '../lib/urls.js';
 import { invalid } from '../model/control-input.js';
 import { seededRandom } from '../lib/random.js';
 import { compilePathPattern } from './journal.js';
@@ -78,14 +78,13 @@ export class FaultRule {
     const m = this.match;
     if (m.method !== undefined && request.method !== m.method) return false;
     if (this.path !== undefined && !this.path.test(path)) return false;
-    const params = request.params as Partial<Record<'groupId' | 'clusterName', string>>;
-    if (m.groupId !== undefined && params.groupId !== m.groupId) return false;
-    if (m.clusterName !== undefined && params.clusterName !== m.clusterName) return false;
+    if (m.groupId !== undefined && fieldOf(request.params, 'groupId') !== m.groupId) return false;
+    if (m.clusterName !== undefined && fieldOf(request.params, 'clusterName') !== m.clusterName) return false;
     if (m.key !== undefined && request.principal?.id !== m.key) return false;
     if (m.pageNum !== undefined) {
       // Only list operations have pages (their route says so); an absent pageNum is page 1, as the API reads it.
       if (!request.routeOptions.config.paged) return false;
-      const raw = (request.query as { pageNum?: string | string[] }).pageNum;
+      const raw = fieldOf(request.query, 'pageNum');
       if ((raw === undefined ? 1 : Number(raw)) !== m.pageNum) return false;
     }
     return true;

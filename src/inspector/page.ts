@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { answerNotFound } from '../http/error-handler.js';
@@ -51,7 +52,8 @@ const SERVED = (description: string, ...types: string[]) => ({ description, cont
 const NOT_MODIFIED = { description: 'Not modified (If-None-Match: the ETag of the copy the browser has).', type: 'null' };
 
 /** GET /ui and its two assets: open without the admin token (the page asks for it), no data in them. */
-export async function pageRoutes(app: FastifyInstance): Promise<void> {
+export async function pageRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const open = { config: { adminTokenExempt: true } };
   const page = { summary: 'The inspector page (HTML). It holds no data: it reads the other control routes, with the admin token when one is set.', security: [] };
   app.get('/ui', { ...open, schema: { ...page, response: { 200: SERVED('The page.', 'text/html'), 304: NOT_MODIFIED } } }, (request, reply) => {
@@ -61,7 +63,7 @@ export async function pageRoutes(app: FastifyInstance): Promise<void> {
   const files = { summary: 'The inspector’s stylesheet and script.', security: [], params: FileParamsSchema };
   const response = { 200: SERVED('The file.', 'text/css', 'text/javascript'), 304: NOT_MODIFIED, 404: { ...ErrorSchema, description: 'RESOURCE_NOT_FOUND' } };
   app.get('/ui/:file', { ...open, schema: { ...files, response } }, (request, reply) => {
-    const { file } = request.params as { file: string };
+    const { file } = request.params;
     if (file === PAGE || !Object.hasOwn(TYPES, file)) return answerNotFound(request, reply);
     sendAsset(file, request, reply);
   });

@@ -11,3 +11,11 @@ export function queryOf(url: string): URLSearchParams {
   const q = url.indexOf('?');
   return new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
 }
+
+/**
+ * One field of a parsed part of a request (its params or query), read in a hook: hooks run
+ * for every route and before validation, so the part has no type there.
+ */
+export function fieldOf(part: unknown, name: string): unknown {
+  return typeof part === 'object' && part !== null ? Reflect.get(part, name) : undefined;
+}

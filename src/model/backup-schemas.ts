@@ -33,18 +33,19 @@ export const ScheduleSchema = {
 export type Schedule = FromSchema<typeof ScheduleSchema>;
 export const SCHEDULE_FIELDS = Object.keys(ScheduleSchema.properties) as (keyof Schedule)[];
 
-/** A copy of a schema without its defaults: a change names what it changes, nothing more. */
-function withoutDefaults<S extends { properties: Record<string, object> }>(schema: S): S {
-  const properties = Object.fromEntries(Object.entries(schema.properties).map(([key, { default: _default, ...rest }]: [string, { default?: unknown }]) => [key, rest]));
-  return { ...schema, properties };
+/** Properties without their defaults: a change names what it changes, nothing more (its type leaves every field optional). */
+function withoutDefaults<P extends Record<string, object>>(properties: P): { [K in keyof P]: Omit<P[K], 'default'> } {
+  const entries = Object.entries(properties).map(([key, { default: _default, ...rest }]: [string, { default?: unknown }]) => [key, rest]);
+  return Object.fromEntries(entries) as { [K in keyof P]: Omit<P[K], 'default'> };
 }
 
 /** PATCH .../snapshotSchedule: any of the schedule's fields; the read-only ids, when given, must be the cluster's. */
 export const SchedulePatchSchema = {
-  ...withoutDefaults(ScheduleSchema),
+  ...ScheduleSchema,
   description: 'the fields to change',
-  properties: { ...withoutDefaults(ScheduleSchema).properties, clusterId: ObjectIdSchema, groupId: ObjectIdSchema, links: { type: 'array' } },
+  properties: { ...withoutDefaults(ScheduleSchema.properties), clusterId: ObjectIdSchema, groupId: ObjectIdSchema, links: { type: 'array' } },
 } as const;
+export type SchedulePatch = FromSchema<typeof SchedulePatchSchema>;
 
 const SnapshotPartSchema = {
   type: 'object',

@@ -191,7 +191,6 @@ export const FaultListSchema = { type: 'object', required: ['faults'], propertie
 export const FaultIdSchema = { type: 'object', required: ['id'], properties: { id: STRING } } as const;
 
 export const GroupParamsSchema = { type: 'object', required: ['groupId'], properties: { groupId: STRING } } as const;
-export const ClusterParamsSchema = { type: 'object', required: ['groupId', 'clusterName'], properties: { groupId: STRING, clusterName: STRING } } as const;
 
 export const HealthSchema = { type: 'object', required: ['status'], properties: { status: { const: 'ok' } } } as const;
 export const ReadySchema = {
@@ -251,12 +250,15 @@ export interface ControlRouteSpec {
   notFound?: string;
 }
 
-/** A control route's schema: its inputs and responses, including those every control route may give. */
-export function controlSchema({ summary, ok, badRequest, notFound, ...inputs }: ControlRouteSpec): { schema: FastifySchema } {
+/**
+ * A control route's schema: its inputs (their types kept, for the handler's request) and
+ * responses, including those every control route may give.
+ */
+export function controlSchema<Spec extends ControlRouteSpec>({ summary, ok, badRequest, notFound, ...inputs }: Spec) {
   const error = (description: string) => ({ ...ErrorSchema, description });
   const response: Record<number, object> = { ...ok };
   if (badRequest) response[400] = error('A malformed request (INVALID_CONTROL_REQUEST); detail and parameters name the field.');
   if (notFound) response[404] = error(notFound);
   response[401] = error('ATLAS_EMU_ADMIN_TOKEN is set and the request does not carry it as a bearer token (ADMIN_TOKEN_REQUIRED).');
-  return { schema: { summary, ...inputs, response } };
+  return { schema: { summary, ...inputs, response } satisfies FastifySchema };
 }

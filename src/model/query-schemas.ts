@@ -1,12 +1,12 @@
 import { queryOf } from '../lib/urls.js';
 import type { FromSchema } from 'json-schema-to-ts';
 
-// Query parameters of the Atlas operations (the OpenAPI components pageNum, itemsPerPage,
-// includeCount, envelope, pretty), as route schemas. Values stay text and are matched
-// exactly, as Atlas's Java server parses them: "0x10", "1e2" or " 5" are no page numbers
-// (a generic string-to-number coercion would take them). A malformed, out-of-range or
-// repeated value is 400 INVALID_QUERY_PARAMETER naming it (error-handler.ts); unknown
-// parameters are ignored.
+// Path and query parameters of the Atlas operations, as route schemas (the handlers' types
+// derive from them). Query values (the OpenAPI components pageNum, itemsPerPage,
+// includeCount, envelope, pretty) stay text and are matched exactly, as Atlas's Java server
+// parses them: "0x10", "1e2" or " 5" are no page numbers (a generic string-to-number
+// coercion would take them). A malformed, out-of-range or repeated value is 400
+// INVALID_QUERY_PARAMETER naming it (error-handler.ts); unknown parameters are ignored.
 
 /** A pattern for the decimal text of an integer from 1 to `max`, leading zeros allowed, at most 10 digits. */
 export function decimalUpTo(max: number): string {
@@ -71,8 +71,42 @@ export const SnapshotListQuerySchema = {
 } as const;
 export type SnapshotListQueryText = FromSchema<typeof SnapshotListQuerySchema>;
 
-/** The route queries, by name, compiled ahead of time (src/generated/query-validators.ts). */
-export const PRECOMPILED_QUERIES = { listQuery: ListQuerySchema, itemQuery: ItemQuerySchema, snapshotListQuery: SnapshotListQuerySchema };
+// Path parameters: the router gives each as text, so these schemas refuse no request. They
+// type the handlers; the Atlas operations check the values in Atlas's order and words
+// (operations.ts). The control plane's cluster routes take ClusterParamsSchema too.
+const TEXT = { type: 'string' } as const;
+export const ClusterParamsSchema = { type: 'object', required: ['groupId', 'clusterName'], properties: { groupId: TEXT, clusterName: TEXT } } as const;
+export type ClusterParams = FromSchema<typeof ClusterParamsSchema>;
+export const CheckpointParamsSchema = {
+  type: 'object',
+  required: [...ClusterParamsSchema.required, 'checkpointId'],
+  properties: { ...ClusterParamsSchema.properties, checkpointId: TEXT },
+} as const;
+export const SnapshotParamsSchema = {
+  type: 'object',
+  required: [...ClusterParamsSchema.required, 'snapshotId'],
+  properties: { ...ClusterParamsSchema.properties, snapshotId: TEXT },
+} as const;
+export type SnapshotParams = FromSchema<typeof SnapshotParamsSchema>;
+export const RestoreJobParamsSchema = {
+  type: 'object',
+  required: [...ClusterParamsSchema.required, 'jobId'],
+  properties: { ...ClusterParamsSchema.properties, jobId: TEXT },
+} as const;
+
+/**
+ * The Atlas routes' query strings and path parameters, by name, compiled ahead of time
+ * (src/generated/query-validators.ts): the first request of a run compiles nothing.
+ */
+export const PRECOMPILED_PARAMETERS = {
+  listQuery: ListQuerySchema,
+  itemQuery: ItemQuerySchema,
+  snapshotListQuery: SnapshotListQuerySchema,
+  clusterParams: ClusterParamsSchema,
+  checkpointParams: CheckpointParamsSchema,
+  snapshotParams: SnapshotParamsSchema,
+  restoreJobParams: RestoreJobParamsSchema,
+};
 
 /** Parameters echoed at the front of list links when the client sent them, in this (alphabetical) order. */
 const ECHOED = ['completed', 'envelope', 'includeCount', 'pretty'] as const;

@@ -88,7 +88,12 @@ t.test('bad fixture requests name the field', async (t) => {
     t.same(json(res), expected, url);
   }
   const empty = await app.inject({ method: 'POST', url: '/_emulator/fixtures', headers: { 'content-type': 'application/json' } });
+  t.equal(empty.statusCode, 400);
   t.same(json(empty), invalidControlRequest('body', 'is empty'));
+  // No body and no content type at all: the same answer (not a 500).
+  const absent = await app.inject({ method: 'POST', url: '/_emulator/fixtures' });
+  t.equal(absent.statusCode, 400);
+  t.same(json(absent), invalidControlRequest('body', 'is empty'));
   t.same(json(await control(app, 'GET', '/fixtures')).projects.length, 2);
 });
 
