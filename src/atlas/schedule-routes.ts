@@ -38,7 +38,9 @@ export function scheduleRoutes(app: FastifyInstance, store: Store, operations: O
       if (change.clusterId !== undefined && change.clusterId !== cluster.clusterId) {
         throw errors.invalidAttribute('clusterId', `must be the cluster's clusterId ${cluster.clusterId}`);
       }
-      if (change.groupId !== undefined && change.groupId !== cluster.projectId) throw errors.invalidAttribute('groupId', `must be the project's id ${cluster.projectId}`);
+      if (change.groupId !== undefined && change.groupId !== cluster.projectId) {
+        throw errors.invalidAttribute('groupId', `must be the project's id ${cluster.projectId}`);
+      }
       const schedule = { ...currentSchedule(segmentsOf(store.backup.schedules(cluster.rowid))) };
       // A replica set may send back the value it read (the Go SDK always sends the field), never change it.
       const interval = change.clusterCheckpointIntervalMin;

@@ -66,7 +66,9 @@ export function snapshotRoutes(app: FastifyInstance, store: Store, snapshots: Sn
       const cluster = operations.cluster(request, params);
       const snapshot = find(cluster, params, now);
       // Atlas: "You can't set doNotDelete: true and set a timestamp for expires in the same request."
-      if (change.doNotDelete === true && change.expires !== undefined) throw errors.validationError('Cannot set doNotDelete to true and expires in the same request.');
+      if (change.doNotDelete === true && change.expires !== undefined) {
+        throw errors.validationError('Cannot set doNotDelete to true and expires in the same request.');
+      }
       const expires = change.expires === undefined ? snapshot.expires : Date.parse(change.expires);
       if (change.expires !== undefined && expires! <= now) throw errors.invalidAttribute('expires', 'must be in the future');
       const doNotDelete = change.doNotDelete ?? snapshot.doNotDelete;

@@ -12,7 +12,9 @@ export async function clockRoutes(fastify: FastifyInstance): Promise<void> {
     reply.send(clock.state());
   });
 
-  const moves = 'Moves the emulator clock: {set: date-time}, {advance: ISO 8601 duration} or {frozen: true|false}. It moves forward only (a reset takes it back to its start).';
+  const moves =
+    'Moves the emulator clock: {set: date-time}, {advance: ISO 8601 duration} or {frozen: true|false}. ' +
+    'It moves forward only (a reset takes it back to its start).';
   app.post('/clock', controlSchema({ summary: moves, body: ClockMoveSchema, ok: { 200: ClockStateSchema }, badRequest: true }), (request, reply) => {
     reply.send(moveClock(clock, request.body));
   });

@@ -81,14 +81,24 @@ export async function dataRoutes(fastify: FastifyInstance): Promise<void> {
     );
   });
 
-  const deletesProject = controlSchema({ summary: 'Deletes a project with its clusters and their backup data.', params: GroupParamsSchema, ok: { 204: {} }, notFound: 'GROUP_NOT_FOUND' });
+  const deletesProject = controlSchema({
+    summary: 'Deletes a project with its clusters and their backup data.',
+    params: GroupParamsSchema,
+    ok: { 204: {} },
+    notFound: 'GROUP_NOT_FOUND',
+  });
   app.delete('/projects/:groupId', deletesProject, (request, reply) => {
     const { groupId } = request.params;
     if (!state.store.deleteProject(groupId)) throw errors.groupNotFound(groupId);
     reply.code(204).send();
   });
 
-  const deletesCluster = controlSchema({ summary: 'Deletes a cluster with its backup data (checkpoints, schedule, snapshots, restore jobs).', params: ClusterParamsSchema, ok: { 204: {} }, notFound: 'GROUP_NOT_FOUND or CLUSTER_NOT_FOUND' });
+  const deletesCluster = controlSchema({
+    summary: 'Deletes a cluster with its backup data (checkpoints, schedule, snapshots, restore jobs).',
+    params: ClusterParamsSchema,
+    ok: { 204: {} },
+    notFound: 'GROUP_NOT_FOUND or CLUSTER_NOT_FOUND',
+  });
   app.delete('/projects/:groupId/clusters/:clusterName', deletesCluster, (request, reply) => {
     const { groupId, clusterName } = request.params;
     if (!state.store.project(groupId)) throw errors.groupNotFound(groupId);

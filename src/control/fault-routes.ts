@@ -22,7 +22,8 @@ export async function faultRoutes(fastify: FastifyInstance): Promise<void> {
     reply.code(204).send();
   });
 
-  app.delete('/faults/:id', controlSchema({ summary: 'Removes one rule.', params: FaultIdSchema, ok: { 204: {} }, notFound: 'FAULT_NOT_FOUND' }), (request, reply) => {
+  const removes = controlSchema({ summary: 'Removes one rule.', params: FaultIdSchema, ok: { 204: {} }, notFound: 'FAULT_NOT_FOUND' });
+  app.delete('/faults/:id', removes, (request, reply) => {
     const { id } = request.params;
     if (!faults.remove(id)) throw errors.faultNotFound(id);
     reply.code(204).send();

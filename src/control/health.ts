@@ -8,7 +8,8 @@ export async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/health', { ...open, schema: { summary: 'Liveness.', security: [], response: { 200: HealthSchema } } }, (_request, reply) => {
     reply.send({ status: 'ok' });
   });
-  app.get('/ready', { ...open, schema: { summary: 'Readiness: the store is open and seeded.', security: [], response: { 200: ReadySchema } } }, (_request, reply) => {
+  const ready = { summary: 'Readiness: the store is open and seeded.', security: [], response: { 200: ReadySchema } };
+  app.get('/ready', { ...open, schema: ready }, (_request, reply) => {
     const { store, config } = app.emulator;
     reply.send({ status: 'ready', version: VERSION, seed: config.seed, counts: store.counts() });
   });

@@ -10,7 +10,8 @@ export async function journalRoutes(fastify: FastifyInstance): Promise<void> {
   const lists = 'Journaled requests, oldest first; with limit, the newest `limit` of those matching.';
   const counts = 'Counts journaled requests matching a matcher (the GET filters as a JSON object).';
 
-  app.get('/requests', controlSchema({ summary: lists, querystring: JournalQuerySchema, ok: { 200: JournalListingSchema }, badRequest: true }), (request, reply) => {
+  const list = controlSchema({ summary: lists, querystring: JournalQuerySchema, ok: { 200: JournalListingSchema }, badRequest: true });
+  app.get('/requests', list, (request, reply) => {
     const { limit, ...filter } = request.query;
     reply.send({ requests: journal.list(journalFilter(filter), limit ?? Infinity), total: journal.total, capacity: journal.capacity });
   });

@@ -14,10 +14,15 @@ interface Explanation {
 export const AUTH_FAILURES: Record<AuthFailureReason, Explanation> = {
   missing_credentials: {
     meaning: 'The request carried no credentials, so the emulator answered 401 with a challenge: for the Atlas API, a Digest nonce to sign with.',
-    advice: 'Nothing, when the client follows with a signed request: this is the first half of every Digest handshake. If none follows, set the client up for HTTP Digest with the public and private key (or HTTP Basic with the client id and secret for /api/oauth/token).',
+    advice:
+      'Nothing, when the client follows with a signed request: this is the first half of every Digest handshake. ' +
+      'If none follows, set the client up for HTTP Digest with the public and private key ' +
+      '(or HTTP Basic with the client id and secret for /api/oauth/token).',
   },
   malformed_header: {
-    meaning: 'The Authorization header could not be read: it is no complete Digest header, well-formed bearer token or (for /api/oauth/token) HTTP Basic header.',
+    meaning:
+      'The Authorization header could not be read: it is no complete Digest header, well-formed bearer token ' +
+      'or (for /api/oauth/token) HTTP Basic header.',
     advice: 'Let a client library write the header; look for a proxy that rewrites it.',
   },
   duplicate_authorization: {

@@ -49,7 +49,11 @@ const OverviewSchema = {
     clock: ClockStateSchema,
     projects: {
       type: 'array',
-      items: { type: 'object', required: ['id', 'name', 'clusters'], properties: { id: STRING, name: STRING, clusters: { type: 'array', items: ClusterSchema } } },
+      items: {
+        type: 'object',
+        required: ['id', 'name', 'clusters'],
+        properties: { id: STRING, name: STRING, clusters: { type: 'array', items: ClusterSchema } },
+      },
     },
     credentials: { type: 'array', items: CredentialSchema },
   },
@@ -89,12 +93,17 @@ function activeCredentials({ store, config }: EmulatorState) {
 /** GET /overview: projects, clusters with their counts and schedule, the clock, the active credentials. */
 export async function overviewRoutes(app: FastifyInstance): Promise<void> {
   const state = app.emulator;
-  const summary = 'What the emulator holds: projects, their clusters (counts as the API lists them now, schedule), the clock, and the active credentials by public key or client id (never a secret).';
+  const summary =
+    'What the emulator holds: projects, their clusters (counts as the API lists them now, schedule), the clock, ' +
+    'and the active credentials by public key or client id (never a secret).';
   app.get('/overview', controlSchema({ summary, ok: { 200: OverviewSchema } }), (_request, reply) => {
     const now = state.clock.now();
     reply.send({
       clock: state.clock.state(),
-      projects: state.store.projects().map((project) => ({ ...project, clusters: state.store.clustersOf(project.id).map((cluster) => clusterView(state, cluster, now)) })),
+      projects: state.store.projects().map((project) => ({
+        ...project,
+        clusters: state.store.clustersOf(project.id).map((cluster) => clusterView(state, cluster, now)),
+      })),
       credentials: activeCredentials(state),
     });
   });

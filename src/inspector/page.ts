@@ -19,7 +19,16 @@ const TYPES: Record<string, string> = {
 
 // This origin only: the page works air-gapped, and markup that slipped into it could neither
 // load nor send anything elsewhere.
-const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+const CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 interface Asset {
   body: Buffer;
@@ -47,15 +56,25 @@ function sendAsset(name: string, request: FastifyRequest, reply: FastifyReply): 
   reply.header('content-type', TYPES[name]).send(body);
 }
 
-const FileParamsSchema = { type: 'object', required: ['file'], properties: { file: { type: 'string', description: 'inspector.css or inspector.js' } } } as const;
-const SERVED = (description: string, ...types: string[]) => ({ description, content: Object.fromEntries(types.map((type) => [type, { schema: { type: 'string' } }])) });
+const FileParamsSchema = {
+  type: 'object',
+  required: ['file'],
+  properties: { file: { type: 'string', description: 'inspector.css or inspector.js' } },
+} as const;
+const SERVED = (description: string, ...types: string[]) => ({
+  description,
+  content: Object.fromEntries(types.map((type) => [type, { schema: { type: 'string' } }])),
+});
 const NOT_MODIFIED = { description: 'Not modified (If-None-Match: the ETag of the copy the browser has).', type: 'null' };
 
 /** GET /ui and its two assets: open without the admin token (the page asks for it), no data in them. */
 export async function pageRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const open = { config: { adminTokenExempt: true } };
-  const page = { summary: 'The inspector page (HTML). It holds no data: it reads the other control routes, with the admin token when one is set.', security: [] };
+  const page = {
+    summary: 'The inspector page (HTML). It holds no data: it reads the other control routes, with the admin token when one is set.',
+    security: [],
+  };
   app.get('/ui', { ...open, schema: { ...page, response: { 200: SERVED('The page.', 'text/html'), 304: NOT_MODIFIED } } }, (request, reply) => {
     sendAsset(PAGE, request, reply);
   });

@@ -2,7 +2,10 @@ import type { FromSchema } from 'json-schema-to-ts';
 import { BsonTimestampSchema, ClusterNameSchema, DateTimeSchema, ObjectIdSchema } from './value-schemas.js';
 
 /** The fields of a snapshot, restore job or checkpoint naming its cluster and project: a fixture may leave them out, the loader fills them in. */
-export const FilledClusterIdSchema = { ...ObjectIdSchema, description: "a 24-hexadecimal-digit id: the cluster's clusterId (filled in when left out)" } as const;
+export const FilledClusterIdSchema = {
+  ...ObjectIdSchema,
+  description: "a 24-hexadecimal-digit id: the cluster's clusterId (filled in when left out)",
+} as const;
 export const FilledClusterNameSchema = { type: 'string', description: "the cluster's name (filled in when left out)" } as const;
 export const FilledGroupIdSchema = { ...ObjectIdSchema, description: "a 24-hexadecimal-digit id: the project's id (filled in when left out)" } as const;
 
@@ -24,10 +27,20 @@ export const ScheduleSchema = {
       default: 13,
       description: 'months a monthly snapshot is kept (0: none)',
     },
-    pointInTimeWindowHours: { type: 'integer', minimum: 1, maximum: 87_600, default: 24, description: 'hours back from now that checkpoints and points in time reach' },
+    pointInTimeWindowHours: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 87_600,
+      default: 24,
+      description: 'hours back from now that checkpoints and points in time reach',
+    },
     snapshotIntervalHours: { enum: [6, 8, 12, 24], default: 6, description: 'hours between snapshots' },
     snapshotRetentionDays: { enum: [2, 3, 4, 5], default: 2, description: 'days a recent snapshot is kept' },
-    weeklySnapshotRetentionWeeks: { enum: [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 24, 52], default: 4, description: 'weeks a weekly snapshot is kept (0: none)' },
+    weeklySnapshotRetentionWeeks: {
+      enum: [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 24, 52],
+      default: 4,
+      description: 'weeks a weekly snapshot is kept (0: none)',
+    },
   },
 } as const;
 export type Schedule = FromSchema<typeof ScheduleSchema>;
@@ -152,7 +165,11 @@ export const RestoreJobSchema = {
     groupId: FilledGroupIdSchema,
     hashes: {
       type: 'array',
-      items: { type: 'object', additionalProperties: false, properties: { fileName: { type: 'string' }, hash: { type: 'string' }, typeName: { enum: ['SHA1'] } } },
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { fileName: { type: 'string' }, hash: { type: 'string' }, typeName: { enum: ['SHA1'] } },
+      },
     },
     id: ObjectIdSchema,
     masterKeyUUID: { type: 'string', format: 'uuid' },

@@ -37,7 +37,9 @@ export const LoadQuerySchema = {
   type: 'object',
   additionalProperties: false,
   required: ['mode'],
-  properties: { mode: { enum: LOAD_MODES, default: 'merge', description: 'merge (default: upsert projects, clusters and credentials, merge checkpoints by id) or replace' } },
+  properties: {
+    mode: { enum: LOAD_MODES, default: 'merge', description: 'merge (default: upsert projects, clusters and credentials, merge checkpoints by id) or replace' },
+  },
 } as const;
 export const LoadResultSchema = { type: 'object', required: ['mode', 'counts'], properties: { mode: { enum: LOAD_MODES }, counts: CountsSchema } } as const;
 export { FixtureDocumentSchema };
@@ -58,7 +60,12 @@ const journalFilterFields = {
   principal: { type: 'string', minLength: 1, description: 'public key or client id that authenticated' },
   faulted: { type: 'boolean', description: 'only requests a fault rule applied to (true) or the others (false)' },
 } as const;
-export const JournalFilterSchema = { type: 'object', additionalProperties: false, description: 'Which journaled requests: every field optional.', properties: journalFilterFields } as const;
+export const JournalFilterSchema = {
+  type: 'object',
+  additionalProperties: false,
+  description: 'Which journaled requests: every field optional.',
+  properties: journalFilterFields,
+} as const;
 export const JournalQuerySchema = {
   type: 'object',
   additionalProperties: false,
@@ -149,7 +156,10 @@ export const FaultEffectSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['type'],
-      properties: { type: { const: 'truncate' }, bytes: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1, description: 'bytes of the body sent (default: half)' } },
+      properties: {
+        type: { const: 'truncate' },
+        bytes: { type: 'integer', minimum: 0, maximum: 2 ** 31 - 1, description: 'bytes of the body sent (default: half)' },
+      },
     },
   ],
 } as const;
@@ -163,7 +173,12 @@ export const FaultRuleInputSchema = {
     times: { type: 'integer', minimum: 1, maximum: 2 ** 31 - 1, description: 'applies this many times, then no more' },
     probability: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'applies to each matching request with this probability' },
     everyRequest: { type: 'boolean', description: 'also unauthenticated requests (Digest challenges, OAuth token calls); default false' },
-    seed: { type: 'integer', minimum: 0, maximum: 2 ** 32 - 1, description: 'seed of the rule’s generator (probability, random delays); default ATLAS_EMU_SEED' },
+    seed: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 2 ** 32 - 1,
+      description: 'seed of the rule’s generator (probability, random delays); default ATLAS_EMU_SEED',
+    },
   },
 } as const;
 /** A rule as given: fields with a default may be left out. */
@@ -207,7 +222,11 @@ export const InfoSchema = {
     apiVersions: { type: 'array', items: STRING },
     v2MediaTypeVersions: { type: 'array', items: STRING },
     authMethods: { type: 'array', items: STRING },
-    routes: { type: 'object', required: ['atlas', 'control'], properties: { atlas: { type: 'array', items: STRING }, control: { type: 'array', items: STRING } } },
+    routes: {
+      type: 'object',
+      required: ['atlas', 'control'],
+      properties: { atlas: { type: 'array', items: STRING }, control: { type: 'array', items: STRING } },
+    },
     fidelityGaps: { type: 'array', items: STRING },
   },
 } as const;
@@ -225,7 +244,12 @@ export const ClockMoveSchema = {
   description: 'exactly one of set, advance, frozen',
   properties: {
     set: { ...DateTimeSchema, description: 'a real UTC date-time to jump to (not before the clock\'s time)' },
-    advance: { type: 'string', pattern: '^P', [ACCEPTS]: 'an ISO 8601 duration like PT6H or P2D', description: 'an ISO 8601 duration to move on by, like PT6H or P2D' },
+    advance: {
+      type: 'string',
+      pattern: '^P',
+      [ACCEPTS]: 'an ISO 8601 duration like PT6H or P2D',
+      description: 'an ISO 8601 duration to move on by, like PT6H or P2D',
+    },
     frozen: { type: 'boolean', description: 'stop the clock (true) or let it run from its time (false)' },
   },
 } as const;

@@ -23,7 +23,12 @@ export function decimalUpTo(max: number): string {
 }
 
 const BOOLEAN = '^(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$';
-const ENVELOPE = { type: 'string', pattern: BOOLEAN, default: 'false', description: 'Wraps the response in an envelope: {status, content} or {links, results, status, totalCount}.' } as const;
+const ENVELOPE = {
+  type: 'string',
+  pattern: BOOLEAN,
+  default: 'false',
+  description: 'Wraps the response in an envelope: {status, content} or {links, results, status, totalCount}.',
+} as const;
 const PRETTY = { type: 'string', pattern: BOOLEAN, default: 'false', description: 'Pretty-prints the body as Jackson does.' } as const;
 
 export const ListQuerySchema = {
