@@ -24,7 +24,7 @@ declare module 'fastify' {
 }
 
 /** A handler whose request parts (params, query string, body) have the types its route schema gives them. */
-export type TypedHandler<S extends FastifySchema> = RouteHandlerMethod<
+type TypedHandler<S extends FastifySchema> = RouteHandlerMethod<
   RawServerDefault,
   RawRequestDefaultExpression,
   RawReplyDefaultExpression,
@@ -60,7 +60,7 @@ export function resource(
   operations: Partial<Record<'GET' | 'POST' | 'PATCH' | 'DELETE', Operation>>,
 ): void {
   const declared = Object.keys(operations);
-  for (const [method, operation] of Object.entries(operations)) operation.register(app, method, url, version);
+  for (const [method, declaredOperation] of Object.entries(operations)) declaredOperation.register(app, method, url, version);
   // GET brings HEAD with it (Fastify answers HEAD from the GET route).
   const allowed = declared.includes('GET') ? [...declared, 'HEAD'] : declared;
   const others = app.supportedMethods.filter((method) => !allowed.includes(method));
