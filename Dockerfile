@@ -55,10 +55,12 @@ RUN set -eu; \
     node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"; \
     rm -rf /tmp/npm-cache
 
-# Compile TypeScript (what `prepare` does), then drop the source maps (4 MB,
-# for debugging from a checkout), dev dependencies and better-sqlite3's build
-# leftovers (sources, objects, static lib).
+# Compile TypeScript (what `prepare` does: the validators first, written by
+# scripts/generate-validators.ts), then drop the source maps (for debugging
+# from a checkout), dev dependencies and better-sqlite3's build leftovers
+# (sources, objects, static lib).
 COPY tsconfig.json ./
+COPY scripts/generate-validators.ts ./scripts/
 COPY src ./src
 RUN set -eu; \
     npm run build; \
