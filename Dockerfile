@@ -94,7 +94,8 @@ RUN mkdir -p /data /app/.compile-cache && chown node:node /data /app/.compile-ca
 
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
-COPY fixtures ./fixtures
+# The default dataset and its schema; not the contract test data beside them.
+COPY fixtures/default.json fixtures/fixture.schema.json ./fixtures/
 COPY package.json ./
 
 USER node
