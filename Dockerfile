@@ -55,10 +55,12 @@ RUN set -eu; \
     node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"; \
     rm -rf /tmp/npm-cache
 
-# Compile TypeScript (what `prepare` does), then drop the source maps (4 MB,
-# for debugging from a checkout), dev dependencies and better-sqlite3's build
-# leftovers (sources, objects, static lib).
+# Compile TypeScript (what `prepare` does: the validators first, written by
+# scripts/generate-validators.ts), then drop the source maps (for debugging
+# from a checkout), dev dependencies and better-sqlite3's build leftovers
+# (sources, objects, static lib).
 COPY tsconfig.json ./
+COPY scripts/generate-validators.ts ./scripts/
 COPY src ./src
 RUN set -eu; \
     npm run build; \
@@ -92,7 +94,8 @@ RUN mkdir -p /data /app/.compile-cache && chown node:node /data /app/.compile-ca
 
 COPY --from=build /src/node_modules ./node_modules
 COPY --from=build /src/dist ./dist
-COPY fixtures ./fixtures
+# The default dataset and its schema; not the contract test data beside them.
+COPY fixtures/default.json fixtures/fixture.schema.json ./fixtures/
 COPY package.json ./
 
 USER node

@@ -1,5 +1,6 @@
+import type { Faker } from '@faker-js/faker';
 import { CheckpointText, isoSeconds } from './generate.js';
-import { fnv1a, hex, objectIdAt, seededInts } from '../lib/random.js';
+import { fnv1a, hexDigits, objectIdAt, seededFaker } from '../lib/random.js';
 import type { ClusterRecord, Store } from '../store/store.js';
 import { HOUR, MINUTE } from '../lib/time.js';
 import { nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';
@@ -8,7 +9,9 @@ import { nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';
 // its stored rows. A live cluster's are those of the last pointInTimeWindowHours: its stored
 // rows (the history it was loaded with) that are that recent, then one checkpoint every
 // clusterCheckpointIntervalMin since it went live, derived from the time, never stored, so
-// that a clock moved by a month costs nothing.
+// that a clock moved by a month costs nothing. Each derived checkpoint is drawn from the
+// Faker seeded for its slot (seed, project, cluster, time), so any one is made without the
+// ones before it.
 
 /** What the list operation needs: how many, a page of them, and until when the answer holds. */
 export interface CheckpointListing {
@@ -31,12 +34,15 @@ interface LiveForm {
   text: CheckpointText;
   /** FNV-1a of "seed/project/cluster/", which each slot's time continues. */
   hash: number;
-  machine: string;
+  /** The ObjectId maker of its checkpoints. */
+  maker: string;
 }
 
 export class Checkpoints {
   /** By cluster row (so bounded by the clusters the store holds), checked against its identity. */
   private readonly forms = new Map<number, LiveForm>();
+  /** Seeded again for each cluster and each checkpoint it derives (derivation is synchronous). */
+  private readonly faker: Faker = seededFaker(0);
 
   constructor(
     private readonly store: Store,
@@ -102,8 +108,9 @@ export class Checkpoints {
     const key = `${cluster.rowid}/${cluster.projectId}/${cluster.name}/${cluster.clusterId}/${cluster.type}/${cluster.shards}`;
     let form = this.forms.get(cluster.rowid);
     if (form?.key !== key) {
-      const where = `${this.seed}/${cluster.projectId}/${cluster.name}/`;
-      form = { key, text: new CheckpointText(cluster, cluster.projectId), hash: fnv1a(where), machine: hex(fnv1a('live', fnv1a(where)), 8) + hex(fnv1a(cluster.clusterId), 2) };
+      const hash = fnv1a(`${this.seed}/${cluster.projectId}/${cluster.name}/`);
+      this.faker.seed(hash);
+      form = { key, text: new CheckpointText(cluster, cluster.projectId), hash, maker: hexDigits(this.faker, 10) };
       this.forms.set(cluster.rowid, form);
     }
     return form;
@@ -111,14 +118,15 @@ export class Checkpoints {
 
   /** The checkpoint a live cluster takes at `time`, as JSON in Atlas's field order. */
   private derived(cluster: ClusterRecord, time: number): string {
-    const { text, hash, machine } = this.form(cluster);
-    const draw = seededInts(fnv1a(String(time), hash));
-    const started = time + draw(20, 120) * 1000;
-    const completed = started + draw(0, 90) * 1000;
-    const id = objectIdAt(time, machine, draw(0, 0xffffff));
+    const { text, hash, maker } = this.form(cluster);
+    const { faker } = this;
+    faker.seed(fnv1a(String(time), hash));
+    const started = time + faker.number.int({ min: 20, max: 120 }) * 1000;
+    const completed = started + faker.number.int({ min: 0, max: 90 }) * 1000;
+    const id = objectIdAt(time, maker, faker.number.int(0xffffff));
     const startedIso = isoSeconds(started);
     let parts = '';
-    for (let p = 0; p < text.parts; p++) parts += text.part(p, true, startedIso, draw(1, 8));
+    for (let p = 0; p < text.parts; p++) parts += text.part(p, true, startedIso, faker.number.int({ min: 1, max: 8 }));
     return text.checkpoint(id, isoSeconds(completed), parts, true, startedIso, isoSeconds(time));
   }
 }

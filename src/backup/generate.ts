@@ -1,27 +1,14 @@
-import type { Faker } from '@faker-js/faker';
-import { faker as baseLocaleFaker } from '@faker-js/faker/locale/base';
 import { DAY, MINUTE } from '../lib/time.js';
 import type { CheckpointRow } from '../store/staging.js';
 import type { CheckpointPart } from '../model/fixture-schema.js';
-import { fnv1a, hex, objectIdAt } from '../lib/random.js';
+import { fnv1a, hexDigits, objectIdAt, seededFaker } from '../lib/random.js';
 
 // Deterministic checkpoint generation. The sequence depends only on the seed, the project,
 // the cluster and where it starts, never on the clock or on other clusters, so the same
 // seed and fixtures give byte-identical responses. Each generation job has its own seeded
-// Faker (no shared singleton: two jobs cannot disturb each other's sequence). Ids are built
-// as MongoDB ObjectIds are (the timestamp's seconds, a per-cluster machine part, a counter)
-// rather than drawn at random, so that they sort as their checkpoints do.
-
-// The base-locale entry point exports an instance only; its class makes the per-job instances
-// (the package's main entry point would load every locale: 150 ms more at start-up).
-const FakerClass = baseLocaleFaker.constructor as typeof Faker;
-
-/** A Faker of its own for one generation job, seeded from the job's identity. */
-export function seededFaker(seed: number[]): Faker {
-  const faker = new FakerClass({ locale: baseLocaleFaker.rawDefinitions });
-  faker.seed(seed);
-  return faker;
-}
+// Faker (lib/random.ts). Ids are built as MongoDB ObjectIds are (the timestamp's seconds, a
+// per-cluster maker drawn once, a counter) rather than drawn whole, so that they sort as their
+// checkpoints do.
 
 /** Generated histories start here when nothing precedes them (the documentation's era). */
 export const REFERENCE_DATE = Date.UTC(2018, 1, 8);
@@ -113,11 +100,11 @@ export class CheckpointText {
 /** Yields `count` checkpoints with strictly increasing timestamps after `input.after`, as the store keeps them. */
 export function* generateCheckpoints(input: GenerationInput): Generator<CheckpointRow> {
   const { groupId, cluster, count } = input;
-  const faker = seededFaker([input.seed, fnv1a(`${groupId}/${cluster.name}`)]);
+  const faker = seededFaker(fnv1a(`${input.seed}/${groupId}/${cluster.name}`));
   const text = new CheckpointText(cluster, groupId);
   const intervalMs = input.intervalMinutes * MINUTE;
   const jitterMs = Math.floor(intervalMs / 10);
-  const machine = hex(faker.number.int(0xffffffffff), 10);
+  const maker = hexDigits(faker, 10);
   let counter = faker.number.int(0xffffff);
   let time = Math.floor(Math.max(input.after ?? REFERENCE_DATE, REFERENCE_DATE) / 1000) * 1000;
   for (let i = 0; i < count; i++) {
@@ -125,12 +112,12 @@ export function* generateCheckpoints(input: GenerationInput): Generator<Checkpoi
     const started = time + faker.number.int({ min: 20, max: 120 }) * 1000;
     const completed = started + faker.number.int({ min: 0, max: 90 }) * 1000;
     // About one in twenty checkpoints is not restorable: one of its parts never saw its token.
-    const missingToken = faker.number.int(19) === 0 ? faker.number.int(text.parts - 1) : -1;
+    const missingToken = faker.datatype.boolean(0.05) ? faker.number.int(text.parts - 1) : -1;
     const startedIso = isoSeconds(started);
     let parts = '';
     for (let p = 0; p < text.parts; p++) parts += text.part(p, p !== missingToken, startedIso, faker.number.int({ min: 1, max: 8 }));
     counter = (counter + 1) & 0xffffff;
-    const id = objectIdAt(time, machine, counter);
+    const id = objectIdAt(time, maker, counter);
     yield { id, ts: time, body: text.checkpoint(id, isoSeconds(completed), parts, missingToken < 0, startedIso, isoSeconds(time)) };
   }
 }

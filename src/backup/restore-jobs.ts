@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
+import type { Faker } from '@faker-js/faker';
 import type { RestoreJobRequest } from '../model/backup-schemas.js';
 import { errors } from '../model/errors.js';
 import type { Json } from '../model/json.js';
 import { isoSeconds, partNames } from './generate.js';
-import { fnv1a, hex, objectIdAt } from '../lib/random.js';
+import { fnv1a, hexDigits, objectIdAt, seededFaker } from '../lib/random.js';
 import type { RestoreJobRow } from '../store/backup-store.js';
 import type { ClusterRecord, Store } from '../store/store.js';
 import type { Checkpoints } from './checkpoints.js';
@@ -36,6 +36,9 @@ type RestorePoint = Pick<RestoreJobRequest, 'snapshotId' | 'checkpointId' | 'poi
 };
 
 export class RestoreJobs {
+  /** Seeded again for each batch of jobs and each job's download (used synchronously). */
+  private readonly faker: Faker = seededFaker(0);
+
   constructor(
     private readonly store: Store,
     private readonly checkpoints: Checkpoints,
@@ -80,10 +83,13 @@ export class RestoreJobs {
       const target = targetClusterName === undefined ? this.store.clustersOf(targetGroupId).find((c) => c.clusterId === targetClusterId) : this.store.cluster(targetGroupId, targetClusterName);
       if (!target) throw errors.clusterNotFound(targetClusterName ?? targetClusterId!, targetGroupId);
     }
-    const machine = hex(fnv1a(`${this.seed}/${cluster.projectId}/${cluster.name}/restore`), 10);
+    // A cluster's jobs and batches have their own ObjectId makers; jobs count from the number it has.
+    this.faker.seed(fnv1a(`${this.seed}/${cluster.projectId}/${cluster.name}/restore`));
+    const maker = hexDigits(this.faker, 10);
+    const batchMaker = hexDigits(this.faker, 10);
     const counter = this.store.backup.restoreJobCount(cluster.rowid);
     const parts = partNames(cluster);
-    const batchId = parts.length > 1 ? objectIdAt(now, machine, fnv1a(`batch/${counter}`)) : undefined;
+    const batchId = parts.length > 1 ? objectIdAt(now, batchMaker, counter) : undefined;
     const http = methodName === 'HTTP' || methodName === 'CLIENT_PIT_HTTP';
     const expirationHours = request.delivery.expirationHours ?? DEFAULT_EXPIRATION_HOURS;
     return parts.map((_part, i) => {
@@ -99,7 +105,7 @@ export class RestoreJobs {
         },
         encryptionEnabled: false,
         groupId: cluster.projectId,
-        id: objectIdAt(now, machine, counter + i),
+        id: objectIdAt(now, maker, counter + i),
       };
       return { id: job.id, created: now, ...jobTimes(now, job.delivery), body: JSON.stringify(job) };
     });
@@ -114,8 +120,11 @@ export class RestoreJobs {
     delivery.statusName = !finished ? 'IN_PROGRESS' : row.downloadExpires !== null && now >= row.downloadExpires ? 'EXPIRED' : 'READY';
     const shown: Record<string, Json> = { ...job, statusName: finished ? 'FINISHED' : 'IN_PROGRESS' };
     if (row.downloadExpires !== null) {
-      // Atlas's download links carry a key; the emulator serves no file behind them (docs/fidelity.md).
-      const key = createHash('sha256').update(`${this.seed}/${row.id}`).digest('hex').slice(0, 32);
+      // Atlas's download links carry a key, and a finished job the file's SHA-1: drawn for the
+      // job, as the emulator serves no file behind them (docs/fidelity.md).
+      this.faker.seed(fnv1a(`${this.seed}/${row.id}/download`));
+      const key = hexDigits(this.faker, 32);
+      const sha1 = hexDigits(this.faker, 40);
       const file = `${job.clusterName}-${row.id}.tar.gz`;
       Object.assign(delivery, {
         authHeader: 'Authorization',
@@ -124,7 +133,7 @@ export class RestoreJobs {
         url: `${base}/backup/restore/v2/pull/${row.id}/${key}/${file}`,
         urlV2: `${base}/backup/restore/v2/pull/${row.id}/${file}`,
       });
-      if (finished) shown.hashes = [{ fileName: file, hash: createHash('sha1').update(`${this.seed}/${file}`).digest('hex'), typeName: 'SHA1' }];
+      if (finished) shown.hashes = [{ fileName: file, hash: sha1, typeName: 'SHA1' }];
     }
     shown.delivery = Object.fromEntries(Object.keys(delivery).sort().map((k) => [k, delivery[k]!]));
     return Object.fromEntries(Object.keys(shown).sort().map((key) => [key, shown[key]!]));

@@ -1,7 +1,8 @@
+import type { Faker } from '@faker-js/faker';
 import type { Schedule } from '../model/backup-schemas.js';
 import type { Json } from '../model/json.js';
 import { isoSeconds, partNames } from './generate.js';
-import { fnv1a, hex, objectIdAt, seededInts } from '../lib/random.js';
+import { fnv1a, hexDigits, objectIdAt, seededFaker } from '../lib/random.js';
 import type { SnapshotRow } from '../store/backup-store.js';
 import type { ClusterRecord, Store } from '../store/store.js';
 import { DAY, HOUR, MINUTE } from '../lib/time.js';
@@ -13,7 +14,8 @@ import { nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';
 // expires: a snapshot at 00:00 UTC on the 1st of a month is monthly, on a Monday weekly, on
 // any other day daily, the others recent; each class kept as long as the schedule under which
 // it was taken says (a class kept 0 falls to the next shorter one). Derived from the time,
-// never stored, but for the changes made to them (doNotDelete, expires, deletion).
+// never stored, but for the changes made to them (doNotDelete, expires, deletion): each one is
+// drawn from the Faker seeded for it (seed, project, cluster, time).
 
 /** How long taking a snapshot takes: until then it is incomplete. */
 export const SNAPSHOT_DURATION = 5 * MINUTE;
@@ -63,52 +65,74 @@ const longestKept = (s: Required<Schedule>) =>
 /** What a snapshot needs to know of its cluster. */
 type SnapshotCluster = Pick<ClusterRecord, 'projectId' | 'name' | 'clusterId' | 'type' | 'shards'>;
 
-/** The id of the snapshot a cluster takes at `time` (cheap: a list is filtered by id before anything is drawn). */
-function snapshotId(seed: number, cluster: SnapshotCluster, time: number): string {
-  const where = `${seed}/${cluster.projectId}/${cluster.name}`;
-  return objectIdAt(time, hex(fnv1a(`${where}/snapshot`), 10), fnv1a(`${where}/${time}`));
-}
+/** A cluster's snapshots as it takes them, drawn from `faker`, which it seeds again for each one. */
+class SnapshotTaker {
+  private readonly hash: number;
+  /** The ObjectId maker of its snapshots. */
+  private readonly maker: string;
+  private readonly host: string;
 
-/** The snapshot a cluster takes at `time`, as Atlas shows it (without links, doNotDelete and expires). */
-export function takenSnapshot(seed: number, cluster: SnapshotCluster, time: number, schedule: Required<Schedule>): Record<string, Json> {
-  // A cheap generator, not a Faker: a live cluster's page draws one per snapshot it shows.
-  const draw = seededInts(fnv1a(`${seed}/${cluster.projectId}/${cluster.name}/snapshots/${time}`));
-  const host = hex(fnv1a(`${seed}/${cluster.clusterId}`), 5);
-  const created = { date: isoSeconds(time), increment: draw(1, 8) };
-  return {
-    clusterId: cluster.clusterId,
-    clusterName: cluster.name,
-    created,
-    groupId: cluster.projectId,
-    id: snapshotId(seed, cluster, time),
-    incremental: classOf(time, schedule) !== 'monthly',
-    lastOplogAppliedTimestamp: created,
-    parts: partNames(cluster).map((part, i) => {
-      const dataSizeBytes = draw(1_000_000_000, 8_000_000_000);
-      return {
-        clusterId: cluster.clusterId,
-        completedTime: isoSeconds(time + SNAPSHOT_DURATION - draw(0, 60) * 1000),
-        compressionSetting: 'GZIP',
-        dataSizeBytes,
-        encryptionEnabled: false,
-        fcv: '4.0',
-        fileSizeBytes: Math.round(dataSizeBytes * 1.2),
-        machineId: `${cluster.name.toLowerCase()}-shard-00-0${i % 3}.${host}.mongodb.net:27017`,
-        mongodVersion: '4.0.28',
-        replicaSetName: part.replicaSetName!,
-        storageSizeBytes: Math.round(dataSizeBytes * 0.4),
-        typeName: part.typeName!,
-      };
-    }),
-  };
+  constructor(
+    private readonly faker: Faker,
+    seed: number,
+    private readonly cluster: SnapshotCluster,
+  ) {
+    this.hash = fnv1a(`${seed}/${cluster.projectId}/${cluster.name}/snapshots/`);
+    faker.seed(this.hash);
+    this.maker = hexDigits(faker, 10);
+    this.host = hexDigits(faker, 5);
+  }
+
+  /**
+   * The id of the snapshot taken at `time`, drawn from nothing (a list is filtered by id before
+   * anything is drawn): its counter counts the hours since the epoch, as snapshots are taken on
+   * whole hours.
+   */
+  id(time: number): string {
+    return objectIdAt(time, this.maker, time / HOUR);
+  }
+
+  /** The snapshot taken at `time`, as Atlas shows it (without links, doNotDelete and expires). */
+  taken(time: number, schedule: Required<Schedule>): Record<string, Json> {
+    const { faker, cluster } = this;
+    faker.seed(fnv1a(String(time), this.hash));
+    const created = { date: isoSeconds(time), increment: faker.number.int({ min: 1, max: 8 }) };
+    return {
+      clusterId: cluster.clusterId,
+      clusterName: cluster.name,
+      created,
+      groupId: cluster.projectId,
+      id: this.id(time),
+      incremental: classOf(time, schedule) !== 'monthly',
+      lastOplogAppliedTimestamp: created,
+      parts: partNames(cluster).map((part, i) => {
+        const dataSizeBytes = faker.number.int({ min: 1_000_000_000, max: 8_000_000_000 });
+        return {
+          clusterId: cluster.clusterId,
+          completedTime: isoSeconds(time + SNAPSHOT_DURATION - faker.number.int(60) * 1000),
+          compressionSetting: 'GZIP',
+          dataSizeBytes,
+          encryptionEnabled: false,
+          fcv: '4.0',
+          fileSizeBytes: Math.round(dataSizeBytes * 1.2),
+          machineId: `${cluster.name.toLowerCase()}-shard-00-0${i % 3}.${this.host}.mongodb.net:27017`,
+          mongodVersion: '4.0.28',
+          replicaSetName: part.replicaSetName!,
+          storageSizeBytes: Math.round(dataSizeBytes * 0.4),
+          typeName: part.typeName!,
+        };
+      }),
+    };
+  }
 }
 
 /** Snapshots generated for a fixture (static data): `count` of them, one every interval after `after`. */
 export function* generateSnapshots(seed: number, cluster: SnapshotCluster, schedule: Required<Schedule>, count: number, after: number): Generator<SnapshotRow> {
   const every = schedule.snapshotIntervalHours * HOUR;
+  const taker = new SnapshotTaker(seededFaker(0), seed, cluster);
   for (let n = 0; n < count; n++) {
     const time = nthSlot(after, every, n);
-    const view = takenSnapshot(seed, cluster, time, schedule);
+    const view = taker.taken(time, schedule);
     yield { id: view.id as string, ts: time, expires: expiryOf(time, schedule), doNotDelete: false, deleted: false, body: JSON.stringify({ complete: true, ...view }) };
   }
 }
@@ -121,6 +145,9 @@ function view(body: Record<string, Json>, doNotDelete: boolean, expires: number 
 }
 
 export class Snapshots {
+  /** Seeded again for each cluster and each snapshot it derives (derivation is synchronous). */
+  private readonly faker: Faker = seededFaker(0);
+
   constructor(
     private readonly store: Store,
     private readonly seed: number,
@@ -173,11 +200,12 @@ export class Snapshots {
       const oldest = Math.max(segment.from, now - longestKept(schedule));
       for (let n = 0, count = slotsIn(oldest, Math.min(to, recent), DAY); n < count; n++) times.add(nthSlot(oldest, DAY, n));
     }
+    const taker = new SnapshotTaker(this.faker, this.seed, cluster);
     const snapshots: Snapshot[] = [];
     for (const time of times) {
       const segment = segments.find((s) => time > s.from && time <= s.to);
       if (!segment || time % (segment.schedule.snapshotIntervalHours * HOUR) !== 0) continue;
-      const id = snapshotId(this.seed, cluster, time);
+      const id = taker.id(time);
       const change = changes.get(id);
       if (change?.deleted) continue;
       const doNotDelete = change?.doNotDelete ?? false;
@@ -189,7 +217,7 @@ export class Snapshots {
         complete,
         doNotDelete,
         expires,
-        view: (keepExpiry) => view({ ...takenSnapshot(this.seed, cluster, time, segment.schedule), complete }, doNotDelete, expires, keepExpiry),
+        view: (keepExpiry) => view({ ...taker.taken(time, segment.schedule), complete }, doNotDelete, expires, keepExpiry),
       };
       if (kept(snapshot, now)) snapshots.push(snapshot);
     }

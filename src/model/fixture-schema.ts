@@ -130,6 +130,24 @@ export const FixtureDocumentSchema = {
   },
 } as const;
 
+/** A schema whose streamed arrays are checked as arrays only: their elements are checked one by one. */
+function withoutElements(schema: { properties: object }, streamed: string[]): object {
+  const properties: Record<string, object> = { ...schema.properties };
+  for (const key of streamed) properties[key] = { type: 'array' };
+  return { ...schema, properties };
+}
+
+/** The schema of each part of a streamed document (compiled ahead of time by scripts/generate-validators.ts). */
+export const FIXTURE_PART_SCHEMAS = {
+  fixtureDocument: withoutElements(FixtureDocumentSchema, ['projects', 'apiKeys', 'serviceAccounts']),
+  fixtureProject: withoutElements(ProjectSchema, ['clusters']),
+  fixtureCluster: withoutElements(ClusterSchema, ['checkpoints', 'snapshots', 'restoreJobs']),
+  fixtureCheckpoint: CheckpointSchema,
+  fixtureSnapshot: SnapshotSchema,
+  fixtureRestoreJob: RestoreJobSchema,
+  fixtureApiKey: ApiKeySchema,
+  fixtureServiceAccount: ServiceAccountSchema,
+};
 /** As written: fields with a default may be left out. */
 type Written<S extends JSONSchema> = FromSchema<S, { keepDefaultedPropertiesOptional: true }>;
 export type FixtureDocument = Written<typeof FixtureDocumentSchema>;

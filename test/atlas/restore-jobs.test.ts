@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
+import { fnv1a, hexDigits, seededFaker } from '../../src/lib/random.js';
 import { authed, buildTestApp, GROUP, json, load, TestClock, type Call } from '../helper.js';
 import { assertChallengeAndForbidden, assertError, assertRateLimited, atlasError, call, CONTENT_TYPE, FARAWAY, invalidAttribute, sorted, type Version } from './atlas-answers.js';
 
@@ -125,7 +125,10 @@ function jobView(job: Job, cluster: ClusterRef, now: number, version: Version, s
   };
   if (http) {
     const downloadExpires = finishes + job.delivery.expirationHours! * HOUR;
-    const key = createHash('sha256').update(`${SEED}/${job.id}`).digest('hex').slice(0, 32);
+    // The download key, then the file's SHA-1, drawn from a Faker seeded for the job's download.
+    const faker = seededFaker(fnv1a(`${SEED}/${job.id}/download`));
+    const key = hexDigits(faker, 32);
+    const sha1 = hexDigits(faker, 40);
     const file = `${cluster.name}-${job.id}.tar.gz`;
     Object.assign(delivery, {
       authHeader: 'Authorization',
@@ -135,7 +138,7 @@ function jobView(job: Job, cluster: ClusterRef, now: number, version: Version, s
       urlV2: `${HOST}/backup/restore/v2/pull/${job.id}/${file}`,
     });
     if (finished && now >= downloadExpires) delivery.statusName = 'EXPIRED';
-    if (finished) shown.hashes = [{ fileName: file, hash: createHash('sha1').update(`${SEED}/${file}`).digest('hex'), typeName: 'SHA1' }];
+    if (finished) shown.hashes = [{ fileName: file, hash: sha1, typeName: 'SHA1' }];
   }
   return sorted(shown);
 }

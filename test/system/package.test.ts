@@ -38,7 +38,7 @@ t.before(async () => {
   // Packed from a copy of the sources, so that the `prepare` build runs as it does for a user
   // without rewriting the dist/ that other test files run concurrently.
   const source = join(dir, 'source');
-  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md', 'src', 'fixtures']) {
+  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'README.md', 'scripts', 'src', 'fixtures']) {
     cpSync(join(ROOT, entry), join(source, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'));
@@ -49,13 +49,13 @@ t.before(async () => {
   await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(dir, packed!.filename)], { cwd: project, maxBuffer: 64 * 1024 * 1024 });
 });
 
-t.test('the tarball holds dist, fixtures and README, not sources or tests', async (t) => {
+t.test("the tarball holds dist, the users' fixtures and README, not sources, tests or test data", async (t) => {
   const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: join(dir, 'source'), maxBuffer: 64 * 1024 * 1024 });
   const files = (JSON.parse(stdout.slice(stdout.indexOf('['))) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-  for (const needed of ['dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'fixtures/default.json', 'README.md', 'package.json']) {
-    t.ok(files.includes(needed), needed);
-  }
-  t.notOk(files.some((f) => f.startsWith('src/') || f.startsWith('test/')), 'no sources or tests');
+  const needed = ['dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'fixtures/default.json', 'fixtures/fixture.schema.json', 'fixtures/examples/two-clusters.json', 'README.md', 'package.json'];
+  for (const file of needed) t.ok(files.includes(file), file);
+  t.notOk(files.some((f) => /^(src|scripts|test)\//.test(f)), 'no sources, scripts or tests');
+  t.same(files.filter((f) => f.startsWith('fixtures/') && !needed.includes(f)), [], 'no other fixtures (the contract test data stays out)');
 });
 
 t.test('in-process API from the installed package, type-checked against its .d.ts', async (t) => {
