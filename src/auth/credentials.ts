@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { sha256 } from '../lib/hashing.js';
 import type { CredentialStore, DeclaredCredential } from '../store/credential-store.js';
 import { ha1Base, type DigestAlgorithm } from './digest.js';
-import { principalOf, type Principal } from './principal.js';
+import { principalOf, type Principal } from '../model/authentication.js';
 
 // Who may authenticate: the configured default API key and service account, and those the
 // loaded fixtures declare (kept in the store, which wins on a clash). What a check needs of a

@@ -1,9 +1,8 @@
 import { safeEqual } from '../lib/hashing.js';
 import { challengeHeader, expectedResponse, parseDigest, REALM } from './digest.js';
-import type { AuthFailureReason } from './failure.js';
+import type { AuthFailureReason, Principal } from '../model/authentication.js';
 import type { Credentials } from './credentials.js';
 import type { NonceService, NonceUsage } from './nonce.js';
-import type { Principal } from './principal.js';
 
 export type DigestResult =
   | { ok: true; principal: Principal }
