@@ -45,6 +45,13 @@ export interface PageFigures {
   steady: Measured;
 }
 
+/** One cold start: spawn to the ready line, spawn to the first 200, and the CPU time the process had used by then (all threads: a figure a busy machine disturbs less than wall time). */
+export interface ColdStart {
+  readyMs: number;
+  firstOkMs: number;
+  cpuMs: number;
+}
+
 /** Another build measured in the same rounds (run.ts --compare). */
 export interface Compared {
   label: string;
@@ -52,7 +59,7 @@ export interface Compared {
   goPattern: Measured;
   /** After its rounds. */
   rssMb: number;
-  coldStarts: { readyMs: number; firstOkMs: number }[];
+  coldStarts: ColdStart[];
 }
 
 /** Scenarios 4, 6 and 7 (left out by run.ts --core). */
@@ -85,9 +92,9 @@ export interface BenchResults {
   goPattern: Measured;
   compared: Compared[];
   soak: { seconds: number; result: LoadResult } | undefined;
-  coldStarts: { readyMs: number; firstOkMs: number }[];
+  coldStarts: ColdStart[];
   /** A bare Fastify app, spawn to its first 200, taken in turn with the emulator's cold starts. */
-  bareStarts: { readyMs: number; firstOkMs: number }[];
+  bareStarts: ColdStart[];
   rssIdleMb: number;
   rssLoadedMb: number;
   loadedSeconds: number;
@@ -196,6 +203,7 @@ function startTable(r: BenchResults): string[] {
     row([`5. cold start, spawn to ready line (median of ${ready.length})`, `${ms(median(ready))} ms (${ms(Math.min(...ready))} to ${ms(Math.max(...ready))})`]),
     row([`5. cold start, spawn to first 200 (challenge + signed call)`, `${ms(median(firstOk))} ms (${ms(Math.min(...firstOk))} to ${ms(Math.max(...firstOk))})`]),
     row([`5. bare Fastify app, spawn to its first 200 (in turn with the above)`, `${ms(median(bare))} ms (${ms(Math.min(...bare))} to ${ms(Math.max(...bare))})`]),
+    row(['5. CPU time to that first 200: emulator / bare Fastify (medians)', `${ms(median(r.coldStarts.map((c) => c.cpuMs)))} / ${ms(median(r.bareStarts.map((c) => c.cpuMs)))} ms`]),
     row(['5. RSS idle (default dataset, 1 s after start)', `${r.rssIdleMb.toFixed(1)} MB`]),
     row([`5. RSS after ${r.loadedSeconds} s of load`, `${r.rssLoadedMb.toFixed(1)} MB`]),
     row(['6. reset, default dataset', reset(r.defaultResetMs)]),
@@ -212,11 +220,11 @@ function startTable(r: BenchResults): string[] {
 
 /** The compared builds beside this one: the same rounds, cold starts in turn. */
 function comparedTable(r: BenchResults): string[] {
-  const cells = (label: string, digest: Measured, goPattern: Measured, starts: { firstOkMs: number }[], rss: string) => [
+  const cells = (label: string, digest: Measured, goPattern: Measured, starts: ColdStart[], rss: string) => [
     label,
     `${int(digest.callsPerSecond)} / ${ms(digest.serverUsPerCall)} (${ms(digest.serverUserUsPerCall)})`,
     `${int(goPattern.callsPerSecond)} / ${ms(goPattern.serverUsPerCall)} (${ms(goPattern.serverUserUsPerCall)})`,
-    `${ms(median(starts.map((c) => c.firstOkMs)))} ms`,
+    `${ms(median(starts.map((c) => c.firstOkMs)))} ms (CPU ${ms(median(starts.map((c) => c.cpuMs)))} ms)`,
     rss,
   ];
   return [
@@ -251,6 +259,7 @@ function budgetTargets(r: BenchResults): [string, string, boolean][] {
     ['budget: signed cached page <= 1.7x bare Fastify sending its bytes (1b), server us per call', ...within(r.digest.serverUsPerCall, fastifyBytes.serverUsPerCall, 1.7)],
     ["budget: Go clients' pattern <= 1.7x bare Fastify doing the same two exchanges (1e), server us per call", ...within(r.goPattern.serverUsPerCall, r.fastifyChallenge.serverUsPerCall, 1.7)],
     [`budget: cold start to the first signed 200 <= 1.5x a bare Fastify app's to its first 200, ms (medians of ${r.coldStarts.length})`, ...within(firstOk, bare, 1.5)],
+    ['... the same by CPU time to that first 200, ms', ...within(median(r.coldStarts.map((c) => c.cpuMs)), median(r.bareStarts.map((c) => c.cpuMs)), 1.5)],
     [`budget: RSS < 100 MB after ${r.loadedSeconds} s of signed load`, `${r.rssLoadedMb.toFixed(1)} MB`, r.rssLoadedMb < 100],
   ];
 }
@@ -328,6 +337,8 @@ function rawLines(m: Measured): string[] {
   return [`${m.label}:`, resultLine('warm-up', m.warmup), ...m.rounds.map((r, i) => resultLine(`round ${i + 1}`, r)), ''];
 }
 
+const startLine = (c: ColdStart) => `${ms(c.readyMs)} / ${ms(c.firstOkMs)} / ${ms(c.cpuMs)}`;
+
 export function renderReport(r: BenchResults): string {
   const s = r.settings;
   const x = r.extended;
@@ -395,9 +406,9 @@ export function renderReport(r: BenchResults): string {
     '',
     ...measured.flatMap(rawLines),
     ...(r.soak ? [`Load added before the RSS reading (scenario 5, ${r.soak.seconds} s of load in all):`, resultLine('soak', r.soak.result), ''] : []),
-    `Cold starts (ms, ready line / first 200): ${r.coldStarts.map((c) => `${ms(c.readyMs)} / ${ms(c.firstOkMs)}`).join(', ')}`,
-    `Bare Fastify starts (ms, listening line / first 200): ${r.bareStarts.map((c) => `${ms(c.readyMs)} / ${ms(c.firstOkMs)}`).join(', ')}`,
-    ...r.compared.map((c) => `Cold starts of ${c.label} (ms, ready line / first 200): ${c.coldStarts.map((s) => `${ms(s.readyMs)} / ${ms(s.firstOkMs)}`).join(', ')}`),
+    `Cold starts (ms, ready line / first 200 / CPU): ${r.coldStarts.map(startLine).join(', ')}`,
+    `Bare Fastify starts (ms, listening line / first 200 / CPU): ${r.bareStarts.map(startLine).join(', ')}`,
+    ...r.compared.map((c) => `Cold starts of ${c.label} (ms, ready line / first 200 / CPU): ${c.coldStarts.map(startLine).join(', ')}`),
     '',
   ].join('\n');
 }

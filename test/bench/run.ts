@@ -11,7 +11,7 @@ import { LIVE_CLOCK, LIVE_GROUP, liveClusterFixture } from './live-cluster.js';
 import { fetchAuthed } from './digest-fetch.js';
 import type { AuthMode } from './load-generator.js';
 import { cpuMs, HAS_WRK, LoadGenerator, PINNING_NOTE, rssMb, runScript, runWrk, startBareFastify, startBaseline, startEmulator, stop, stopAll, type Server } from './processes.js';
-import { machineDescription, renderReport, type BenchResults, type Compared, type Extended, type Measured, type PageFigures, type Round, type WrkMeasured } from './report.js';
+import { machineDescription, renderReport, type BenchResults, type ColdStart, type Compared, type Extended, type Measured, type PageFigures, type Round, type WrkMeasured } from './report.js';
 import { median } from './stats.js';
 
 // `npm run bench` (or `npm run bench -- --quick` for a short smoke run of the harness).
@@ -128,23 +128,25 @@ async function page(server: Server, path: string): Promise<Buffer> {
 }
 
 /** Scenario 5: from spawn to the first 200 of Cluster0's page 1 (a challenge, then the signed call), not pinned to a CPU. */
-async function coldStart(root?: URL): Promise<{ readyMs: number; firstOkMs: number }> {
+async function coldStart(root?: URL): Promise<ColdStart> {
   const server = await startEmulator({}, [], false, root);
   await page(server, CLUSTER0_PAGE1);
   const firstOkMs = performance.now() - server.startedAt;
+  const { total } = cpuMs(server);
   await stop(server);
-  return { readyMs: server.readyMs, firstOkMs };
+  return { readyMs: server.readyMs, firstOkMs, cpuMs: total };
 }
 
 /** Scenario 5's baseline: from spawn to the first 200 of a bare Fastify app. */
-async function bareFastifyStart(): Promise<{ readyMs: number; firstOkMs: number }> {
+async function bareFastifyStart(): Promise<ColdStart> {
   const server = await startBareFastify();
   const res = await fetch(`${server.origin}/`);
   await res.arrayBuffer();
   if (res.status !== 200) throw new Error(`bare Fastify: ${res.status}`);
   const firstOkMs = performance.now() - server.startedAt;
+  const { total } = cpuMs(server);
   await stop(server);
-  return { readyMs: server.readyMs, firstOkMs };
+  return { readyMs: server.readyMs, firstOkMs, cpuMs: total };
 }
 
 /** Arms a fault rule on `server` that no request matches. */
@@ -225,7 +227,7 @@ async function run(): Promise<BenchResults> {
   const roots = [...new Set(COMPARED.map((c) => c.root.href))].map((href) => new URL(href));
   const bareStarts = [];
   const coldStarts = [];
-  const comparedStarts: { readyMs: number; firstOkMs: number }[][] = roots.map(() => []);
+  const comparedStarts: ColdStart[][] = roots.map(() => []);
   for (let i = 0; i < SETTINGS.coldStarts; i++) {
     bareStarts.push(await bareFastifyStart());
     coldStarts.push(await coldStart());
