@@ -1,14 +1,16 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { DestinationStream } from 'pino';
-import { answerClientError, answerConnect, registerAtlasErrors, sendAtlasError, toAtlasError } from './http/error-handler.js';
+import { answerClientError, answerConnect, sendAtlasError, toAtlasError } from './http/error-handler.js';
 import { PageCache } from './http/page-cache.js';
-import { ATLAS_ROUTER_OPTIONS, atlasApi } from './atlas/plugin.js';
+import { RouteTable } from './http/route-table.js';
+import { ATLAS_ROUTER_OPTIONS, atlasPipeline } from './atlas/pipeline.js';
 import { BearerTokens } from './auth/bearer-tokens.js';
 import { BearerVerifier } from './auth/bearer-verifier.js';
 import { Credentials } from './auth/credentials.js';
 import { DigestVerifier } from './auth/digest-verifier.js';
 import { NonceService, NonceUsage } from './auth/nonce.js';
-import { oauthRoutes } from './auth/oauth-routes.js';
 import { RateLimiter } from './auth/rate-limit.js';
 import { Checkpoints } from './backup/checkpoints.js';
 import { RestoreJobs } from './backup/restore-jobs.js';
@@ -18,7 +20,6 @@ import { FaultRules } from './http/fault-rules.js';
 import { RequestJournal } from './http/journal.js';
 import { controlPlane } from './control/plugin.js';
 import { inspector } from './inspector/plugin.js';
-import { observeRequests } from './http/request-hooks.js';
 import { parseRateLimit, type Config } from './model/options.js';
 import { schemaCompilers } from './http/schema-compilers.js';
 import { DEFAULT_FIXTURE, FixtureFileError, fixtureFiles } from './fixtures/fixture-files.js';
@@ -70,6 +71,9 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
     // No per-request log lines: they would cost more than a cached page. The journal and
     // the auth-failure lines say what happened.
     logController: new LogController({ disableRequestLogging: true }),
+    // Nor a child logger per request: request.log is the app's logger, and the few lines
+    // logged about one request name its reqId themselves.
+    childLoggerFactory: (logger) => logger,
     schemaController: { compilersFactory: schemaCompilers },
     routerOptions: ATLAS_ROUTER_OPTIONS,
     // The plugins are the emulator's own and none waits on I/O: no timer per plugin at start.
@@ -92,46 +96,52 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
   const tokens = new BearerTokens(config.tokenTtlSeconds * 1000, now);
   const faults = new FaultRules(config.seed);
   const digest = new DigestVerifier(credentials, new NonceService(config.nonceSecret, config.nonceTtlSeconds * 1000, now), new NonceUsage());
-  const atlasRoutes: string[] = [];
-  app.decorate('emulator', { config, clock, store, checkpoints, snapshots, restoreJobs, credentials, cache, startupSources, journal, faults, atlasRoutes });
+  // The one recorder of the routes, before any is registered.
+  const routes = new RouteTable(app);
+  app.decorate('emulator', { config, clock, store, checkpoints, snapshots, restoreJobs, credentials, cache, startupSources, journal, faults, routes });
   app.addHook('onClose', async () => store.close());
-  // A request under way when closing starts is answered with Connection: close, so its
-  // keep-alive connection does not hold the shutdown up until the keep-alive timeout.
-  let closing = false;
-  app.addHook('preClose', (done) => {
-    closing = true;
-    done();
-  });
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (closing) reply.header('connection', 'close');
-    done(null, payload);
-  });
+  closeConnectionsWhenDone(app);
 
-  // Every failure leaves in Atlas's shape; each context below answers its own unknown paths.
-  registerAtlasErrors(app);
   // The control plane: the emulator's own API, outside Atlas auth, the journal and the faults.
   app.register(controlPlane, { prefix: '/_emulator', extensions: [inspector] });
-  // Everything else is journaled and may be faulted (everyRequest rules act before auth).
-  app.register(async (api) => {
-    observeRequests(api, { journal, faults });
-    // The OAuth token endpoints: public, their own error format.
-    api.register(oauthRoutes, { prefix: '/api/oauth', credentials, tokens });
-    // The emulated Atlas API: authentication before routing's answers and validation, as Atlas does.
-    api.register(atlasApi, {
-      store,
-      clock,
-      checkpoints,
-      snapshots,
-      restoreJobs,
-      cache,
-      publicUrl: config.publicUrl,
-      journal,
-      faults,
-      digest,
-      bearer: new BearerVerifier(credentials, tokens),
-      rateLimiter: config.rateLimit === undefined ? undefined : new RateLimiter(parseRateLimit(config.rateLimit), now),
-      onOperation: (operation) => atlasRoutes.push(operation),
-    });
+  // Everything else: the emulated Atlas, its order of steps written in atlas/pipeline.ts.
+  app.register(atlasPipeline, {
+    store,
+    clock,
+    checkpoints,
+    snapshots,
+    restoreJobs,
+    cache,
+    publicUrl: config.publicUrl,
+    journal,
+    faults,
+    digest,
+    bearer: new BearerVerifier(credentials, tokens),
+    rateLimiter: config.rateLimit === undefined ? undefined : new RateLimiter(parseRateLimit(config.rateLimit), now),
+    credentials,
+    tokens,
   });
   return app;
+}
+
+/**
+ * A response under way when closing starts goes out with Connection: close, so that its
+ * keep-alive connection does not hold the shutdown up until the keep-alive timeout (requests
+ * that arrive while closing get it from Fastify). The open connections are known per
+ * connection, not per request: at close, each one's response not yet begun is marked.
+ */
+function closeConnectionsWhenDone(app: FastifyInstance): void {
+  const open = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+  });
+  app.addHook('preClose', (done) => {
+    for (const socket of open) {
+      // Node's response in progress on the connection (_httpMessage, as Node names it).
+      const response = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+      if (response && !response.headersSent) response.setHeader('connection', 'close');
+    }
+    done();
+  });
 }

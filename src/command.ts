@@ -138,9 +138,9 @@ export async function main(args: string[], env: NodeJS.ProcessEnv): Promise<void
     await app.close();
   });
   process.stdout.write(banner(config, app.emulator.store.counts(), address));
-  // From now on V8 keeps the young generation at the size start-up grew it to (instead of
-  // letting it double up to 32 MB under load): the resident memory stays near 90 MB. Set here,
-  // not as a node flag: any V8 flag on the command line costs 30 ms of start-up (Node's own
-  // code cache no longer applies).
+  // From now on V8 keeps the young generation at the size start-up grew it to, instead of
+  // letting it double under load: the resident memory stays within its budget
+  // (docs/performance.md). Set here, not as a node flag: a V8 flag on the command line makes
+  // Node's own code cache unusable, which slows every start.
   setFlagsFromString('--semi-space-growth-factor=1');
 }

@@ -1,17 +1,19 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { assertCanRead, canRead } from '../auth/principal.js';
+import { assertCanRead } from '../auth/principal.js';
 import type { Clock } from '../lib/clock.js';
+import { canRead } from '../model/authentication.js';
 import type { ClusterRecord, Store } from '../store/store.js';
 import { errors } from '../model/errors.js';
 import type { ApiVersion } from '../model/links.js';
+import { sendAtlas } from '../http/atlas-reply.js';
 import { contentTypeOrRefusal } from '../http/media-type.js';
 import type { PageCache } from '../http/page-cache.js';
 import { renderJson, type Json } from '../model/json.js';
 import { CLUSTER_NAME, HEX24 } from '../model/value-schemas.js';
 
 // What every Atlas operation of one API version does around its own work: find the project and
-// cluster in Atlas's order of checks, pick the content type, render the body, and answer reads
-// from the page cache.
+// cluster in Atlas's order of checks (project access among them), pick the content type, render
+// the body, and answer reads from the page cache.
 
 export type ClusterParams = { groupId: string; clusterName: string };
 
@@ -77,11 +79,11 @@ export class Operations {
       body = Buffer.from(renderJson(built.body, pretty));
       this.cache.set(key, body, built.validUntil);
     }
-    reply.header('content-type', contentType).send(body);
+    sendAtlas(reply, 200, contentType, body);
   }
 
   /** Answers a write: never cached. */
   send(request: FastifyRequest, reply: FastifyReply, body: Json, pretty: boolean, status = 200): void {
-    reply.code(status).header('content-type', this.contentType(request)).send(Buffer.from(renderJson(body, pretty)));
+    sendAtlas(reply, status, this.contentType(request), Buffer.from(renderJson(body, pretty)));
   }
 }

@@ -1,5 +1,4 @@
-import type { AuthFailureReason } from './failure.js';
-import type { Principal } from './principal.js';
+import type { AuthFailureReason, Principal } from '../model/authentication.js';
 import type { BearerTokens } from './bearer-tokens.js';
 import type { Credentials } from './credentials.js';
 

@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { sha256 } from '../lib/hashing.js';
 import type { CredentialStore, DeclaredCredential } from '../store/credential-store.js';
 import { ha1Base, type DigestAlgorithm } from './digest.js';
-import { principalOf, type Principal } from './principal.js';
+import { principalOf, type Principal } from '../model/authentication.js';
 
 // Who may authenticate: the configured default API key and service account, and those the
 // loaded fixtures declare (kept in the store, which wins on a clash). What a check needs of a
@@ -30,9 +30,12 @@ export interface DefaultCredentials {
 }
 
 export class Credentials {
-  // 0: no such credential (remembered too, so an unknown name costs no query either).
-  // Bounded like the other per-request state (10,000); lru-cache allocates its slots up front.
-  private readonly cache = new LRUCache<string, Entry | 0>({ max: 10_000 });
+  // Per kind, by id. 0: no such credential (remembered too, so an unknown name costs no query
+  // either). Bounded like the other per-request state (10,000 each).
+  private readonly cache: Record<Kind, LRUCache<string, Entry | 0>> = {
+    apiKey: new LRUCache({ max: 10_000 }),
+    serviceAccount: new LRUCache({ max: 10_000 }),
+  };
 
   constructor(
     private readonly store: CredentialStore,
@@ -41,7 +44,8 @@ export class Credentials {
 
   /** The store's credentials changed: forget what was derived from them. */
   clear(): void {
-    this.cache.clear();
+    this.cache.apiKey.clear();
+    this.cache.serviceAccount.clear();
   }
 
   private declared(kind: Kind, id: string): DeclaredCredential | undefined {
@@ -52,12 +56,12 @@ export class Credentials {
   }
 
   private entry(kind: Kind, id: string): Entry | undefined {
-    const key = `${kind} ${id}`;
-    let entry = this.cache.get(key);
+    const cache = this.cache[kind];
+    let entry = cache.get(id);
     if (entry === undefined) {
       const c = this.declared(kind, id);
       entry = c ? { principal: principalOf(kind, c.id, c.projects, c.accessList), secret: c.secret, ha1: {} } : 0;
-      this.cache.set(key, entry);
+      cache.set(id, entry);
     }
     return entry || undefined;
   }

@@ -1,9 +1,8 @@
 import { safeEqual } from '../lib/hashing.js';
-import { challengeHeader, expectedResponse, parseDigest, REALM } from './digest.js';
-import type { AuthFailureReason } from './failure.js';
+import { challengeHeader, expectedResponse, parseDigest, REALM, type DigestCredentials } from './digest.js';
+import type { AuthFailureReason, Principal } from '../model/authentication.js';
 import type { Credentials } from './credentials.js';
 import type { NonceService, NonceUsage } from './nonce.js';
-import type { Principal } from './principal.js';
 
 export type DigestResult =
   | { ok: true; principal: Principal }
@@ -27,23 +26,29 @@ export class DigestVerifier {
     if (!authorization) return { ok: false, reason: 'missing_credentials', stale: false };
     const credentials = parseDigest(authorization);
     if (!credentials) return { ok: false, reason: 'malformed_header', stale: false };
-    const fail = (reason: AuthFailureReason, stale = false): DigestResult => ({ ok: false, reason, stale, username: credentials.username });
-    if (credentials.realm !== REALM) return fail('realm_mismatch');
+    const reason = this.refusal(credentials, method, requestUri);
+    if (reason !== undefined) return { ok: false, reason, stale: reason === 'stale_nonce', username: credentials.username };
+    return { ok: true, principal: this.keys.apiKeyPrincipal(credentials.username)! };
+  }
+
+  /** Why well-formed credentials are refused, or undefined when they pass (their nonce count is then used). */
+  private refusal(credentials: DigestCredentials, method: string, requestUri: string): AuthFailureReason | undefined {
+    if (credentials.realm !== REALM) return 'realm_mismatch';
     // The uri must be the request-target exactly, query string included (RFC 7616 section 3.4.6).
-    if (credentials.uri !== requestUri) return fail('uri_mismatch');
-    if (credentials.qop !== 'auth' || !credentials.cnonce || !credentials.nc || !NC.test(credentials.nc)) return fail('bad_qop');
+    if (credentials.uri !== requestUri) return 'uri_mismatch';
+    if (credentials.qop !== 'auth' || !credentials.cnonce || !credentials.nc || !NC.test(credentials.nc)) return 'bad_qop';
     // A nonce already in use needs no second signature check (most signed requests reuse one).
     const known = this.usage.issuedAt(credentials.nonce);
     const nonce = known === undefined ? this.nonces.check(credentials.nonce) : this.nonces.freshness(known);
-    if (nonce.status === 'forged') return fail('forged_nonce');
+    if (nonce.status === 'forged') return 'forged_nonce';
     const base = this.keys.ha1(credentials.username, credentials.algorithm);
-    if (base === undefined) return fail('unknown_key');
-    if (!safeEqual(expectedResponse(credentials, method, base), credentials.response.toLowerCase())) return fail('bad_response');
+    if (base === undefined) return 'unknown_key';
+    if (!safeEqual(expectedResponse(credentials, method, base), credentials.response.toLowerCase())) return 'bad_response';
     // Only a correct response learns that its nonce is stale (RFC 7616 section 3.3, stale).
-    if (nonce.status === 'stale') return fail('stale_nonce', true);
+    if (nonce.status === 'stale') return 'stale_nonce';
     const use = this.usage.use(credentials.nonce, nonce.issuedAt, parseInt(credentials.nc, 16));
-    if (use === 'replay') return fail('nc_replay');
-    if (use === 'stale') return fail('stale_nonce', true);
-    return { ok: true, principal: this.keys.apiKeyPrincipal(credentials.username)! };
+    if (use === 'replay') return 'nc_replay';
+    if (use === 'stale') return 'stale_nonce';
+    return undefined;
   }
 }

@@ -1,25 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-
-/** Why a request was refused: logged (and journaled), never sent to the client. */
-export type AuthFailureReason =
-  | 'missing_credentials'
-  | 'malformed_header'
-  | 'duplicate_authorization'
-  | 'realm_mismatch'
-  | 'uri_mismatch'
-  | 'bad_qop'
-  | 'forged_nonce'
-  | 'unknown_key'
-  | 'bad_response'
-  | 'stale_nonce'
-  | 'nc_replay'
-  | 'unknown_client'
-  | 'bad_client_secret'
-  | 'unknown_token'
-  | 'token_expired'
-  | 'token_revoked'
-  | 'no_project_access'
-  | 'ip_not_allowed';
+import type { AuthFailureReason } from '../model/authentication.js';
 
 /**
  * Records and logs a refusal with its machine-readable reason. Only public identifiers go in
@@ -28,5 +8,6 @@ export type AuthFailureReason =
 export function logAuthFailure(request: FastifyRequest, reason: AuthFailureReason, fields: Record<string, string | undefined> = {}): void {
   request.authFailure = reason;
   // A bare challenge request is the normal first half of a Digest handshake, not news.
-  if (reason !== 'missing_credentials') request.log.info({ authFailure: reason, ...fields }, 'request refused by authentication');
+  // The request id is named here: requests get no child logger of their own (app.ts).
+  if (reason !== 'missing_credentials') request.log.info({ reqId: request.id, authFailure: reason, ...fields }, 'request refused by authentication');
 }

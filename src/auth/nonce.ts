@@ -8,12 +8,12 @@ import { safeEqual } from '../lib/hashing.js';
 // 12 base64 characters and the tag the first 20 characters of the digest's own base64, so
 // minting and checking never decode or copy a digest. Any process holding the secret can
 // verify one, and the issue time gives expiry (stale=true) without state. A nonce is minted
-// on every challenge, the most frequent answer of all, so its tag is one one-shot hash (a
-// quarter of a microsecond), not an HMAC (2.5 us): a secret-prefix hash is a sound MAC here
+// on every challenge, the most frequent answer of all, so its tag is one one-shot hash, a
+// tenth of an HMAC's work (docs/performance.md): a secret-prefix hash is a sound MAC here
 // because what it signs always has the same length (no length extension). The serial
-// (starting at random) makes every nonce of a process unique: with 2 random bytes, two clients
-// challenged in the same millisecond could get the same nonce, and the second one's
-// nc=00000001 was refused as a replay (seen at ~3,000 challenges/s).
+// (starting at random) makes every nonce of a process unique: with random bytes instead, two
+// clients challenged in the same millisecond could get the same nonce, and the second one's
+// nc=00000001 would be refused as a replay.
 
 export type NonceCheck = { status: 'valid'; issuedAt: number } | { status: 'stale'; issuedAt: number } | { status: 'forged' };
 

@@ -90,7 +90,7 @@ export async function oauthRoutes(app: FastifyInstance, options: OAuthRoutesOpti
     if (typeof error.statusCode === 'number' && error.statusCode < 500) {
       return sendOAuthError(reply, new OAuthError('invalid_request', 'The request is not valid.'));
     }
-    request.log.error({ err: error }, 'unexpected error');
+    request.log.error({ reqId: request.id, err: error }, 'unexpected error');
     return sendOAuthError(reply, new OAuthError('server_error', 'Unexpected error.'));
   });
 

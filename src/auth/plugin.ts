@@ -1,68 +1,71 @@
 import fastifyAuth from '@fastify/auth';
-import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { errors, UnauthorizedError } from '../model/errors.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler } from 'fastify';
+import type { AuthFailureReason, Principal } from '../model/authentication.js';
+import { errors, UnauthorizedError, type AtlasError } from '../model/errors.js';
 import { hasRepeatedAuthorization } from './authorization-header.js';
 import { isBearer, type BearerVerifier } from './bearer-verifier.js';
 import { REALM } from './digest.js';
 import type { DigestVerifier } from './digest-verifier.js';
-import { logAuthFailure, type AuthFailureReason } from './failure.js';
+import { logAuthFailure } from './failure.js';
 import { limitRate, type RateLimiter } from './rate-limit.js';
 
-export interface AtlasAuthOptions {
-  digest: DigestVerifier;
-  bearer: BearerVerifier;
-  rateLimiter: RateLimiter | undefined;
+// Authentication and admission as Atlas does them. The Atlas pipeline (atlas/pipeline.ts)
+// decides where they run; this module says what they do.
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who authenticated (set by authentication), else null. */
+    principal: Principal | null;
+    /** Why authentication, admission, project access or the OAuth endpoints refused the request, else null. */
+    authFailure: AuthFailureReason | null;
+  }
+}
+
+/** Declares the outcome of authentication on the requests of `app`'s context. */
+export function decorateAuthOutcome(app: FastifyInstance): void {
+  app.decorateRequest('principal', null);
+  app.decorateRequest('authFailure', null);
 }
 
 // RFC 6750 section 3: the challenge for a bearer token that is unknown, expired or revoked.
 const BEARER_CHALLENGE = `Bearer realm="${REALM}", error="invalid_token"`;
-/** A strategy's answer to a request offering the other strategy's scheme: it simply fails. */
-const FOREIGN_SCHEME = new UnauthorizedError();
 
-/** The request's Authorization header, or 'repeated' when it has several (Node keeps only the first). */
-function authorizationOf(request: FastifyRequest): string | undefined | 'repeated' {
-  return hasRepeatedAuthorization(request.raw.rawHeaders) ? 'repeated' : request.headers.authorization;
-}
+type Done = (error?: Error) => void;
 
 /**
- * Authentication as Atlas does it, for the context it is registered in (the Atlas API: every
- * route there, and its not-found handler, so that even an unknown path gets the challenge
- * first). Two @fastify/auth strategies, either may pass: Digest (API keys) and Bearer
- * (service-account tokens). Each fails at once for the other's scheme; Digest claims every
- * request that offers no bearer token, so the combined failure of a bare request carries
- * Atlas's Digest challenge. Then the credential's access list and the project's rate limit.
+ * The onRequest hook of authentication, for the context it is added to: two @fastify/auth
+ * strategies, each judging the requests that offer its scheme and passing the others. Bearer
+ * (service-account tokens) judges a request with a bearer token; Digest (API keys) judges
+ * every other one, so a request without credentials gets Digest's challenge. Both must pass
+ * (relation 'and'), so exactly one strategy judges a request, and its failure, a refusal or an
+ * unexpected error, is the one reported. Digest runs first: a request without credentials
+ * stops at it.
  */
-export async function atlasAuthentication(app: FastifyInstance, { digest, bearer, rateLimiter }: AtlasAuthOptions): Promise<void> {
+export async function authentication(app: FastifyInstance, digest: DigestVerifier, bearer: BearerVerifier): Promise<onRequestHookHandler> {
   await app.register(fastifyAuth);
-  // @fastify/auth reports the last strategy's failure. A failure of the bearer strategy that
-  // is no refusal (the store failing, say) is kept here, so that Digest passes it on as a 500.
-  const unexpected = new WeakMap<FastifyRequest, unknown>();
 
-  function verifyDigest(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
-    const authorization = authorizationOf(request);
-    const fail = (reason: AuthFailureReason, publicKey?: string, stale = false) => {
-      logAuthFailure(request, reason, { publicKey });
-      reply.header('www-authenticate', digest.challenge(stale));
-      done(new UnauthorizedError(stale));
-    };
-    if (authorization === 'repeated') return fail('duplicate_authorization');
-    if (isBearer(authorization)) return done((unexpected.get(request) as Error | undefined) ?? FOREIGN_SCHEME);
+  function verifyDigest(request: FastifyRequest, reply: FastifyReply, done: Done): void {
+    const authorization = request.headers.authorization;
+    if (hasRepeatedAuthorization(request.raw.rawHeaders)) {
+      logAuthFailure(request, 'duplicate_authorization');
+      reply.header('www-authenticate', digest.challenge(false));
+      return done(new UnauthorizedError());
+    }
+    if (isBearer(authorization)) return done();
     const result = digest.verify(request.method, request.url, authorization);
-    if (!result.ok) return fail(result.reason, result.username, result.stale);
-    request.principal = result.principal;
-    done();
+    if (result.ok) {
+      request.principal = result.principal;
+      return done();
+    }
+    logAuthFailure(request, result.reason, { publicKey: result.username });
+    reply.header('www-authenticate', digest.challenge(result.stale));
+    done(new UnauthorizedError());
   }
 
-  function verifyBearer(request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void): void {
+  function verifyBearer(request: FastifyRequest, reply: FastifyReply, done: Done): void {
     const authorization = request.headers.authorization;
-    if (!isBearer(authorization) || authorizationOf(request) === 'repeated') return done(FOREIGN_SCHEME);
-    let result;
-    try {
-      result = bearer.verify(authorization!);
-    } catch (err) {
-      unexpected.set(request, err);
-      return done(err as Error);
-    }
+    if (!isBearer(authorization)) return done();
+    const result = bearer.verify(authorization!);
     if (!result.ok) {
       logAuthFailure(request, result.reason, { clientId: result.clientId });
       reply.header('www-authenticate', BEARER_CHALLENGE);
@@ -72,18 +75,23 @@ export async function atlasAuthentication(app: FastifyInstance, { digest, bearer
     done();
   }
 
-  /** After authentication: where the request comes from, then how often its project is asked. */
-  function admit(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  return app.auth([verifyDigest, verifyBearer], { relation: 'and' });
+}
+
+/**
+ * Admission, after authentication: where the request comes from (the credential's access
+ * list, against request.ip), then how often its project is asked (the rate limit, when one is
+ * set). The refusal to answer, if any. Project access is asked by each operation, at its place
+ * in Atlas's order of checks (auth/principal.ts).
+ */
+export function admission(rateLimiter: RateLimiter | undefined): (request: FastifyRequest, reply: FastifyReply) => AtlasError | undefined {
+  return (request, reply) => {
+    // Authentication passed: the strategy that judged the request set its principal.
     const principal = request.principal!;
     if (principal.accessList && !principal.accessList.allows(request.ip)) {
       logAuthFailure(request, 'ip_not_allowed', { [principal.kind]: principal.id, ip: request.ip });
-      return done(errors.ipNotOnAccessList(request.ip));
+      return errors.ipNotOnAccessList(request.ip);
     }
-    done(rateLimiter && limitRate(rateLimiter, request, reply));
-  }
-
-  // Digest last: its failure is the one reported, and for a request without credentials that
-  // failure carries Atlas's challenge.
-  app.addHook('onRequest', app.auth([verifyBearer, verifyDigest]));
-  app.addHook('onRequest', admit);
+    return rateLimiter && limitRate(rateLimiter, request, reply);
+  };
 }

@@ -5,6 +5,7 @@ import type { Credentials } from '../auth/credentials.js';
 import type { FaultRules } from '../http/fault-rules.js';
 import type { RequestJournal } from '../http/journal.js';
 import type { PageCache } from '../http/page-cache.js';
+import type { RouteTable } from '../http/route-table.js';
 import type { EmulatorClock } from '../lib/clock.js';
 import type { Config } from '../model/options.js';
 import type { FixtureSource } from '../fixtures/fixture-loader.js';
@@ -30,8 +31,8 @@ export interface EmulatorState {
   journal: RequestJournal;
   /** Fault rules set through the control plane. */
   faults: FaultRules;
-  /** The Atlas operations served, as "GET /api/atlas/v2/groups/:groupId/...". */
-  atlasRoutes: string[];
+  /** Every route served, as registered. */
+  routes: RouteTable;
 }
 
 declare module 'fastify' {

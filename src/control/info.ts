@@ -20,6 +20,14 @@ function authMethods(app: FastifyInstance): string[] {
   return methods;
 }
 
+/** The Atlas operations served ("GET /api/atlas/v2/groups/:groupId/..."): the routes of one method that serve an API version (a resource's 405 route answers every other method; it is no operation). */
+function atlasOperations(app: FastifyInstance): string[] {
+  return app.emulator.routes
+    .under('/api/atlas/')
+    .filter((route) => route.config?.apiVersion !== undefined && route.methods.length === 1)
+    .map((route) => `${route.methods[0]} ${route.url}`);
+}
+
 /** GET /info: what this emulator serves and how. */
 export async function infoRoutes(app: FastifyInstance, { controlRoutes }: { controlRoutes: () => string[] }): Promise<void> {
   const summary = 'Version, API versions, auth methods, routes and known fidelity gaps.';
@@ -30,7 +38,7 @@ export async function infoRoutes(app: FastifyInstance, { controlRoutes }: { cont
       apiVersions: API_VERSIONS,
       v2MediaTypeVersions: ['2023-01-01'],
       authMethods: authMethods(app),
-      routes: { atlas: app.emulator.atlasRoutes, control: controlRoutes() },
+      routes: { atlas: atlasOperations(app), control: controlRoutes() },
       fidelityGaps: FIDELITY_GAPS,
     });
   });

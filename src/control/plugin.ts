@@ -37,7 +37,7 @@ export interface ControlPlaneOptions {
 }
 
 export async function controlPlane(app: FastifyInstance, { extensions }: ControlPlaneOptions): Promise<void> {
-  const openapi = new OpenApiDocument(app);
+  const openapi = new OpenApiDocument(() => app.emulator.routes.under(app.prefix));
 
   const { adminToken } = app.emulator.config;
   if (adminToken !== undefined) {

@@ -4,16 +4,15 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { describeErrors } from '../lib/validation.js';
 import { AtlasError, errors, UnauthorizedError } from '../model/errors.js';
+import { sendAtlas } from './atlas-reply.js';
 import { ERROR_CONTENT_TYPE } from './media-type.js';
 import { pathOf } from '../lib/urls.js';
 
+/** Atlas's answer for an error: its status, X-Error-Code, its own headers, its body. */
 export function sendAtlasError(reply: FastifyReply, error: AtlasError): FastifyReply {
-  reply.code(error.status).header('content-type', ERROR_CONTENT_TYPE);
   // The Digest challenge alone goes without X-Error-Code, as Atlas sends it.
-  if (!(error instanceof UnauthorizedError)) reply.header('x-error-code', error.errorCode);
-  for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
-  // A Buffer, so Fastify leaves the Content-Type as Atlas sends it (no charset added).
-  return reply.send(Buffer.from(error.body()));
+  const headers = error instanceof UnauthorizedError ? error.headers : { 'x-error-code': error.errorCode, ...error.headers };
+  return sendAtlas(reply, error.status, ERROR_CONTENT_TYPE, error.bytes(), headers);
 }
 
 /** Any error as Atlas would answer it; never a stack trace or Fastify's default body. */
@@ -33,10 +32,10 @@ export function toAtlasError(error: unknown, request: FastifyRequest): AtlasErro
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // A client mistake Fastify caught before us (bad URL encoding, oversized body, ...).
     const code = (error as FastifyError).code ?? 'FST_ERR';
-    request.log.info({ code }, 'client error');
+    request.log.info({ reqId: request.id, code }, 'client error');
     return errors.invalidRequest(status);
   }
-  request.log.error({ err: error }, 'unexpected error');
+  request.log.error({ reqId: request.id, err: error }, 'unexpected error');
   return errors.unexpected();
 }
 

@@ -1,5 +1,5 @@
-import type { FastifyRequest } from 'fastify';
 import { fieldOf, pathOf } from '../lib/urls.js';
+import type { Principal } from '../model/authentication.js';
 import { invalid } from '../model/control-input.js';
 import { seededRandom } from '../lib/random.js';
 import { compilePathPattern } from './journal.js';
@@ -18,6 +18,18 @@ export type FaultEffect =
   | { type: 'truncate'; bytes?: number };
 
 export type { FaultEffectInput, FaultMatch, FaultRuleInput };
+
+/** What a rule matches on (a Fastify request of the Atlas pipeline is one). */
+export interface FaultTarget {
+  method: string;
+  url: string;
+  params: unknown;
+  query: unknown;
+  /** Who authenticated (after authentication), else null. */
+  principal: Principal | null;
+  /** The route's config: `paged` on a list operation. */
+  routeOptions: { config: { paged?: boolean } };
+}
 
 /** A stored rule as GET /_emulator/faults shows it. */
 export interface FaultRuleView {
@@ -74,7 +86,7 @@ export class FaultRule {
   }
 
   /** Whether this rule matches the request (the probability is not drawn here). */
-  matches(request: FastifyRequest, path: string): boolean {
+  matches(request: FaultTarget, path: string): boolean {
     const m = this.match;
     if (m.method !== undefined && request.method !== m.method) return false;
     if (this.path !== undefined && !this.path.test(path)) return false;
@@ -159,7 +171,7 @@ export class FaultRules {
    * The first live rule that matches and fires for this request at this stage (before auth:
    * everyRequest rules only; after auth: the others), or undefined.
    */
-  pick(request: FastifyRequest, afterAuth: boolean): FaultRule | undefined {
+  pick(request: FaultTarget, afterAuth: boolean): FaultRule | undefined {
     const path = pathOf(request.url);
     for (const rule of this.rules) {
       if (rule.everyRequest === afterAuth || rule.exhausted) continue;

@@ -1,15 +1,27 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingHttpHeaders } from 'node:http';
 import { pathOf, queryOf } from '../lib/urls.js';
 import type { Clock } from '../lib/clock.js';
 import type { FaultEffect } from './fault-rules.js';
+import type { AuthFailureReason, Principal } from '../model/authentication.js';
 import type { AUTH_OUTCOMES, JournalFilterInput } from '../model/control-schemas.js';
 
 // The request journal: what clients asked and what they got, for tests to assert on. It is
-// written on every request, so recording is one small object put into a preallocated ring;
+// written on every request, so recording fills in one of the ring's preallocated entries;
 // everything shaped for reading (ISO time, path, query) is computed when someone reads it.
 // Secrets never enter it: the Authorization header is cut to its scheme and user name.
 
 export type AuthOutcome = (typeof AUTH_OUTCOMES)[number];
+
+/** What the journal reads of an answered request (a Fastify request of the Atlas pipeline is one). */
+export interface JournalRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** Who authenticated, if anyone did. */
+  principal: Principal | null;
+  /** Why authentication refused the request, if it did. */
+  authFailure: AuthFailureReason | null;
+}
 
 /** What the journal holds for one request (internal; see JournalEntry for the public view). */
 interface Recorded {
@@ -154,14 +166,30 @@ export function journalFilter(input: JournalFilterInput): JournalFilter {
 
 /** A bounded ring of the latest requests; the oldest entry goes when it is full. */
 export class RequestJournal {
-  private readonly ring: (Recorded | undefined)[];
+  /** Entries made once and written over: the journal allocates nothing per request. */
+  private readonly ring: Recorded[];
   private seq = 0;
 
   constructor(
     readonly capacity: number,
     private readonly clock: Clock,
   ) {
-    this.ring = new Array<Recorded | undefined>(capacity).fill(undefined);
+    this.ring = Array.from({ length: capacity }, (): Recorded => ({
+      seq: 0,
+      at: 0,
+      method: '',
+      url: '',
+      accept: undefined,
+      userAgent: undefined,
+      contentType: undefined,
+      authScheme: undefined,
+      authUser: undefined,
+      status: null,
+      latencyMs: 0,
+      principal: undefined,
+      authFailure: undefined,
+      fault: null,
+    }));
   }
 
   /** Requests recorded since the start or the last clear, including those evicted. */
@@ -169,45 +197,35 @@ export class RequestJournal {
     return this.seq;
   }
 
-  /** Records one answered request (what the journal reads of it: a Fastify request, or the early challenge's). */
-  record(request: Pick<FastifyRequest, 'method' | 'url' | 'headers' | 'principal' | 'authFailure'>, status: number | null, latencyMs: number, fault: AppliedFault | null): void {
+  /** Records one answered request: its status (null: the connection was dropped), how long it took, the fault applied to it. */
+  record(request: JournalRequest, status: number | null, latencyMs: number, fault: AppliedFault | null): void {
     if (this.capacity === 0) return;
-    const { headers } = request;
+    const { headers, principal } = request;
     const authorization = headers.authorization;
-    const principal = request.principal;
-    let authScheme: string | undefined;
-    let authUser: string | undefined;
+    const seq = this.seq++;
+    const entry = this.ring[seq % this.capacity]!;
+    entry.authScheme = entry.authUser = undefined;
     // The common case (a Digest request that authenticated) needs no parsing: the user is the principal.
     if (authorization !== undefined) {
       if (principal !== null && principal.kind === 'apiKey' && authorization.startsWith('Digest ')) {
-        authScheme = 'Digest';
-        authUser = principal.id;
+        entry.authScheme = 'Digest';
+        entry.authUser = principal.id;
       } else {
-        [authScheme, authUser] = reduceAuthorization(authorization);
+        [entry.authScheme, entry.authUser] = reduceAuthorization(authorization);
       }
     }
-    const seq = this.seq++;
-    this.ring[seq % this.capacity] = {
-      seq,
-      at: this.clock.now(),
-      method: request.method,
-      url: request.url,
-      accept: headers.accept,
-      userAgent: headers['user-agent'],
-      contentType: headers['content-type'],
-      authScheme,
-      authUser,
-      status,
-      latencyMs,
-      principal: principal?.id,
-      authFailure: request.authFailure ?? undefined,
-      fault,
-    };
-  }
-
-  /** Records a finished response (the onResponse hook). */
-  recordReply(request: FastifyRequest, reply: FastifyReply): void {
-    this.record(request, reply.statusCode, reply.elapsedTime, request.appliedFault);
+    entry.seq = seq;
+    entry.at = this.clock.now();
+    entry.method = request.method;
+    entry.url = request.url;
+    entry.accept = headers.accept;
+    entry.userAgent = headers['user-agent'];
+    entry.contentType = headers['content-type'];
+    entry.status = status;
+    entry.latencyMs = latencyMs;
+    entry.principal = principal?.id;
+    entry.authFailure = request.authFailure ?? undefined;
+    entry.fault = fault;
   }
 
   /** Matching entries, oldest first; with `limit`, the newest `limit` of them. */
@@ -230,7 +248,6 @@ export class RequestJournal {
   }
 
   clear(): void {
-    this.ring.fill(undefined);
     this.seq = 0;
   }
 }

@@ -21,7 +21,7 @@ type BuildSerializer = NonNullable<CompilersFactory['buildSerializer']>;
 
 export const schemaCompilers: CompilersFactory = {
   buildValidator: () => {
-    // The Ajv instances too are made on first use (two of them cost 5 to 10 ms of a start).
+    // The Ajv instances too are made on first use: making them is a noticeable part of a start.
     let text: Ajv | undefined;
     let json: Ajv | undefined;
     return ({ schema, httpPart }) => {

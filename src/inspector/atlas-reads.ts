@@ -1,19 +1,22 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { EmulatorState } from '../control/emulator-state.js';
+import { ATLAS_ROUTER_OPTIONS, registerOperations } from '../atlas/pipeline.js';
+import { decorateAuthOutcome } from '../auth/plugin.js';
+import { sendAtlas } from '../http/atlas-reply.js';
 import { answerNotFound, registerAtlasErrors } from '../http/error-handler.js';
+import { principalOf } from '../model/authentication.js';
 import { API_VERSIONS } from '../model/links.js';
-import { ATLAS_ROUTER_OPTIONS, registerOperations } from '../atlas/plugin.js';
-import { principalOf } from '../auth/principal.js';
 import { schemaCompilers } from '../http/schema-compilers.js';
 import { controlSchema } from '../model/control-schemas.js';
 
 // The Atlas JSON of a cluster's lists and entities for the inspector, which cannot sign Digest
 // requests: GET /_emulator + an Atlas read path answers what GET on that path answers (same
 // bytes, status and content type for the same Host and Accept). The answer comes from the
-// Atlas API's own route modules, in an instance of their own built on first use, without
-// authentication (every request reads as a member of every project), journal, faults or rate
-// limit: reading leaves no trace in what a test asserts on, and the API's routes carry no
-// extra work.
+// Atlas API's own route modules (registerOperations) in a Fastify instance of their own, built
+// on first use, whose only hook makes every request read as a member of every project: no
+// authentication, journal, faults or rate limit, so reading leaves no trace in what a test
+// asserts on. Injecting into the app's own routes instead would need a marker that every step
+// of the Atlas pipeline checks on every request, to leave the inspector's reads out of it.
 
 const RESOURCES = ['backupCheckpoints', 'snapshots', 'restoreJobs'] as const;
 const PREFIX = '/_emulator';
@@ -27,7 +30,7 @@ function atlasReader(app: FastifyInstance, state: EmulatorState): FastifyInstanc
     routerOptions: ATLAS_ROUTER_OPTIONS,
   });
   registerAtlasErrors(reader);
-  reader.decorateRequest('principal', null);
+  decorateAuthOutcome(reader);
   reader.addHook('onRequest', (request, _reply, done) => {
     request.principal = READER;
     done();
@@ -59,9 +62,8 @@ export async function atlasReadRoutes(app: FastifyInstance): Promise<void> {
     reader ??= atlasReader(app, app.emulator);
     const { host, accept } = request.headers;
     const res = await reader.inject({ method: 'GET', url: request.url.slice(PREFIX.length), headers: { ...(host && { host }), ...(accept && { accept }) } });
-    reply.code(res.statusCode).header('content-type', res.headers['content-type']);
-    if (res.headers['x-error-code'] !== undefined) reply.header('x-error-code', res.headers['x-error-code']);
-    reply.send(res.rawPayload);
+    const errorCode = res.headers['x-error-code'];
+    return sendAtlas(reply, res.statusCode, String(res.headers['content-type']), res.rawPayload, errorCode === undefined ? undefined : { 'x-error-code': String(errorCode) });
   };
   const route = (summary: string, params: object) => controlSchema({ summary: reads(summary), params, ok: { 200: ATLAS_BODY }, badRequest: true, notFound: ATLAS_NOT_FOUND });
   app.get(list, route('A page of a cluster’s checkpoints, snapshots or restore jobs', ListParamsSchema), handler);

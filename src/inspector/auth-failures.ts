@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AuthFailureReason } from '../auth/failure.js';
+import type { AuthFailureReason } from '../model/authentication.js';
 import { controlSchema } from '../model/control-schemas.js';
 
 interface Explanation {

@@ -14,7 +14,16 @@ export interface BadRequestDetail {
   fields: { field: string; description: string }[];
 }
 
-export class AtlasError extends Error {
+/** Error's prototype without Error's constructor: an instance is an Error that never captured a stack trace. */
+function Stackless(): void {}
+Stackless.prototype = Object.create(Error.prototype) as object;
+
+/**
+ * An Atlas error answer: an Error (instanceof Error, with a name, a message and a one-line
+ * stack) that captures no stack trace, being an answer rather than a fault. Capturing one
+ * would cost more than the rest of answering it.
+ */
+export class AtlasError extends (Stackless as unknown as ErrorConstructor) {
   readonly reason: string;
   constructor(
     readonly status: number,
@@ -24,18 +33,18 @@ export class AtlasError extends Error {
     readonly headers: Record<string, string> = {},
     readonly badRequestDetail?: BadRequestDetail,
   ) {
-    // An AtlasError is an answer, not a fault: it carries no stack trace. Capturing one cost a
-    // 401 challenge more than the rest of its handling (node --cpu-prof).
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    super(detail);
-    Error.stackTraceLimit = stackTraceLimit;
+    super();
     this.reason = reasonPhrase(status);
   }
 
   /** The response body: Atlas's compact form with alphabetical keys. */
   body(): string {
     return JSON.stringify(this);
+  }
+
+  /** The response body's bytes. */
+  bytes(): Buffer {
+    return Buffer.from(this.body());
   }
 
   /** Atlas's compact wire body: alphabetical keys, no whitespace. */
@@ -50,6 +59,20 @@ export class AtlasError extends Error {
     };
   }
 }
+// What Error's constructor would have set, derived from the detail instead of stored.
+Object.defineProperties(AtlasError.prototype, {
+  name: { value: 'AtlasError' },
+  message: {
+    get(this: AtlasError) {
+      return this.detail;
+    },
+  },
+  stack: {
+    get(this: AtlasError) {
+      return `AtlasError: ${this.detail}`;
+    },
+  },
+});
 
 /**
  * The Digest challenge's 401. Atlas sends this one body pretty-printed, in its own key
@@ -63,12 +86,18 @@ export class UnauthorizedError extends AtlasError {
     errorCode: 'UNEXPECTED_ERROR',
   });
 
-  constructor(readonly stale = false) {
+  private static readonly BYTES = Buffer.from(UnauthorizedError.BODY);
+
+  constructor() {
     super(401, 'UNEXPECTED_ERROR', 'You are not authorized for this resource.');
   }
 
   override body(): string {
     return UnauthorizedError.BODY;
+  }
+
+  override bytes(): Buffer {
+    return UnauthorizedError.BYTES;
   }
 }
 

@@ -101,3 +101,16 @@ t.test('oversized Authorization: refused under the header limit with the challen
   t.equal(huge.headers['x-error-code'], 'INVALID_REQUEST');
   t.equal(huge.body, '{"detail":"The request is not valid.","error":431,"errorCode":"INVALID_REQUEST","parameters":[],"reason":"Request Header Fields Too Large"}');
 });
+
+t.test('an algorithm named like an Object property (constructor, toString) gets the challenge, not a 500', async (t) => {
+  const { app, reasons } = buildLoggedApp(t);
+  const base = await listen(app);
+  const valid = await validDigest(base);
+  for (const algorithm of ['constructor', 'toString', '__proto__']) {
+    const res = await rawRequest(base, get([valid.replace('algorithm=MD5', `algorithm=${algorithm}`)]));
+    t.equal(res.status, 401, algorithm);
+    t.match(res.headers['www-authenticate'], /^Digest realm="MMS Public API", /);
+    t.equal(res.body, UnauthorizedError.BODY);
+  }
+  t.same(reasons(), ['malformed_header', 'malformed_header', 'malformed_header']);
+});

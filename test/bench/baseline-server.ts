@@ -11,10 +11,13 @@ import { challengeHeader } from '../../src/auth/digest.js';
 //                        an Authorization header (signatures are not checked): what the Go
 //                        clients' pattern, two exchanges per call, costs Node's HTTP server alone
 //   fastify-bytes:      a bare Fastify route sending the precomputed bytes
+//   fastify-challenge:  the same route, after Atlas's 401 challenge bytes to any request
+//                       without an Authorization header (nothing checked): the Go clients'
+//                       two exchanges per call, as bare Fastify answers them
 //   fastify-serialize:  a bare Fastify route serializing the page object per request
 // Usage: node --import tsx test/bench/baseline-server.ts <kind> <page.json>; prints the port.
 
-const KINDS = ['node-http', 'node-http-challenge', 'fastify-bytes', 'fastify-serialize'];
+const KINDS = ['node-http', 'node-http-challenge', 'fastify-bytes', 'fastify-challenge', 'fastify-serialize'];
 
 const CONTENT_TYPE = 'application/json';
 // The emulator's challenge, with a nonce of the emulator's length that never changes.
@@ -42,6 +45,11 @@ async function listen(): Promise<number> {
   if (kind === 'fastify-bytes') {
     app.get('/*', (_request, reply) => {
       reply.header('content-type', CONTENT_TYPE).send(bytes);
+    });
+  } else if (kind === 'fastify-challenge') {
+    app.get('/*', (request, reply) => {
+      if (request.headers.authorization === undefined) reply.code(401).header('www-authenticate', CHALLENGE).header('content-type', CONTENT_TYPE).send(UNAUTHORIZED);
+      else reply.header('content-type', CONTENT_TYPE).send(bytes);
     });
   } else {
     const page: unknown = JSON.parse(bytes.toString('utf8'));

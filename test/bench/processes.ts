@@ -48,10 +48,10 @@ export interface Server {
 }
 
 /** Spawns a server on the server CPU and waits for the line that gives its address. */
-function startServer(argv: string[], env: NodeJS.ProcessEnv, address: RegExp, toOrigin: (match: string) => string, pin = true): Promise<Server> {
+function startServer(argv: string[], env: NodeJS.ProcessEnv, address: RegExp, toOrigin: (match: string) => string, pin = true, cwd: URL = ROOT): Promise<Server> {
   const startedAt = performance.now();
   const [command, args] = pin ? pinned(SERVER_CPU, argv) : [argv[0]!, argv.slice(1)];
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   child.once('exit', () => running.delete(child));
   let output = '';
@@ -70,16 +70,25 @@ function startServer(argv: string[], env: NodeJS.ProcessEnv, address: RegExp, to
   });
 }
 
-/** The emulator as users run it (`npm start`: the built dist/cli.js), on a free loopback port. */
-/** `pin: false` for cold starts: a start uses Node's helper threads, as it does on any machine (the load generator is idle then). */
-export function startEmulator(env: NodeJS.ProcessEnv = {}, nodeOptions: string[] = [], pin = true): Promise<Server> {
+/**
+ * The emulator as users run it (`npm start`: the built dist/cli.js of `root`, this checkout by
+ * default), on a free loopback port. `pin: false` for cold starts: a start uses Node's helper
+ * threads, as it does on any machine (the load generator is idle then).
+ */
+export function startEmulator(env: NodeJS.ProcessEnv = {}, nodeOptions: string[] = [], pin = true, root: URL = ROOT): Promise<Server> {
   return startServer(
     [process.execPath, ...nodeOptions, 'dist/cli.js'],
     { ATLAS_EMU_HOST: '127.0.0.1', ATLAS_EMU_PORT: '0', ATLAS_EMU_DB: ':memory:', ...env },
     /ready at (http:\/\/\S+)/,
     (origin) => origin,
     pin,
+    root,
   );
+}
+
+/** The bare Fastify app of the cold-start baseline, plain JavaScript as its author would run it (not pinned, like the emulator's cold starts). */
+export function startBareFastify(): Promise<Server> {
+  return startServer([process.execPath, 'test/bench/bare-fastify.mjs'], {}, /listening on (\d+)/, (port) => `http://127.0.0.1:${port}`, false);
 }
 
 export function startBaseline(kind: string, pageFile: string): Promise<Server> {

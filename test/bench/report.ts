@@ -45,6 +45,35 @@ export interface PageFigures {
   steady: Measured;
 }
 
+/** One cold start: spawn to the ready line, spawn to the first 200, and the CPU time the process had used by then (all threads: a figure a busy machine disturbs less than wall time). */
+export interface ColdStart {
+  readyMs: number;
+  firstOkMs: number;
+  cpuMs: number;
+}
+
+/** Another build measured in the same rounds (run.ts --compare). */
+export interface Compared {
+  label: string;
+  digest: Measured;
+  goPattern: Measured;
+  /** After its rounds. */
+  rssMb: number;
+  coldStarts: ColdStart[];
+}
+
+/** Scenarios 4, 6 and 7 (left out by run.ts --core). */
+export interface Extended {
+  seeding: { ms: number; cpuMs: number; checkpoints: number };
+  bigCount: number;
+  bigReadyMs: number;
+  rssBigMb: number;
+  pages: PageFigures[];
+  bigResetMs: number | undefined;
+  /** Scenario 7: pages of a static and a live cluster of `count` checkpoints (Static 1, Static last, Live 1, Live last), then clock moves of 30 days. */
+  live: { count: number; pages: PageFigures[]; moves: { advanceMs: number; firstReadMs: number }[]; rssMb: number };
+}
+
 export interface BenchResults {
   quick: boolean;
   settings: { warmupSeconds: number; rounds: number; roundSeconds: number; connections: number; coldSamples: number; coldStarts: number };
@@ -55,24 +84,22 @@ export interface BenchResults {
   baselines: Measured[];
   /** Scenario 3's floor: bare node:http answering the 401 then the page per call. */
   challengeFloor: Measured;
+  /** The same two exchanges answered by bare Fastify: the budget's baseline for scenario 3. */
+  fastifyChallenge: Measured;
   /** The baselines and the emulator's challenge under wrk (empty without wrk). */
   wrk: WrkMeasured[];
   digest: Measured;
   goPattern: Measured;
+  compared: Compared[];
   soak: { seconds: number; result: LoadResult } | undefined;
-  coldStarts: { readyMs: number; firstOkMs: number }[];
+  coldStarts: ColdStart[];
+  /** A bare Fastify app, spawn to its first 200, taken in turn with the emulator's cold starts. */
+  bareStarts: ColdStart[];
   rssIdleMb: number;
   rssLoadedMb: number;
   loadedSeconds: number;
-  seeding: { ms: number; cpuMs: number; checkpoints: number };
-  bigCount: number;
-  bigReadyMs: number;
-  rssBigMb: number;
-  pages: PageFigures[];
   defaultResetMs: number | undefined;
-  bigResetMs: number | undefined;
-  /** Scenario 7: pages of a static and a live cluster of `count` checkpoints (Static 1, Static last, Live 1, Live last), then clock moves of 30 days. */
-  live: { count: number; pages: PageFigures[]; moves: { advanceMs: number; firstReadMs: number }[]; rssMb: number };
+  extended: Extended | undefined;
 }
 
 export function machineDescription(): string {
@@ -116,11 +143,13 @@ function throughputTable(r: BenchResults): string[] {
     ['1b', fastifyBytes],
     ['1c', fastifySerialize],
     ['1d', r.challengeFloor],
+    ['1e', r.fastifyChallenge],
     ['2', r.digest],
     ['3', r.goPattern],
+    ...r.compared.flatMap((c): [string, Measured][] => [['2', c.digest], ['3', c.goPattern]]),
   ];
   for (const [n, m] of entries) {
-    const rate = n === '3' || n === '1d' ? `${int(m.callsPerSecond)} calls/s` : int(m.callsPerSecond);
+    const rate = n === '3' || n === '1d' || n === '1e' ? `${int(m.callsPerSecond)} calls/s` : int(m.callsPerSecond);
     lines.push(
       row([
         n,
@@ -165,44 +194,79 @@ function pagesTable(pages: PageFigures[], reference: PageFigures): string[] {
 function startTable(r: BenchResults): string[] {
   const ready = r.coldStarts.map((c) => c.readyMs);
   const firstOk = r.coldStarts.map((c) => c.firstOkMs);
+  const bare = r.bareStarts.map((c) => c.firstOkMs);
   const reset = (value: number | undefined) => (value === undefined ? 'pending (no POST /_emulator/reset yet)' : `${ms(value)} ms`);
+  const x = r.extended;
   return [
     row(['measure', 'value']),
     row(['---', '---']),
     row([`5. cold start, spawn to ready line (median of ${ready.length})`, `${ms(median(ready))} ms (${ms(Math.min(...ready))} to ${ms(Math.max(...ready))})`]),
     row([`5. cold start, spawn to first 200 (challenge + signed call)`, `${ms(median(firstOk))} ms (${ms(Math.min(...firstOk))} to ${ms(Math.max(...firstOk))})`]),
+    row([`5. bare Fastify app, spawn to its first 200 (in turn with the above)`, `${ms(median(bare))} ms (${ms(Math.min(...bare))} to ${ms(Math.max(...bare))})`]),
+    row(['5. CPU time to that first 200: emulator / bare Fastify (medians)', `${ms(median(r.coldStarts.map((c) => c.cpuMs)))} / ${ms(median(r.bareStarts.map((c) => c.cpuMs)))} ms`]),
     row(['5. RSS idle (default dataset, 1 s after start)', `${r.rssIdleMb.toFixed(1)} MB`]),
     row([`5. RSS after ${r.loadedSeconds} s of load`, `${r.rssLoadedMb.toFixed(1)} MB`]),
-    row([`6. seeding ${int(r.seeding.checkpoints)} generated checkpoints (store.load, in-memory)`, `${(r.seeding.ms / 1000).toFixed(2)} s (CPU ${(r.seeding.cpuMs / 1000).toFixed(2)} s)`]),
-    row([`6. spawn to ready with the default dataset + ${int(r.bigCount)} checkpoints`, `${(r.bigReadyMs / 1000).toFixed(2)} s`]),
-    row([`RSS of that server after scenario 4`, `${r.rssBigMb.toFixed(1)} MB`]),
     row(['6. reset, default dataset', reset(r.defaultResetMs)]),
-    row([`6. reset, default dataset + ${int(r.bigCount)} checkpoints`, reset(r.bigResetMs)]),
+    ...(x
+      ? [
+          row([`6. seeding ${int(x.seeding.checkpoints)} generated checkpoints (store.load, in-memory)`, `${(x.seeding.ms / 1000).toFixed(2)} s (CPU ${(x.seeding.cpuMs / 1000).toFixed(2)} s)`]),
+          row([`6. spawn to ready with the default dataset + ${int(x.bigCount)} checkpoints`, `${(x.bigReadyMs / 1000).toFixed(2)} s`]),
+          row([`RSS of that server after scenario 4`, `${x.rssBigMb.toFixed(1)} MB`]),
+          row([`6. reset, default dataset + ${int(x.bigCount)} checkpoints`, reset(x.bigResetMs)]),
+        ]
+      : []),
   ];
 }
 
-function liveTable(r: BenchResults): string[] {
-  const { moves } = r.live;
+/** The compared builds beside this one: the same rounds, cold starts in turn. */
+function comparedTable(r: BenchResults): string[] {
+  const cells = (label: string, digest: Measured, goPattern: Measured, starts: ColdStart[], rss: string) => [
+    label,
+    `${int(digest.callsPerSecond)} / ${ms(digest.serverUsPerCall)} (${ms(digest.serverUserUsPerCall)})`,
+    `${int(goPattern.callsPerSecond)} / ${ms(goPattern.serverUsPerCall)} (${ms(goPattern.serverUserUsPerCall)})`,
+    `${ms(median(starts.map((c) => c.firstOkMs)))} ms (CPU ${ms(median(starts.map((c) => c.cpuMs)))} ms)`,
+    rss,
+  ];
+  return [
+    row(['build', 'signed page: req/s / server us per call (user)', 'Go pattern: calls/s / server us per call (user)', 'cold start to first signed 200', 'RSS after the rounds']),
+    row(['---', '---:', '---:', '---:', '---:']),
+    row(cells('this build', r.digest, r.goPattern, r.coldStarts, `${r.rssLoadedMb.toFixed(1)} MB (after ${r.loadedSeconds} s)`)),
+    ...r.compared.map((c) => row(cells(c.label, c.digest, c.goPattern, c.coldStarts, `${c.rssMb.toFixed(1)} MB`))),
+  ];
+}
+
+function liveTable(live: Extended['live']): string[] {
+  const { moves } = live;
   const spread = (values: number[]) => `${ms(median(values))} ms (${ms(Math.min(...values))} to ${ms(Math.max(...values))})`;
   return [
-    ...pagesTable(r.live.pages, r.live.pages[0]!),
+    ...pagesTable(live.pages, live.pages[0]!),
     '',
     row(['measure', 'value']),
     row(['---', '---']),
     row([`POST /_emulator/clock {"advance":"P30D"} (median of ${moves.length})`, spread(moves.map((m) => m.advanceMs))]),
     row(['the first read of the live cluster\'s last page after it (not cached)', spread(moves.map((m) => m.firstReadMs))]),
-    row(['RSS of that server at the end', `${r.live.rssMb.toFixed(1)} MB`]),
+    row(['RSS of that server at the end', `${live.rssMb.toFixed(1)} MB`]),
+  ];
+}
+
+/** Issue 18's budget: the emulator's Fastify pipeline against bare Fastify doing the same exchanges, its start against a bare Fastify app's, its memory. */
+function budgetTargets(r: BenchResults): [string, string, boolean][] {
+  const fastifyBytes = r.baselines[1]!;
+  const firstOk = median(r.coldStarts.map((c) => c.firstOkMs));
+  const bare = median(r.bareStarts.map((c) => c.firstOkMs));
+  const within = (a: number, b: number, limit: number): [string, boolean] => [`${ratio(a, b)} (${ms(a)} against ${ms(b)})`, a <= limit * b];
+  return [
+    ['budget: signed cached page <= 1.7x bare Fastify sending its bytes (1b), server us per call', ...within(r.digest.serverUsPerCall, fastifyBytes.serverUsPerCall, 1.7)],
+    ["budget: Go clients' pattern <= 1.7x bare Fastify doing the same two exchanges (1e), server us per call", ...within(r.goPattern.serverUsPerCall, r.fastifyChallenge.serverUsPerCall, 1.7)],
+    [`budget: cold start to the first signed 200 <= 1.5x a bare Fastify app's to its first 200, ms (medians of ${r.coldStarts.length})`, ...within(firstOk, bare, 1.5)],
+    ['... the same by CPU time to that first 200, ms', ...within(median(r.coldStarts.map((c) => c.cpuMs)), median(r.bareStarts.map((c) => c.cpuMs)), 1.5)],
+    [`budget: RSS < 100 MB after ${r.loadedSeconds} s of signed load`, `${r.rssLoadedMb.toFixed(1)} MB`, r.rssLoadedMb < 100],
   ];
 }
 
 function targetsTable(r: BenchResults): string[] {
   const [nodeHttp, , fastifySerialize] = r.baselines as [Measured, Measured, Measured];
-  const pages = r.pages;
-  const [cluster0, bigFirst] = [pages[0]!, pages[1]!];
-  const far = pages.slice(2);
   const firstOk = median(r.coldStarts.map((c) => c.firstOkMs));
-  const worstFar = Math.max(...far.map((p) => p.firstHitMs / bigFirst.firstHitMs));
-  const worstFarSteady = Math.max(...far.map((p) => p.steady.p50 / bigFirst.steady.p50));
   const challenge = r.wrk.find((w) => w.label.startsWith('emulator'));
   const wrkNodeHttp = r.wrk[0];
   // In the Go pattern a call is a 401 and a 200: what it costs beyond a signed call is the 401.
@@ -211,6 +275,7 @@ function targetsTable(r: BenchResults): string[] {
   // The same two figures for Node's HTTP server alone (1d against 1a): what no server on Node can beat here.
   const floorChallengeUs = r.challengeFloor.serverUsPerCall - nodeHttp.serverUsPerCall;
   const targets: [string, string, boolean][] = [
+    ...budgetTargets(r),
     ['2: signed page >= 0.5x bare node:http, by server CPU per call', ratio(nodeHttp.serverUsPerCall, r.digest.serverUsPerCall), nodeHttp.serverUsPerCall >= 0.5 * r.digest.serverUsPerCall],
     ['2: ... with neither load generator saturated', unsaturated ? 'neither' : 'saturated', unsaturated],
     ...(wrkNodeHttp ? [['2: signed page >= 0.5x bare node:http under wrk, by server CPU per call', ratio(wrkNodeHttp.serverUsPerCall, r.digest.serverUsPerCall), wrkNodeHttp.serverUsPerCall >= 0.5 * r.digest.serverUsPerCall] as [string, string, boolean]] : []),
@@ -222,25 +287,35 @@ function targetsTable(r: BenchResults): string[] {
     ['3: ... the floor, bare node:http with nothing checked (1d against 1a), calls/s', ratio(r.challengeFloor.callsPerSecond, nodeHttp.callsPerSecond), r.challengeFloor.callsPerSecond >= 0.7 * nodeHttp.callsPerSecond],
     ['3: ... the floor, its 401 against its 200, by server CPU', `${percent(floorChallengeUs / nodeHttp.serverUsPerCall)} (${int(floorChallengeUs)} us)`, floorChallengeUs <= 0.4 * nodeHttp.serverUsPerCall],
     ...(challenge ? [['3: a 401 <= 40% of a cached 200, by server CPU (401s alone, under wrk)', `${percent(challenge.serverUsPerCall / r.digest.serverUsPerCall)} (${int(challenge.serverUsPerCall)} us)`, challenge.serverUsPerCall <= 0.4 * r.digest.serverUsPerCall] as [string, string, boolean]] : []),
-    ['4: far pages within 1.5x of page 1, first hit', `${worstFar.toFixed(2)}x`, worstFar <= 1.5],
-    ['4: far pages within 1.5x of page 1, cached p50', `${worstFarSteady.toFixed(2)}x`, worstFarSteady <= 1.5],
-    ['4: big page 1 within 1.5x of Cluster0 page 1, first hit', ratio(bigFirst.firstHitMs, cluster0.firstHitMs), bigFirst.firstHitMs <= 1.5 * cluster0.firstHitMs],
-    ['4: big page 1 within 1.5x of Cluster0 page 1, cached p50', ratio(bigFirst.steady.p50, cluster0.steady.p50), bigFirst.steady.p50 <= 1.5 * cluster0.steady.p50],
     [`5: cold start < 250 ms (spawn to first 200, median of ${r.coldStarts.length})`, `${ms(firstOk)} ms`, firstOk < 250],
-    [`5: RSS < 100 MB after ${r.loadedSeconds} s of signed load`, `${r.rssLoadedMb.toFixed(1)} MB`, r.rssLoadedMb < 100],
-    [`6: ${int(r.seeding.checkpoints)} checkpoints seeded < 15 s`, `${(r.seeding.ms / 1000).toFixed(2)} s`, r.seeding.ms < 15_000],
-    ...liveTargets(r),
+    ...(r.extended ? extendedTargets(r.extended) : []),
   ];
   const lines = [row(['target', 'measured', '']), row(['---', '---:', '---'])];
   for (const [what, value, ok] of targets) lines.push(row([what, value, mark(ok)]));
   return lines;
 }
 
+/** Scenarios 4, 6 and 7's targets. */
+function extendedTargets(x: Extended): [string, string, boolean][] {
+  const [cluster0, bigFirst] = [x.pages[0]!, x.pages[1]!];
+  const far = x.pages.slice(2);
+  const worstFar = Math.max(...far.map((p) => p.firstHitMs / bigFirst.firstHitMs));
+  const worstFarSteady = Math.max(...far.map((p) => p.steady.p50 / bigFirst.steady.p50));
+  return [
+    ['4: far pages within 1.5x of page 1, first hit', `${worstFar.toFixed(2)}x`, worstFar <= 1.5],
+    ['4: far pages within 1.5x of page 1, cached p50', `${worstFarSteady.toFixed(2)}x`, worstFarSteady <= 1.5],
+    ['4: big page 1 within 1.5x of Cluster0 page 1, first hit', ratio(bigFirst.firstHitMs, cluster0.firstHitMs), bigFirst.firstHitMs <= 1.5 * cluster0.firstHitMs],
+    ['4: big page 1 within 1.5x of Cluster0 page 1, cached p50', ratio(bigFirst.steady.p50, cluster0.steady.p50), bigFirst.steady.p50 <= 1.5 * cluster0.steady.p50],
+    [`6: ${int(x.seeding.checkpoints)} checkpoints seeded < 15 s`, `${(x.seeding.ms / 1000).toFixed(2)} s`, x.seeding.ms < 15_000],
+    ...liveTargets(x.live),
+  ];
+}
+
 /** A live cluster's pages as fast as a static one's (req/s and server CPU per call), a 30-day move under 100 ms. */
-function liveTargets(r: BenchResults): [string, string, boolean][] {
-  const [staticFirst, staticLast, liveFirst, liveLast] = r.live.pages as [PageFigures, PageFigures, PageFigures, PageFigures];
-  const advance = median(r.live.moves.map((m) => m.advanceMs));
-  const n = int(r.live.count);
+function liveTargets(live: Extended['live']): [string, string, boolean][] {
+  const [staticFirst, staticLast, liveFirst, liveLast] = live.pages as [PageFigures, PageFigures, PageFigures, PageFigures];
+  const advance = median(live.moves.map((m) => m.advanceMs));
+  const n = int(live.count);
   return [
     ...([[liveFirst, staticFirst], [liveLast, staticLast]] as const).flatMap(([live, fixed]) => [
       [`7: ${live.label} of ${n} >= 0.95x ${fixed.label}, req/s (cached)`, ratio(live.steady.callsPerSecond, fixed.steady.callsPerSecond), live.steady.callsPerSecond >= 0.95 * fixed.steady.callsPerSecond] as [string, string, boolean],
@@ -262,11 +337,15 @@ function rawLines(m: Measured): string[] {
   return [`${m.label}:`, resultLine('warm-up', m.warmup), ...m.rounds.map((r, i) => resultLine(`round ${i + 1}`, r)), ''];
 }
 
+const startLine = (c: ColdStart) => `${ms(c.readyMs)} / ${ms(c.firstOkMs)} / ${ms(c.cpuMs)}`;
+
 export function renderReport(r: BenchResults): string {
   const s = r.settings;
-  const measured = [...r.baselines, r.challengeFloor, r.digest, r.goPattern, ...[...r.pages, ...r.live.pages].map((p) => p.steady)];
+  const x = r.extended;
+  const compared = r.compared.flatMap((c) => [c.digest, c.goPattern]);
+  const measured = [...r.baselines, r.challengeFloor, r.fastifyChallenge, r.digest, r.goPattern, ...compared, ...(x ? [...x.pages, ...x.live.pages].map((p) => p.steady) : [])];
   return [
-    `# Benchmark results${r.quick ? ' (quick run: short rounds, not for comparison)' : ''}`,
+    `# Benchmark results${r.quick ? ' (quick run: short rounds, not for comparison)' : ''}${x ? '' : ' (scenarios 1, 2, 3 and 5 only)'}`,
     '',
     `Run ${new Date().toISOString()}. Machine: ${r.machineBefore} (at the start); load average at the end ${r.machineAfter.replace(/.*load average /, '')}.`,
     `${r.pinning}. ${s.connections} connections, pipelining 1; every measurement is a ${s.warmupSeconds} s warm-up then ${s.rounds} rounds of ${s.roundSeconds} s; ` +
@@ -277,12 +356,15 @@ export function renderReport(r: BenchResults): string {
       'warm-up included. Server CPU is the server process\'s user + system time during the round (/proc, 10 ms ticks): ' +
       '"server us/call" is what a call costs it, a figure a busy machine disturbs far less than req/s; a CPU share near 100% ' +
       'marks the side that limits the round.',
-    `The page is Cluster0's page 1 of the default dataset, ${int(r.referenceBytes)} bytes; the baselines serve the same bytes (1a, 1b) or the same page parsed once and serialized by Fastify per request (1c); 1d answers a request without Authorization with Atlas's 401 bytes and any other with the page, checking nothing: the least that scenario 3's two exchanges per call cost Node's HTTP server.`,
+    `The page is Cluster0's page 1 of the default dataset, ${int(r.referenceBytes)} bytes; the baselines serve the same bytes (1a, 1b) or the same page parsed once and serialized by Fastify per request (1c); 1d and 1e answer a request without Authorization with Atlas's 401 bytes and any other with the page, checking nothing: the least that scenario 3's two exchanges per call cost Node's HTTP server (1d) and Fastify (1e).`,
     '',
     '## Scenarios 1 to 3: throughput and latency',
     '',
     ...throughputTable(r),
     '',
+    ...(r.compared.length > 0
+      ? ['Side by side: the other builds were started beside this one and loaded in the same rounds, in turn; their cold starts were taken in turn with this build\'s.', '', ...comparedTable(r), '']
+      : []),
     ...(r.wrk.length > 0
       ? [
           `The same under wrk (Debian's, 2 threads, ${s.connections} connections, ${s.roundSeconds} s after a 1 s warm-up, pinned to the load generator's CPU): a second opinion from a generator in C, and the cost of the challenge alone.`,
@@ -291,23 +373,31 @@ export function renderReport(r: BenchResults): string {
           '',
         ]
       : ['(wrk is not installed: no second opinion.)', '']),
-    `## Scenario 4: a cluster of ${int(r.bigCount)} checkpoints`,
-    '',
-    `First hit: median of ${s.coldSamples} single requests, each with its own URL (an ignored query parameter) so that none is served from the page cache; ` +
-      '"x page 1" compares with the big cluster\'s page 1. The cached figures are the same load as scenario 2.',
-    '',
-    ...pagesTable(r.pages, r.pages[1]!),
-    '',
-    '## Scenarios 5 and 6: start, memory, seeding, reset',
+    ...(x
+      ? [
+          `## Scenario 4: a cluster of ${int(x.bigCount)} checkpoints`,
+          '',
+          `First hit: median of ${s.coldSamples} single requests, each with its own URL (an ignored query parameter) so that none is served from the page cache; ` +
+            '"x page 1" compares with the big cluster\'s page 1. The cached figures are the same load as scenario 2.',
+          '',
+          ...pagesTable(x.pages, x.pages[1]!),
+          '',
+        ]
+      : []),
+    x ? '## Scenarios 5 and 6: start, memory, seeding, reset' : '## Scenario 5: start, memory, reset',
     '',
     ...startTable(r),
     '',
-    `## Scenario 7: a live cluster of ${int(r.live.count)} checkpoints in its window`,
-    '',
-    'The same server holds a static cluster of as many stored checkpoints; its page 1 is the reference for "x page 1". The live cluster\'s checkpoints are derived from the emulator clock (frozen); each move is timed at the client.',
-    '',
-    ...liveTable(r),
-    '',
+    ...(x
+      ? [
+          `## Scenario 7: a live cluster of ${int(x.live.count)} checkpoints in its window`,
+          '',
+          'The same server holds a static cluster of as many stored checkpoints; its page 1 is the reference for "x page 1". The live cluster\'s checkpoints are derived from the emulator clock (frozen); each move is timed at the client.',
+          '',
+          ...liveTable(x.live),
+          '',
+        ]
+      : []),
     '## Targets',
     '',
     ...targetsTable(r),
@@ -316,7 +406,9 @@ export function renderReport(r: BenchResults): string {
     '',
     ...measured.flatMap(rawLines),
     ...(r.soak ? [`Load added before the RSS reading (scenario 5, ${r.soak.seconds} s of load in all):`, resultLine('soak', r.soak.result), ''] : []),
-    `Cold starts (ms, ready line / first 200): ${r.coldStarts.map((c) => `${ms(c.readyMs)} / ${ms(c.firstOkMs)}`).join(', ')}`,
+    `Cold starts (ms, ready line / first 200 / CPU): ${r.coldStarts.map(startLine).join(', ')}`,
+    `Bare Fastify starts (ms, listening line / first 200 / CPU): ${r.bareStarts.map(startLine).join(', ')}`,
+    ...r.compared.map((c) => `Cold starts of ${c.label} (ms, ready line / first 200 / CPU): ${c.coldStarts.map(startLine).join(', ')}`),
     '',
   ].join('\n');
 }

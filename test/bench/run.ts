@@ -1,24 +1,39 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { DEFAULT_FIXTURE } from '../../src/fixtures/fixture-files.js';
 import { CLUSTER0 } from '../helper.js';
 import { BIG_CLUSTER, BIG_GROUP, bigClusterFixture } from './big-cluster.js';
 import { LIVE_CLOCK, LIVE_GROUP, liveClusterFixture } from './live-cluster.js';
 import { fetchAuthed } from './digest-fetch.js';
 import type { AuthMode } from './load-generator.js';
-import { cpuMs, HAS_WRK, LoadGenerator, PINNING_NOTE, rssMb, runScript, runWrk, startBaseline, startEmulator, stop, stopAll, type Server } from './processes.js';
-import { machineDescription, renderReport, type BenchResults, type Measured, type PageFigures, type Round, type WrkMeasured } from './report.js';
+import { cpuMs, HAS_WRK, LoadGenerator, PINNING_NOTE, rssMb, runScript, runWrk, startBareFastify, startBaseline, startEmulator, stop, stopAll, type Server } from './processes.js';
+import { machineDescription, renderReport, type BenchResults, type ColdStart, type Compared, type Extended, type Measured, type PageFigures, type Round, type WrkMeasured } from './report.js';
 import { median } from './stats.js';
 
 // `npm run bench` (or `npm run bench -- --quick` for a short smoke run of the harness).
 // The scenarios of docs/performance.md. Only loopback is ever a target.
+//   --core           scenarios 1, 2, 3 and 5 only (the performance budget's figures)
+//   --compare DIR    another build (a checkout whose dist/ is built) measured side by side:
+//                    its signed page and Go pattern in the same rounds, its cold starts in
+//                    turn with this build's; DIR#fault arms a fault rule that matches nothing
+//                    on it first. Repeatable.
 
-const QUICK = process.argv.includes('--quick');
+const ARGS = parseArgs({ options: { quick: { type: 'boolean' }, core: { type: 'boolean' }, compare: { type: 'string', multiple: true } } }).values;
+const QUICK = ARGS.quick ?? false;
 const SETTINGS = QUICK
   ? { warmupSeconds: 1, rounds: 2, roundSeconds: 2, connections: 50, bigCount: 100_000, liveCount: 10_000, coldSamples: 5, coldStarts: 2, soakSeconds: 10, clockMoves: 2 }
   : { warmupSeconds: 3, rounds: 3, roundSeconds: 6, connections: 50, bigCount: 1_000_000, liveCount: 100_000, coldSamples: 31, coldStarts: 10, soakSeconds: 60, clockMoves: 7 };
+/** The builds compared with this one: where each is, and whether a fault rule that matches nothing is armed on it. */
+const COMPARED = (ARGS.compare ?? []).map((spec) => {
+  const [dir, variant] = spec.split('#') as [string, string | undefined];
+  return { root: pathToFileURL(`${resolve(dir)}/`), label: `${basename(resolve(dir))}${variant === 'fault' ? ', a fault rule armed that matches nothing' : ''}`, fault: variant === 'fault' };
+});
+/** A fault rule that no request matches: arming one changes what a build does with every request (the early path of older builds is off while rules are armed). */
+const NOTHING_MATCHING_RULE = { match: { path: '/nothing/matches/this' }, effect: { type: 'error', status: 500 } };
 const PAGE_SIZE = 100;
 const CLUSTER0_PAGE1 = `${CLUSTER0}?pageNum=1&itemsPerPage=${PAGE_SIZE}`;
 const bigPage = (pageNum: number) => `/api/atlas/v1.0/groups/${BIG_GROUP}/clusters/${BIG_CLUSTER}/backupCheckpoints?pageNum=${pageNum}&itemsPerPage=${PAGE_SIZE}`;
@@ -27,8 +42,11 @@ const BASELINES = [
   { kind: 'fastify-bytes', label: 'bare Fastify, precomputed bytes' },
   { kind: 'fastify-serialize', label: 'bare Fastify, page serialized per request' },
 ];
-/** Scenario 3's floor: Node's HTTP server alone answering the 401 then the page, nothing checked. */
-const CHALLENGE_BASELINE = { kind: 'node-http-challenge', label: "bare node:http, Atlas's 401 then the page per call (nothing checked)" };
+/** Scenario 3's floors: Node's HTTP server alone, then bare Fastify, answering the 401 then the page, nothing checked. */
+const CHALLENGE_BASELINES = [
+  { kind: 'node-http-challenge', label: "bare node:http, Atlas's 401 then the page per call (nothing checked)" },
+  { kind: 'fastify-challenge', label: "bare Fastify, Atlas's 401 then the page per call (nothing checked)" },
+];
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const generator = new LoadGenerator();
@@ -110,12 +128,32 @@ async function page(server: Server, path: string): Promise<Buffer> {
 }
 
 /** Scenario 5: from spawn to the first 200 of Cluster0's page 1 (a challenge, then the signed call), not pinned to a CPU. */
-async function coldStart(): Promise<{ readyMs: number; firstOkMs: number }> {
-  const server = await startEmulator({}, [], false);
+async function coldStart(root?: URL): Promise<ColdStart> {
+  const server = await startEmulator({}, [], false, root);
   await page(server, CLUSTER0_PAGE1);
   const firstOkMs = performance.now() - server.startedAt;
+  const { total } = cpuMs(server);
   await stop(server);
-  return { readyMs: server.readyMs, firstOkMs };
+  return { readyMs: server.readyMs, firstOkMs, cpuMs: total };
+}
+
+/** Scenario 5's baseline: from spawn to the first 200 of a bare Fastify app. */
+async function bareFastifyStart(): Promise<ColdStart> {
+  const server = await startBareFastify();
+  const res = await fetch(`${server.origin}/`);
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`bare Fastify: ${res.status}`);
+  const firstOkMs = performance.now() - server.startedAt;
+  const { total } = cpuMs(server);
+  await stop(server);
+  return { readyMs: server.readyMs, firstOkMs, cpuMs: total };
+}
+
+/** Arms a fault rule on `server` that no request matches. */
+async function armNothingMatchingRule(server: Server): Promise<void> {
+  const res = await fetch(`${server.origin}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(NOTHING_MATCHING_RULE) });
+  await res.arrayBuffer();
+  if (res.status !== 201) throw new Error(`POST /_emulator/faults: ${res.status}`);
 }
 
 /** Time of POST /_emulator/reset, or undefined while the control plane has none. */
@@ -130,8 +168,8 @@ async function resetMs(server: Server): Promise<number | undefined> {
 }
 
 /** Scenario 6: seeding in a fresh process on the server CPU, timed around store.load(). */
-async function seedTiming(count: number): Promise<BenchResults['seeding']> {
-  return JSON.parse(await runScript('test/bench/seed-timing.ts', [String(count)])) as BenchResults['seeding'];
+async function seedTiming(count: number): Promise<Extended['seeding']> {
+  return JSON.parse(await runScript('test/bench/seed-timing.ts', [String(count)])) as Extended['seeding'];
 }
 
 /** Scenario 4 and 7's page figures: first hits (each sample its own URL, an ignored query parameter, so none is a cache hit), then steady load. */
@@ -150,7 +188,7 @@ async function measurePages(server: Server, targets: { label: string; path: stri
 }
 
 /** Scenario 7: a live cluster's pages against a static one's of the same size, then moving the clock by 30 days. */
-async function liveCluster(): Promise<BenchResults['live']> {
+async function liveCluster(): Promise<Extended['live']> {
   const count = SETTINGS.liveCount;
   const file = join(work, 'live.json');
   writeFileSync(file, JSON.stringify(liveClusterFixture(count)));
@@ -182,12 +220,20 @@ async function liveCluster(): Promise<BenchResults['live']> {
 
 async function run(): Promise<BenchResults> {
   const machineBefore = machineDescription();
-  log(`${QUICK ? 'quick run' : 'full run'}; ${PINNING_NOTE}`);
+  log(`${QUICK ? 'quick run' : 'full run'}${ARGS.core ? ', scenarios 1, 2, 3 and 5 only' : ''}; ${PINNING_NOTE}`);
 
-  // Scenario 5 first, on a machine the benchmark has not warmed.
+  // Scenario 5 first, on a machine the benchmark has not warmed: the bare Fastify app, this
+  // build and each compared build in turn.
+  const roots = [...new Set(COMPARED.map((c) => c.root.href))].map((href) => new URL(href));
+  const bareStarts = [];
   const coldStarts = [];
-  for (let i = 0; i < SETTINGS.coldStarts; i++) coldStarts.push(await coldStart());
-  log(`cold start: median ${median(coldStarts.map((c) => c.firstOkMs)).toFixed(0)} ms to the first 200`);
+  const comparedStarts: ColdStart[][] = roots.map(() => []);
+  for (let i = 0; i < SETTINGS.coldStarts; i++) {
+    bareStarts.push(await bareFastifyStart());
+    coldStarts.push(await coldStart());
+    for (const [j, root] of roots.entries()) comparedStarts[j]!.push(await coldStart(root));
+  }
+  log(`cold start: median ${median(coldStarts.map((c) => c.firstOkMs)).toFixed(0)} ms to the first signed 200; bare Fastify ${median(bareStarts.map((c) => c.firstOkMs)).toFixed(0)} ms to its first 200`);
 
   const emulator = await startEmulator();
   await sleep(1000);
@@ -197,19 +243,35 @@ async function run(): Promise<BenchResults> {
   writeFileSync(pageFile, reference);
 
   // Scenario 1: the baselines, serving Cluster0's page 1 as the emulator wrote it.
-  // Scenarios 2 and 3 on the default dataset, their rounds taken in turn with the baselines'.
+  // Scenarios 2 and 3 on the default dataset, their rounds taken in turn with the baselines'
+  // and the compared builds'.
   const servers: Server[] = [];
-  for (const { kind } of BASELINES) servers.push(await startBaseline(kind, pageFile));
-  const challengeServer = await startBaseline(CHALLENGE_BASELINE.kind, pageFile);
-  servers.push(challengeServer);
+  for (const { kind } of [...BASELINES, ...CHALLENGE_BASELINES]) servers.push(await startBaseline(kind, pageFile));
+  const comparedServers: Server[] = [];
+  for (const { root, fault } of COMPARED) {
+    const server = await startEmulator({}, [], true, root);
+    if (fault) await armNothingMatchingRule(server);
+    comparedServers.push(server);
+  }
+  const emulatorJobs = (label: string, server: Server) => [
+    { label: `${label}, Digest per request`, server, path: CLUSTER0_PAGE1, auth: 'digest' as const, expectedLength: reference.length },
+    { label: `${label}, Go-client pattern (401 then 200 per call)`, server, path: CLUSTER0_PAGE1, auth: 'challenge-per-call' as const, expectedLength: reference.length },
+  ];
   const measured = await measureInTurn([
     ...BASELINES.map(({ label }, i) => ({ label, server: servers[i]!, path: CLUSTER0_PAGE1, auth: 'none' as const, expectedLength: reference.length })),
-    { label: CHALLENGE_BASELINE.label, server: challengeServer, path: CLUSTER0_PAGE1, auth: 'challenge-per-call', expectedLength: reference.length },
-    { label: 'emulator, Digest per request', server: emulator, path: CLUSTER0_PAGE1, auth: 'digest', expectedLength: reference.length },
-    { label: 'emulator, Go-client pattern (401 then 200 per call)', server: emulator, path: CLUSTER0_PAGE1, auth: 'challenge-per-call', expectedLength: reference.length },
+    ...CHALLENGE_BASELINES.map(({ label }, i) => ({ label, server: servers[BASELINES.length + i]!, path: CLUSTER0_PAGE1, auth: 'challenge-per-call' as const, expectedLength: reference.length })),
+    ...emulatorJobs('emulator', emulator),
+    ...COMPARED.flatMap(({ label }, i) => emulatorJobs(label, comparedServers[i]!)),
   ]);
   const baselines = measured.slice(0, BASELINES.length);
-  const [challengeFloor, digest, goPattern] = measured.slice(BASELINES.length) as [Measured, Measured, Measured];
+  const [challengeFloor, fastifyChallenge, digest, goPattern] = measured.slice(BASELINES.length, BASELINES.length + 4) as [Measured, Measured, Measured, Measured];
+  const compared: Compared[] = COMPARED.map(({ label, root }, i) => ({
+    label,
+    digest: measured[BASELINES.length + 4 + 2 * i]!,
+    goPattern: measured[BASELINES.length + 5 + 2 * i]!,
+    rssMb: rssMb(comparedServers[i]!),
+    coldStarts: comparedStarts[roots.findIndex((r) => r.href === root.href)]!,
+  }));
   // The same under wrk, when installed: a generator in C, and the challenge alone (unsigned
   // requests, every answer Atlas's 401).
   const wrk: WrkMeasured[] = [];
@@ -217,7 +279,7 @@ async function run(): Promise<BenchResults> {
     for (const [i, { label }] of BASELINES.entries()) wrk.push(await measureWithWrk(label, servers[i]!, CLUSTER0_PAGE1));
     wrk.push(await measureWithWrk('emulator, unsigned (the 401 challenge)', emulator, CLUSTER0_PAGE1));
   }
-  for (const server of servers) await stop(server);
+  for (const server of [...servers, ...comparedServers]) await stop(server);
   // Then load up to the soak time for RSS.
   const loadedSeconds = 2 * (SETTINGS.warmupSeconds + SETTINGS.rounds * SETTINGS.roundSeconds);
   const soakSeconds = Math.max(SETTINGS.soakSeconds, loadedSeconds);
@@ -236,6 +298,33 @@ async function run(): Promise<BenchResults> {
   const defaultResetMs = await resetMs(emulator);
   await stop(emulator);
 
+  return {
+    quick: QUICK,
+    settings: SETTINGS,
+    pinning: PINNING_NOTE,
+    machineBefore,
+    machineAfter: machineDescription(),
+    referenceBytes: reference.length,
+    baselines,
+    challengeFloor,
+    fastifyChallenge,
+    wrk,
+    digest,
+    goPattern,
+    compared,
+    soak: soak && { seconds: soakSeconds, result: soak },
+    coldStarts,
+    bareStarts,
+    rssIdleMb,
+    rssLoadedMb,
+    loadedSeconds: soakSeconds,
+    defaultResetMs,
+    extended: ARGS.core ? undefined : await extendedScenarios(),
+  };
+}
+
+/** Scenarios 4, 6 and 7: a big cluster, seeding, a live cluster. */
+async function extendedScenarios(): Promise<Extended> {
   // Scenario 6: seeding the big cluster on its own.
   log(`seeding ${SETTINGS.bigCount} checkpoints...`);
   const seeding = await seedTiming(SETTINGS.bigCount);
@@ -260,40 +349,15 @@ async function run(): Promise<BenchResults> {
 
   // Scenario 7: a live cluster on the emulator clock.
   const live = await liveCluster();
-
-  return {
-    quick: QUICK,
-    settings: SETTINGS,
-    pinning: PINNING_NOTE,
-    machineBefore,
-    machineAfter: machineDescription(),
-    referenceBytes: reference.length,
-    baselines,
-    challengeFloor,
-    wrk,
-    digest,
-    goPattern,
-    soak: soak && { seconds: soakSeconds, result: soak },
-    coldStarts,
-    rssIdleMb,
-    rssLoadedMb,
-    loadedSeconds: soakSeconds,
-    seeding,
-    bigCount: SETTINGS.bigCount,
-    bigReadyMs: big.readyMs,
-    rssBigMb,
-    pages,
-    defaultResetMs,
-    bigResetMs,
-    live,
-  };
+  return { seeding, bigCount: SETTINGS.bigCount, bigReadyMs: big.readyMs, rssBigMb, pages, bigResetMs, live };
 }
 
 try {
   const results = await run();
   const report = renderReport(results);
   process.stdout.write(report);
-  if (!QUICK) writeFileSync(new URL('./results.md', import.meta.url), report);
+  // Only a full run of this build alone is the release's record.
+  if (!QUICK && !ARGS.core) writeFileSync(new URL('./results.md', import.meta.url), report);
 } finally {
   stopAll();
   rmSync(work, { recursive: true, force: true });

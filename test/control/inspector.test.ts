@@ -134,7 +134,7 @@ t.test('GET /_emulator/auth-failures: each reason code in plain words, with what
   t.equal(res.statusCode, 200);
   t.same(json(res), AUTH_FAILURES);
   // The codes authentication can journal: the AuthFailureReason union (a Record over it makes tsc check the same).
-  const union = readFileSync(new URL('../../src/auth/failure.ts', import.meta.url), 'utf8').match(/type AuthFailureReason =([^;]+);/)![1]!;
+  const union = readFileSync(new URL('../../src/model/authentication.ts', import.meta.url), 'utf8').match(/type AuthFailureReason =([^;]+);/)![1]!;
   t.same(Object.keys(AUTH_FAILURES).sort(), [...union.matchAll(/'(\w+)'/g)].map((m) => m[1]).sort());
   for (const [code, { meaning, advice }] of Object.entries(AUTH_FAILURES)) t.ok(/\.$/.test(meaning) && /\.$/.test(advice), `${code}: two sentences`);
 });
