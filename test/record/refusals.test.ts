@@ -1,0 +1,141 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import t from 'tap';
+import { recordCommand } from '../../src/command.js';
+import { DEFAULT_CLIENT_ID, DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY, record, RecordError, startEmulator } from '../../src/index.js';
+import { freePort } from '../helper.js';
+import { spawnEmulator } from '../spawn.js';
+import { CLOUD_CLUSTER, fakeTime, GROUP, scratch, sourceFixture } from './atlas-source.js';
+
+// Every problem that ends a recording is one line (stdout and stderr together) and exit status
+// 2, and leaves the previous file as it was, with no temporary file beside it. Progress goes to
+// stderr on a terminal only.
+
+const source = await startEmulator({ logLevel: 'silent', clock: '2026-03-02T00:00:00Z' });
+source.load(sourceFixture(), 'replace');
+t.teardown(() => source.close());
+const { dir, files } = scratch(t);
+const out = join(dir, 'out.json');
+const PREVIOUS = '{"projects": []}\n';
+
+/** A local server that is not Atlas, answering every request with `status` and `body`. */
+async function notAtlas(status: number, type: string, body: string): Promise<string> {
+  const server: Server = createServer((_req, res) => res.writeHead(status, { 'content-type': type }).end(body));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise((resolve) => server.close(resolve)));
+  return `127.0.0.1:${(server.address() as { port: number }).port}`;
+}
+
+interface Outcome {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(args: string[], env: NodeJS.ProcessEnv = {}, isTTY = false): Promise<Outcome> {
+  const outcome = { status: -1, stdout: '', stderr: '' };
+  const output = { stdout: { write: (text: string) => (outcome.stdout += text) }, stderr: { isTTY, write: (text: string) => (outcome.stderr += text) } };
+  outcome.status = await recordCommand(args, env, output, fakeTime());
+  return outcome;
+}
+
+const KEY = { ATLAS_EMU_SOURCE_PUBLIC_KEY: DEFAULT_PUBLIC_KEY, ATLAS_EMU_SOURCE_PRIVATE_KEY: DEFAULT_PRIVATE_KEY };
+const args = (more: string[], { source: from = source.url, group = GROUP, cluster = 'Replica0', to = out } = {}) => [
+  '--source',
+  from,
+  '--group',
+  group,
+  '--cluster',
+  cluster,
+  '--out',
+  to,
+  '--rate',
+  '60000',
+  ...more,
+];
+
+t.test('each problem: one line, exit status 2, the previous file left as it was', async (t) => {
+  const html = await notAtlas(200, 'text/html', '<!doctype html><title>Welcome</title>');
+  const missing = await notAtlas(404, 'text/plain', 'Not Found');
+  const closed = await freePort();
+  mkdirSync(join(dir, 'folder'));
+  const cases: [string, string[], NodeJS.ProcessEnv, string][] = [
+    ['no group', ['--cluster', 'Replica0', '--out', out], KEY, '--group is required: the project (group) id to record'],
+    ['no credentials', args([]), {}, "the source's credentials are required: --source-public-key and --source-private-key, or --source-client-id and --source-client-secret"],
+    ['half a key pair', args(['--source-public-key', 'emulator']), {}, '--source-private-key is required with --source-public-key'],
+    ['a malformed group id', args([], { group: '5f1a2b3c' }), KEY, '--group must be a project id of 24 hexadecimal digits, got "5f1a2b3c"'],
+    ['a seed without --anonymize', args(['--seed', '3']), KEY, '--seed applies to --anonymize only'],
+    ['an output folder that does not exist', args([], { to: join(dir, 'missing', 'out.json') }), KEY, `cannot write ${join(dir, 'missing', 'out.json')}: ENOENT in ${join(dir, 'missing')}`],
+    ['an output path that is a folder', args([], { to: join(dir, 'folder') }), KEY, `cannot write ${join(dir, 'folder')}: it is a folder`],
+    ['a wrong private key', args([]), { ...KEY, ATLAS_EMU_SOURCE_PRIVATE_KEY: 'not-the-key' }, 'the source refused the API key pair (its public or private key is wrong, or it has been revoked)'],
+    ['a wrong public key', args([]), { ...KEY, ATLAS_EMU_SOURCE_PUBLIC_KEY: 'nobody' }, 'the source refused the API key pair (its public or private key is wrong, or it has been revoked)'],
+    [
+      'a wrong client secret',
+      args(['--source-client-id', DEFAULT_CLIENT_ID, '--source-client-secret', 'mdb_sa_sk_wrong']),
+      {},
+      'the source refused the service account (its client id or secret is wrong, or it has been revoked)',
+    ],
+    ['an unknown project', args([], { group: '5f1a2b3c4d5e6f7a8b9c0000' }), KEY, 'the source has no project 5f1a2b3c4d5e6f7a8b9c0000 (GROUP_NOT_FOUND)'],
+    ['an unknown cluster', args([], { cluster: 'Nope' }), KEY, `the source has no cluster named Nope in project ${GROUP} (CLUSTER_NOT_FOUND)`],
+    ['a cluster on Cloud Backup', args([], { cluster: CLOUD_CLUSTER }), KEY, `cluster ${CLOUD_CLUSTER} is on Cloud Backup: it has no Legacy Backup data to record (BACKUP_JOB_NOT_FOUND)`],
+    ['an unreachable host', args([], { source: `http://127.0.0.1:${closed}` }), KEY, `cannot reach 127.0.0.1:${closed}: ECONNREFUSED`],
+    ['TLS to a server without it', args([], { source: `https://${html}` }), KEY, `TLS failure with ${html}: ERR_SSL_WRONG_VERSION_NUMBER`],
+    ['an HTML page', args([], { source: `http://${html}` }), KEY, `http://${html} does not answer as Atlas does (an HTML page (200) to GET /api/atlas/v2/groups/${GROUP}/clusters/Replica0/snapshotSchedule): is it Atlas's base URL?`],
+    ['a 404 to the first call', args([], { source: `http://${missing}` }), KEY, `http://${missing} does not answer as Atlas does (404 without JSON to GET /api/atlas/v2/groups/${GROUP}/clusters/Replica0/snapshotSchedule): is it Atlas's base URL?`],
+    ['a 404 to the token request', args(['--source-client-id', 'a', '--source-client-secret', 'b'], { source: `http://${missing}` }), {}, `http://${missing} does not answer as Atlas does (404 to POST /api/oauth/token): is it Atlas's base URL?`],
+  ];
+  for (const [name, argv, env, line] of cases) {
+    writeFileSync(out, PREVIOUS);
+    const outcome = await run(argv, env);
+    t.same(outcome, { status: 2, stdout: '', stderr: `atlas-backup-emulator record: ${line}\n` }, name);
+    t.equal(readFileSync(out, 'utf8'), PREVIOUS, `${name}: the previous file as it was`);
+    t.same(files(), ['folder', 'out.json'], `${name}: no temporary file`);
+  }
+});
+
+t.test('a recording interrupted midway leaves the previous file', async (t) => {
+  writeFileSync(out, PREVIOUS);
+  const interrupt = new AbortController();
+  const recording = record(
+    { source: source.url, sourcePublicKey: DEFAULT_PUBLIC_KEY, sourcePrivateKey: DEFAULT_PRIVATE_KEY, group: GROUP, clusters: ['Sharded0'], out, rate: 60_000 },
+    { ...fakeTime(), signal: interrupt.signal, progress: ({ pagesRead }) => pagesRead === 2 && interrupt.abort() },
+  );
+  await t.rejects(recording, new RecordError('interrupted: the previous file is left as it was'));
+  t.equal(readFileSync(out, 'utf8'), PREVIOUS);
+  t.same(files(), ['folder', 'out.json']);
+});
+
+t.test('progress on a terminal only; the result in one line on stdout', async (t) => {
+  const quiet = await run(args([]), KEY);
+  t.same(quiet, { status: 0, stdout: `recorded 1 cluster into ${out}: 0 checkpoints, 10 snapshots, 0 restore jobs (5 requests)\n`, stderr: '' });
+  const terminal = await run(args([], { cluster: 'Sharded0' }), KEY, true);
+  t.equal(terminal.status, 0);
+  const updates = terminal.stderr.split('\r\x1b[K');
+  t.same(updates.slice(0, 3), ['', 'recording: 1 of 4 pages read', 'recording: 2 of 5 pages read'], 'pages read of pages known, the known ones growing');
+  t.equal(updates.at(-1), '', 'the line cleared at the end');
+});
+
+t.test('at most --rate requests a minute, challenges included', async (t) => {
+  const time = fakeTime();
+  const starts: number[] = [];
+  const counted: typeof fetch = (input, init) => {
+    starts.push(time.now());
+    return fetch(input, init);
+  };
+  await record({ source: source.url, sourcePublicKey: DEFAULT_PUBLIC_KEY, sourcePrivateKey: DEFAULT_PRIVATE_KEY, group: GROUP, clusters: ['Replica0', 'LiveSharded'], out, rate: 30 }, { ...time, fetch: counted });
+  t.equal(starts.length, 9, 'one challenge, then one signed request a page: the nonce is reused');
+  t.same(
+    starts.slice(1).map((start, i) => start - starts[i]!),
+    Array(8).fill(2000),
+    '30 a minute: one every two seconds',
+  );
+});
+
+t.test('the command as a process: exit status 2 and one line', async (t) => {
+  writeFileSync(out, PREVIOUS);
+  const child = spawnEmulator({ args: ['--import', 'tsx', 'src/cli.ts', 'record', ...args([])], env: { ...KEY, ATLAS_EMU_SOURCE_PRIVATE_KEY: 'wrong' } });
+  t.equal(await child.exited, 2);
+  t.equal(child.output(), 'atlas-backup-emulator record: the source refused the API key pair (its public or private key is wrong, or it has been revoked)\n');
+  t.equal(readFileSync(out, 'utf8'), PREVIOUS);
+});
