@@ -16,7 +16,7 @@ export const ATLAS_BASE_URL = 'https://cloud.mongodb.com';
 export const RecordOptionsSchema = {
   type: 'object',
   additionalProperties: false,
-  required: ['source', 'group', 'clusters', 'out', 'api', 'anonymize', 'rate'],
+  required: ['group', 'clusters', 'out'],
   properties: {
     source: { ...HTTP_URL, default: ATLAS_BASE_URL, description: 'base URL of the Atlas to read from' },
     sourcePublicKey: { ...TEXT, description: "public key of the source's API key pair (with --source-private-key)" },
@@ -89,6 +89,9 @@ export function credentialsOf(settings: RecordSettings, nameOf: (key: RecordOpti
  */
 export function resolveRecordOptions(layers: Partial<RecordOptions>[], nameOf: (key: RecordOptionKey) => string = (key) => `option ${key}`): { settings: RecordSettings; credentials: SourceCredentials } {
   const settings = RECORD_OPTIONS.resolve(layers as Partial<RecordSettings>[], nameOf as (key: string) => string);
+  const source = new URL(settings.source);
+  // Not echoed: it would print them.
+  if (source.username !== '' || source.password !== '') throw new ConfigError(`${nameOf('source')} must not hold credentials: give them as the source's key pair or service account`);
   if (settings.seed !== undefined && !settings.anonymize) throw new ConfigError(`${nameOf('seed')} applies to ${nameOf('anonymize')} only`);
   const credentials = credentialsOf(settings, nameOf);
   return { settings: Object.freeze({ ...settings, source: settings.source.replace(/\/+$/, '') }), credentials };

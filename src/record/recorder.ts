@@ -201,6 +201,8 @@ class Recording {
       if (count !== undefined) return count;
       if (read === MAX_LIST_READS) throw new RecordError(`the ${list.noun}s of cluster ${cluster} kept changing while they were read (${MAX_LIST_READS} times): try again`);
       this.file.rewind(start);
+      // Its first page once more.
+      this.advance(0, 1);
     }
   }
 

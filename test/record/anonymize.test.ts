@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { record, startEmulator } from '../../src/index.js';
 import { CLUSTERS, fakeTime, GROUP, listPages, LISTS, Reader, recordOptions, scratch, startSource } from './atlas-source.js';
 
@@ -20,7 +20,7 @@ const IDENTIFYING = new Set(['id', 'clusterId', 'groupId', 'batchId', 'checkpoin
  * values but for identifying ones, and those rewritten one to one (`pseudonyms` in both
  * directions), so that a value and its pseudonym stand for each other everywhere.
  */
-function compare(t: Tap.Test, original: unknown, anonymized: unknown, pseudonyms: Map<string, string>, where: string): void {
+function compare(t: Test, original: unknown, anonymized: unknown, pseudonyms: Map<string, string>, where: string): void {
   if (Array.isArray(original)) {
     if (!Array.isArray(anonymized) || anonymized.length !== original.length) return void t.fail(`${where}: not an array of ${original.length}`);
     original.forEach((value, i) => compare(t, value, anonymized[i], pseudonyms, `${where}[${i}]`));

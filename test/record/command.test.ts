@@ -66,6 +66,7 @@ t.test('each problem: one line, exit status 2, the previous file left as it was'
     ['half a key pair', args(['--source-public-key', 'emulator']), {}, '--source-private-key is required with --source-public-key'],
     ['a malformed group id', args([], { group: '5f1a2b3c' }), KEY, '--group must be a project id of 24 hexadecimal digits, got "5f1a2b3c"'],
     ['a seed without --anonymize', args(['--seed', '3']), KEY, '--seed applies to --anonymize only'],
+    ['credentials in the URL', args([], { source: 'http://emulator:secret@127.0.0.1:8080' }), KEY, "--source must not hold credentials: give them as the source's key pair or service account"],
     ['an output folder that does not exist', args([], { to: join(dir, 'missing', 'out.json') }), KEY, `cannot write ${join(dir, 'missing', 'out.json')}: ENOENT in ${join(dir, 'missing')}`],
     ['an output path that is a folder', args([], { to: join(dir, 'folder') }), KEY, `cannot write ${join(dir, 'folder')}: it is a folder`],
     ['a wrong private key', args([]), { ...KEY, ATLAS_EMU_SOURCE_PRIVATE_KEY: 'not-the-key' }, 'the source refused the API key pair (its public or private key is wrong, or it has been revoked)'],
@@ -116,6 +117,14 @@ t.test('progress on a terminal only; the result in one line on stdout', async (t
   t.equal(updates.at(-1), '', 'the line cleared at the end');
 });
 
+t.test('every option is also a variable; flags win', async (t) => {
+  const env = { ...KEY, ATLAS_EMU_SOURCE: source.url, ATLAS_EMU_GROUP: GROUP, ATLAS_EMU_CLUSTERS: 'Replica0, LiveSharded', ATLAS_EMU_OUT: join(dir, 'ignored.json'), ATLAS_EMU_RATE: '60000', ATLAS_EMU_ANONYMIZE: 'true', ATLAS_EMU_ANONYMIZE_SEED: '9' };
+  const outcome = await run(['--out', out], env);
+  t.same(outcome, { status: 0, stdout: `recorded 2 clusters into ${out}: 96 checkpoints, 21 snapshots, 0 restore jobs (9 requests)\n`, stderr: '' });
+  t.match(readFileSync(out, 'utf8'), /^\{"\$schema":.*"description":"Recorded by atlas-backup-emulator .* through the v2 API: 2 clusters, anonymized\."/);
+  t.same(await run(['--out', out], { ...env, ATLAS_EMU_ANONYMIZE: 'yes' }), { status: 2, stdout: '', stderr: 'atlas-backup-emulator record: ATLAS_EMU_ANONYMIZE must be true or false, got "yes"\n' });
+});
+
 t.test('at most --rate requests a minute, challenges included', async (t) => {
   const time = fakeTime();
   const starts: number[] = [];
@@ -130,6 +139,24 @@ t.test('at most --rate requests a minute, challenges included', async (t) => {
     Array(8).fill(2000),
     '30 a minute: one every two seconds',
   );
+});
+
+t.test('a list that changes while it is read is read again from its first page', async (t) => {
+  let added = 0;
+  // Before page 2 of Sharded0's checkpoints is answered, `times` times at most, one more checkpoint at the front.
+  const changing = (times: number): typeof fetch => (input, init) => {
+    if (String(input).includes('/clusters/Sharded0/backupCheckpoints?pageNum=2&') && added < times) {
+      const checkpoint = { id: `5a00000000000000000000${String(added).padStart(2, '0')}`, timestamp: `2017-01-${String(++added).padStart(2, '0')}T00:00:00Z` };
+      source.load({ projects: [{ id: GROUP, clusters: [{ name: 'Sharded0', clusterId: '5f1a2b3c4d5e6f7a8b9c0d2e', type: 'SHARDED', shards: 3, checkpoints: [checkpoint] }] }] });
+    }
+    return fetch(input, init);
+  };
+  const options = { source: source.url, sourcePublicKey: DEFAULT_PUBLIC_KEY, sourcePrivateKey: DEFAULT_PRIVATE_KEY, group: GROUP, clusters: ['Sharded0'], out, rate: 60_000 };
+  const summary = await record(options, { ...fakeTime(), fetch: changing(1) });
+  t.equal(summary.clusters[0]!.checkpoints, 621, 'the checkpoint that came meanwhile is in');
+  const ids = JSON.parse(readFileSync(out, 'utf8')).projects[0].clusters[0].checkpoints.map((c: { id: string }) => c.id);
+  t.equal(new Set(ids).size, 621, 'none twice');
+  await t.rejects(record(options, { ...fakeTime(), fetch: changing(1 + 5) }), new RecordError('the checkpoints of cluster Sharded0 kept changing while they were read (5 times): try again'));
 });
 
 t.test('the command as a process: exit status 2 and one line', async (t) => {
