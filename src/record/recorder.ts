@@ -78,12 +78,12 @@ const LISTS: ListKind[] = [
 ];
 const validateCluster = precompiledValidator(precompiled.fixtureCluster);
 
-/** What the fixture schema knows of a value: links and fields it does not know left out. */
+/** What the fixture schema knows of a value: links, fields it does not know and nulls (a field not set) left out. */
 function fitted(schema: SchemaNode, value: unknown): unknown {
   if (Array.isArray(value)) return schema.items ? value.map((element) => fitted(schema.items!, element)) : value;
   if (value === null || typeof value !== 'object' || !schema.properties) return value;
   const properties = schema.properties;
-  return Object.fromEntries(Object.entries(value).flatMap(([key, member]) => (Object.hasOwn(properties, key) ? [[key, fitted(properties[key]!, member)]] : [])));
+  return Object.fromEntries(Object.entries(value).flatMap(([key, member]) => (Object.hasOwn(properties, key) && member !== null ? [[key, fitted(properties[key]!, member)]] : [])));
 }
 
 /**

@@ -54,7 +54,7 @@ interface Answer {
   text: string;
 }
 
-/** Where a GET reads, for messages: the project, and the cluster when it has one. */
+/** The cluster a GET reads, for messages. */
 export interface Place {
   cluster?: string;
 }

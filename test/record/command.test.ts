@@ -140,6 +140,38 @@ t.test('at most --rate requests a minute, challenges included', async (t) => {
   );
 });
 
+t.test('answers the emulator never gives: unknown fields and nulls left out, a value the schema refuses, a long Retry-After', async (t) => {
+  // A source of its own: a service account's token, a schedule, and one page of checkpoints as `page` says.
+  let page: unknown;
+  let retryAfter: string | undefined;
+  const server: Server = createServer((req, res) => {
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
+    if (req.url === '/api/oauth/token') return send(200, { access_token: 'token', token_type: 'Bearer', expires_in: 3600 });
+    if (req.url!.endsWith('/snapshotSchedule')) return send(200, { clusterId: '5f1a2b3c4d5e6f7a8b9c0d2e', snapshotIntervalHours: 6, links: [] });
+    if (retryAfter !== undefined) return send(503, { error: 503 }, { 'retry-after': retryAfter });
+    if (req.url!.includes('/backupCheckpoints')) return send(200, page);
+    return send(200, { links: [], results: [], totalCount: 0 });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise((resolve) => server.close(resolve)));
+  const options = { source: `http://127.0.0.1:${(server.address() as { port: number }).port}`, sourceClientId: 'a', sourceClientSecret: 'b', group: GROUP, clusters: ['Odd'], out, rate: 60_000 };
+  const checkpoint = { id: '5f1a2b3c4d5e6f7a8b9c0f01', timestamp: '2026-01-01T00:00:00Z', restorable: null, addedLater: true, links: [], parts: [{ typeName: 'REPLICA_SET', shardName: null }] };
+
+  page = { links: [], results: [checkpoint], totalCount: 1 };
+  await record(options, fakeTime());
+  t.same(JSON.parse(readFileSync(out, 'utf8')).projects[0].clusters[0].checkpoints, [{ id: checkpoint.id, timestamp: checkpoint.timestamp, parts: [{ typeName: 'REPLICA_SET' }] }]);
+
+  page = { links: [], results: [{ ...checkpoint, parts: [{ typeName: 'EMBEDDED_CONFIG' }] }], totalCount: 1 };
+  await t.rejects(
+    record(options, fakeTime()),
+    new RecordError(`the source's checkpoint ${checkpoint.id} of cluster Odd does not fit the fixture schema: $.parts[0].typeName must be one of REPLICA_SET, CONFIG_SERVER, CONFIG_SERVER_REPLICA_SET`),
+  );
+  page = { results: 'none' };
+  await t.rejects(record(options, fakeTime()), new RecordError("the source's answer to GET /clusters/Odd/backupCheckpoints?pageNum=1 is not a list page (links, results with ids, totalCount)"));
+  retryAfter = 'Wed, 21 Oct 2099 07:28:00 GMT';
+  await t.rejects(record(options, fakeTime()), { message: /^the source asks to wait \d+ s \(Retry-After\): try again later$/ });
+});
+
 t.test('a broken connection is tried again; a source that keeps answering 429 ends it after six retries', async (t) => {
   const path = '/api/atlas/v2/groups/*/clusters/Replica0/snapshots';
   source.faults.add({ match: { path }, effect: { type: 'drop' }, times: 1 });
