@@ -161,7 +161,7 @@ class Recording {
     for (const name of clusters) {
       const body = await this.client.get(`/clusters/${encodeURIComponent(name)}/snapshotSchedule`, { cluster: name });
       if (typeof body.clusterId !== 'string' || !HEX24.test(body.clusterId)) throw new RecordError(`the source's snapshot schedule of cluster ${name} has no clusterId`);
-      const schedule = Object.fromEntries(SCHEDULE_FIELDS.filter((field) => body[field] !== undefined).map((field) => [field, body[field]]));
+      const schedule = Object.fromEntries(SCHEDULE_FIELDS.filter((field) => body[field] !== undefined && body[field] !== null).map((field) => [field, body[field]]));
       schedules.push({ name, clusterId: body.clusterId, schedule });
       this.advance(1);
     }
