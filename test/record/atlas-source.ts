@@ -115,9 +115,11 @@ export async function startSource(): Promise<{ source: RunningEmulator; reader: 
     if (res.statusCode !== 200) throw new Error(`POST restoreJobs: ${res.statusCode} ${res.body}`);
   };
   for (let i = 0; i < 125; i++) {
-    if (i % 3 === 0) await post({ snapshotId: snapshots[i].id, delivery: { methodName: 'HTTP', expirationHours: 4 + (i % 5) } });
-    else if (i % 3 === 1) await post({ checkpointId: checkpoints[i].id, delivery: { methodName: 'HTTP', maxDownloads: 3 } });
-    else await post({ snapshotId: snapshots[i].id, delivery: { methodName: 'AUTOMATED_RESTORE', targetGroupId: GROUP, targetClusterName: 'Replica0' } });
+    // Mostly from checkpoints: the emulator lists a cluster's snapshots to find one.
+    const from = i % 25 === 0 ? { snapshotId: snapshots[i].id } : { checkpointId: checkpoints[i].id };
+    if (i % 3 === 0) await post({ ...from, delivery: { methodName: 'HTTP', expirationHours: 4 + (i % 5) } });
+    else if (i % 3 === 1) await post({ ...from, delivery: { methodName: 'HTTP', maxDownloads: 3 } });
+    else await post({ ...from, delivery: { methodName: 'AUTOMATED_RESTORE', targetGroupId: GROUP, targetClusterName: 'Replica0' } });
   }
   source.clock.advance('PT20M');
   for (let i = 125; i < 127; i++) await post({ snapshotId: snapshots[i].id, delivery: { methodName: 'HTTP' } });
