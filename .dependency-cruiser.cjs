@@ -12,6 +12,7 @@ const LAYERS = [
   ['atlas', '^src/atlas/'],
   ['control', '^src/control/'],
   ['inspector', '^src/inspector/'],
+  ['record', '^src/record/'],
   ['composition', '^src/app\\.ts$'],
   ['entry points', '^src/(cli|command|index)\\.ts$'],
 ];

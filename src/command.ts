@@ -3,48 +3,54 @@ import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { buildApp } from './app.js';
 import { VERSION } from './lib/package-root.js';
-import {
-  ConfigError,
-  DEFAULT_CLIENT_SECRET,
-  DEFAULT_PRIVATE_KEY,
-  flagName,
-  optionRows,
-  optionsFromEnvironment,
-  optionsFromFlags,
-  OPTION_KEYS,
-  resolveConfig,
-  type Config,
-  type OptionKey,
-} from './model/options.js';
+import type { OptionSet, OptionText } from './lib/option-set.js';
+import { ConfigError, DEFAULT_CLIENT_SECRET, DEFAULT_PRIVATE_KEY, EMULATOR_OPTIONS, optionsFromEnvironment, optionsFromFlags, resolveConfig, type Config } from './model/options.js';
+import { RecordError } from './record/record-error.js';
+import { RECORD_OPTIONS, resolveRecordOptions } from './record/record-options.js';
+import { recordWith, type RecordIo } from './record/recorder.js';
 import { FixtureFileError } from './fixtures/fixture-files.js';
 import { DatabaseOpenError } from './store/database.js';
 
 // The command: `atlas-backup-emulator [flags]` (started by src/cli.ts, which is also what
-// `npm start` and the Docker image run). Flags (util.parseArgs, one per option of the schema) win over the ATLAS_EMU_*
+// `npm start` and the Docker image run), and `atlas-backup-emulator record [flags]`. Flags
+// (util.parseArgs, one per option of the command's schema) win over the ATLAS_EMU_*
 // environment. A configuration that cannot be served is one line on stderr and exit code 2.
 // With src/cli.ts, the only module that touches `process`.
 
 export const READY_LINE_PREFIX = 'atlas-backup-emulator ready at ';
 
-export function usage(): string {
-  const rows = optionRows().map((o) => [`${o.flag} <value>`, o.env, o.default ?? '(none)', o.describe]);
+/** --help of a command: its options from its schema, with their variables, defaults and meanings. */
+function usageOf(set: OptionSet<Record<string, unknown>>, title: string, synopsis: string): string {
+  const rows = set.rows().map((o) => [o.kind === 'boolean' ? o.flag : `${o.flag} <value>`, o.env, o.default ?? '(none)', o.describe]);
   const width = (i: number) => Math.max(...rows.map((r) => r[i]!.length));
   const [flagWidth, envWidth, defaultWidth] = [width(0), width(1), width(2)];
   const line = (cells: string[]) => `  ${cells[0]!.padEnd(flagWidth)}  ${cells[1]!.padEnd(envWidth)}  ${cells[2]!.padEnd(defaultWidth)}  ${cells[3]}`;
   return (
-    `atlas-backup-emulator ${VERSION}: an emulator of the MongoDB Atlas Administration API's Legacy Backup resources.\n\n` +
-    'Usage: atlas-backup-emulator [options]\n\n' +
+    `atlas-backup-emulator ${VERSION}: ${title}\n\n` +
+    `Usage: ${synopsis}\n\n` +
     `${line(['option', 'environment variable', 'default', 'meaning'])}\n` +
     rows.map(line).join('\n') +
     '\n  --help     print this help\n  --version  print the version\n'
   );
 }
 
-export type CommandLine = { print: string } | { flags: Partial<Record<OptionKey, string>> };
+export function usage(): string {
+  return usageOf(EMULATOR_OPTIONS, "an emulator of the MongoDB Atlas Administration API's Legacy Backup resources.", 'atlas-backup-emulator [options]\n       atlas-backup-emulator record [options] (see record --help)');
+}
 
-/** What the arguments ask for: text to print, or the option values the flags give. */
-export function parseCommandLine(args: string[]): CommandLine {
-  const byFlag = new Map(OPTION_KEYS.map((key) => [flagName(key).slice(2), key]));
+export function recordUsage(): string {
+  return usageOf(
+    RECORD_OPTIONS,
+    "records an Atlas project's Legacy Backup state into a fixture document (docs/recording.md).",
+    'atlas-backup-emulator record --group ID --cluster NAME [--cluster NAME ...] --out FILE [options]',
+  );
+}
+
+export type CommandLine = { print: string } | { flags: Partial<Record<string, OptionText>> };
+
+/** What the arguments ask for of a command whose options are `set`: text to print, or the option values the flags give. */
+function parseOptions(args: string[], set: OptionSet<Record<string, unknown>>, help: () => string): CommandLine {
+  const byFlag = new Map(set.keys.map((key) => [set.flagName(key).slice(2), key]));
   let parsed;
   try {
     parsed = parseArgs({
@@ -52,7 +58,7 @@ export function parseCommandLine(args: string[]): CommandLine {
       strict: true,
       allowPositionals: false,
       options: {
-        ...Object.fromEntries([...byFlag.keys()].map((flag) => [flag, { type: 'string' as const }])),
+        ...Object.fromEntries(set.keys.map((key) => [set.flagName(key).slice(2), { type: set.kind(key) === 'boolean' ? ('boolean' as const) : ('string' as const), multiple: set.kind(key) === 'list' }])),
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -65,15 +71,60 @@ export function parseCommandLine(args: string[]): CommandLine {
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new ConfigError(`unexpected argument ${JSON.stringify(flag || args.find((a) => !a.startsWith('-')))} (see --help)`);
     throw new ConfigError((err as Error).message);
   }
-  const { help, version, ...values } = parsed.values as Record<string, string | boolean | undefined>;
-  if (help) return { print: usage() };
+  const { help: wantsHelp, version, ...values } = parsed.values as Record<string, OptionText | undefined>;
+  if (wantsHelp) return { print: help() };
   if (version) return { print: `${VERSION}\n` };
-  const flags: Partial<Record<OptionKey, string>> = {};
-  for (const [flag, value] of Object.entries(values)) flags[byFlag.get(flag)!] = value as string;
+  const flags: Partial<Record<string, OptionText>> = {};
+  for (const [flag, value] of Object.entries(values)) flags[byFlag.get(flag)!] = value;
   return { flags };
 }
 
+/** What the arguments ask for: text to print, or the option values the flags give. */
+export function parseCommandLine(args: string[]): CommandLine {
+  return parseOptions(args, EMULATOR_OPTIONS, usage);
+}
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Where the record command writes: its result on stdout, problems and (on a terminal) progress on stderr. */
+export interface CommandOutput {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+}
+
+/**
+ * `atlas-backup-emulator record ...`: its exit status. Flags win over the environment; every
+ * problem is one line on stderr and status 2, the previous file then left as it was.
+ */
+export async function recordCommand(args: string[], env: NodeJS.ProcessEnv, output: CommandOutput, io: RecordIo = {}): Promise<number> {
+  const progress = output.stderr.isTTY === true;
+  const clear = () => progress && output.stderr.write('\r\x1b[K');
+  try {
+    const commandLine = parseOptions(args, RECORD_OPTIONS, recordUsage);
+    if ('print' in commandLine) {
+      output.stdout.write(commandLine.print);
+      return 0;
+    }
+    const nameOf = (key: string) => RECORD_OPTIONS.flagName(key);
+    const { settings, credentials } = resolveRecordOptions([RECORD_OPTIONS.fromEnvironment(env), RECORD_OPTIONS.fromFlags(commandLine.flags)], nameOf);
+    const summary = await recordWith(settings, credentials, {
+      ...io,
+      progress: progress ? (p) => output.stderr.write(`\r\x1b[Krecording: ${p.pagesRead} of ${p.pagesKnown} pages read`) : undefined,
+    });
+    clear();
+    const totals = (key: 'checkpoints' | 'snapshots' | 'restoreJobs') => summary.clusters.reduce((n, c) => n + c[key], 0);
+    output.stdout.write(
+      `recorded ${plural(summary.clusters.length, 'cluster')} into ${summary.out}: ${plural(totals('checkpoints'), 'checkpoint')}, ` +
+        `${plural(totals('snapshots'), 'snapshot')}, ${plural(totals('restoreJobs'), 'restore job')} (${plural(summary.requests, 'request')})\n`,
+    );
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ConfigError || err instanceof RecordError)) throw err;
+    clear();
+    output.stderr.write(`atlas-backup-emulator record: ${err.message}\n`);
+    return 2;
+  }
+}
 
 export function banner(config: Config, counts: { projects: number; clusters: number; checkpoints: number }, address: string): string {
   const privateKey = config.privateKey === DEFAULT_PRIVATE_KEY ? config.privateKey : '(set by ATLAS_EMU_PRIVATE_KEY)';
@@ -108,7 +159,18 @@ function refuse(message: string): never {
   process.exit(2);
 }
 
+/** The record command as a process: Ctrl-C ends the recording, leaving the previous file as it was. */
+async function recordProcess(args: string[], env: NodeJS.ProcessEnv): Promise<never> {
+  const interrupt = new AbortController();
+  const abort = () => interrupt.abort();
+  process.once('SIGINT', abort).once('SIGTERM', abort);
+  const status = await recordCommand(args, env, process, { signal: interrupt.signal });
+  // Now, not when the idle keep-alive connections to the source time out.
+  process.exit(status);
+}
+
 export async function main(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  if (args[0] === 'record') return recordProcess(args.slice(1), env);
   let config: Config;
   let app;
   try {
@@ -117,7 +179,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv): Promise<void
       process.stdout.write(commandLine.print);
       return;
     }
-    config = resolveConfig(optionsFromEnvironment(env), optionsFromFlags(commandLine.flags));
+    config = resolveConfig(optionsFromEnvironment(env), optionsFromFlags(commandLine.flags as Record<string, string>));
     app = buildApp(config);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof FixtureFileError || err instanceof DatabaseOpenError) refuse(err.message);

@@ -30,6 +30,9 @@ export type { LoadMode, StoreCounts } from './store/store.js';
 export type { ResetScope, FaultEffectInput, FaultMatch, FaultRuleInput } from './model/control-schemas.js';
 export type { FaultEffect, FaultRuleView } from './http/fault-rules.js';
 export type { AppliedFault, AuthOutcome, JournalEntry } from './http/journal.js';
+export { record, type RecordIo, type RecordProgress, type RecordSummary, type RecordedCluster } from './record/recorder.js';
+export { RecordError } from './record/record-error.js';
+export type { RecordOptions } from './record/record-options.js';
 
 /** Which journaled requests to return (every field optional; the same filters as GET /_emulator/requests). */
 export type RequestFilter = Omit<JournalFilterInput, 'since'> & {

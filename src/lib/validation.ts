@@ -8,6 +8,10 @@ import { isAccessListEntry } from './access-list.js';
 
 /** The annotation naming, for error messages, what a patterned value must be. */
 export const ACCEPTS = 'x-accepts';
+/** The annotation giving an option's flag when its key's is not it (a list `clusters` given as --cluster). */
+export const FLAG = 'x-flag';
+/** The annotation giving an option's environment variable when its key's is not it. */
+export const ENV = 'x-env';
 
 /** A path into a value: property names and array indices. */
 export type Path = (string | number)[];
@@ -58,8 +62,9 @@ export function createAjv({ coerce = false, source = false }: ValidatorOptions =
   };
   const ajv = new Ajv(options);
   for (const [name, format] of Object.entries(FORMATS)) ajv.addFormat(name, format);
-  // An annotation: what a value must be, in words, where its description says what it means instead.
-  ajv.addKeyword({ keyword: ACCEPTS, schemaType: 'string' });
+  // Annotations: what a value must be, in words, where its description says what it means
+  // instead; an option's flag and variable where they are not its key's.
+  for (const keyword of [ACCEPTS, FLAG, ENV]) ajv.addKeyword({ keyword, schemaType: 'string' });
   return ajv;
 }
 

@@ -14,8 +14,8 @@ export const DEFAULT_CLIENT_SECRET = 'mdb_sa_sk_emulator-development-secret-0001
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const TEXT = { type: 'string', minLength: 1, pattern: '\\S', [ACCEPTS]: 'a non-empty string' } as const;
-const HTTP_URL = { type: 'string', pattern: '^https?://', format: 'uri', [ACCEPTS]: 'an absolute http(s) URL' } as const;
+export const TEXT = { type: 'string', minLength: 1, pattern: '\\S', [ACCEPTS]: 'a non-empty string' } as const;
+export const HTTP_URL = { type: 'string', pattern: '^https?://', format: 'uri', [ACCEPTS]: 'an absolute http(s) URL' } as const;
 const RATE = { type: 'string', pattern: '^(?:off|[1-9][0-9]{0,6}/[1-9][0-9]{0,4}[sm])$', [ACCEPTS]: 'off or <requests>/<period> like 100/60s or 100/1m (requests and period at least 1)' } as const;
 
 export const OptionsSchema = {
