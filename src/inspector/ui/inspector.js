@@ -846,8 +846,8 @@ async function pollJournal() {
         h('td', {}, h('button', { type: 'button', 'data-seq': entry.seq, 'aria-label': `Request ${entry.seq}: full entry`, onclick: () => showEntry(entry.seq) }, entry.seq)),
         entry.challenge ? td('status-challenge', `${status} challenge`) : td(`status-${String(entry.status ?? 0)[0]}`, status),
         td('request', `${entry.method} ${entry.url}`),
-        td('prose', challenge ? h('span', { class: 'handshake' }, `Signed after Digest challenge #${challenge.seq} (401, ${stamp(challenge.time)}): one handshake.`) : undefined, why(entry)),
-        entry.auth.principal ? `${entry.auth.outcome} as ${entry.auth.principal}` : entry.auth.outcome,
+        td('prose', challenge ? h('span', { class: 'handshake' }, `Answers Digest challenge #${challenge.seq} (401): one handshake.`) : undefined, why(entry)),
+        h('td', {}, entry.auth.principal ? `${entry.auth.outcome} as ${entry.auth.principal}` : entry.auth.outcome),
         td('mono', stamp(entry.time)),
       ),
     );
