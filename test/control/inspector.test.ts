@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 import { AUTH_FAILURES } from '../../src/inspector/auth-failures.js';
@@ -54,6 +55,27 @@ t.test('GET /_emulator/ui and its assets: types, revalidation, a policy that kee
     const res = await control(app, 'GET', `/ui/${file}`);
     t.equal(res.statusCode, 404, file);
     t.equal(json(res).errorCode, 'RESOURCE_NOT_FOUND');
+  }
+});
+
+t.test('the page and its assets gzipped for a browser that takes gzip, with an ETag of their own', async (t) => {
+  const app = buildTestApp(t);
+  for (const [url, file] of [['/ui', 'index.html'], ['/ui/inspector.css', 'inspector.css'], ['/ui/inspector.js', 'inspector.js']] as const) {
+    const plain = await control(app, 'GET', url);
+    const res = await control(app, 'GET', url, undefined, { 'accept-encoding': 'gzip, deflate' });
+    t.equal(res.statusCode, 200, url);
+    t.equal(res.headers['content-encoding'], 'gzip');
+    t.equal(res.headers.vary, 'accept-encoding');
+    t.equal(plain.headers.vary, 'accept-encoding');
+    t.equal(plain.headers['content-encoding'], undefined, `${url}: as it is without Accept-Encoding`);
+    t.equal(gunzipSync(res.rawPayload).toString('utf8'), readFileSync(new URL(file, UI), 'utf8'), `${url}: the same file`);
+    t.ok(res.rawPayload.length < plain.rawPayload.length / 2, `${url}: ${res.rawPayload.length} bytes instead of ${plain.rawPayload.length}`);
+    t.equal(res.headers.etag, String(plain.headers.etag).replace(/"$/, '-gzip"'), 'another representation, another ETag');
+    t.equal((await control(app, 'GET', url, undefined, { 'accept-encoding': 'gzip', 'if-none-match': String(res.headers.etag) })).statusCode, 304);
+    t.equal((await control(app, 'GET', url, undefined, { 'if-none-match': String(res.headers.etag) })).statusCode, 200, 'not the ETag of the file as it is');
+    for (const refused of ['gzip;q=0', 'br', 'identity', 'x-gzip2']) {
+      t.equal((await control(app, 'GET', url, undefined, { 'accept-encoding': refused })).headers['content-encoding'], undefined, `${url}, Accept-Encoding: ${refused}`);
+    }
   }
 });
 
