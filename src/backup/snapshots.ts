@@ -31,9 +31,10 @@ export interface Snapshot {
   view(keepExpiry?: boolean): Record<string, Json>;
 }
 
-type SnapshotClass = 'monthly' | 'weekly' | 'daily' | 'recent';
+/** Which retention keeps a snapshot: its class by its creation time under its schedule. */
+export type SnapshotClass = 'monthly' | 'weekly' | 'daily' | 'recent';
 
-function classOf(time: number, schedule: Required<Schedule>): SnapshotClass {
+export function classOf(time: number, schedule: Required<Schedule>): SnapshotClass {
   const date = new Date(time);
   const midnight = time % DAY === 0;
   if (midnight && date.getUTCDate() === 1 && schedule.monthlySnapshotRetentionMonths > 0) return 'monthly';
