@@ -1,6 +1,6 @@
 import t from 'tap';
-import { authed, buildTestApp, CLUSTER0, GROUP, send, V2_ACCEPT } from '../helper.js';
-import { CHALLENGE, UNAUTHORIZED_BODY } from './atlas-answers.js';
+import { authed, buildTestApp, CLUSTER0, GROUP, send, V2_ACCEPT } from '../helpers/test-app.js';
+import { CHALLENGE, UNAUTHORIZED_BODY } from '../helpers/atlas-answers.js';
 
 // One test per error row of the README fidelity table: exact status, body and headers.
 

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { authed, buildTestApp, GROUP, json, load, TestClock, type Call } from '../helper.js';
-import { assertChallengeAndForbidden, assertError, assertRateLimited, atlasError, call, CONTENT_TYPE, FARAWAY, invalidAttribute, sorted, type Version } from './atlas-answers.js';
+import { authed, buildTestApp, GROUP, json, load, TestClock, type Call } from '../helpers/test-app.js';
+import { assertChallengeAndForbidden, assertError, assertRateLimited, atlasError, call, CONTENT_TYPE, FARAWAY, invalidAttribute, sorted, type Version } from '../helpers/atlas-answers.js';
 
 // The restore job operations on v1.0 and v2: list, get and create (exactly one restore source,
 // the delivery method, automated-restore targets, a sharded cluster's batch answered as a list),

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { authed, buildTestApp, GROUP, GROUP2, json, load, TestClock, V2_ACCEPT } from '../helper.js';
-import { assertChallengeAndForbidden, assertError, assertRateLimited, atlasError, call, CONTENT_TYPE, FARAWAY, invalidAttribute, type Version } from './atlas-answers.js';
+import { authed, buildTestApp, GROUP, GROUP2, json, load, TestClock, V2_ACCEPT } from '../helpers/test-app.js';
+import { assertChallengeAndForbidden, assertError, assertRateLimited, atlasError, call, CONTENT_TYPE, FARAWAY, invalidAttribute, type Version } from '../helpers/atlas-answers.js';
 
 // GET and PATCH .../clusters/{clusterName}/snapshotSchedule on v1.0 and v2: exact bodies, the
 // spec's enumerations enforced, the rules between fields, the errors each operation declares

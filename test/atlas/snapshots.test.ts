@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { authed, buildTestApp, GROUP, json, load, TestClock } from '../helper.js';
-import { assertChallengeAndForbidden, assertError, assertRateLimited, atlasError, call, CONTENT_TYPE, FARAWAY, invalidAttribute, sorted, type Version } from './atlas-answers.js';
+import { authed, buildTestApp, GROUP, json, load, TestClock } from '../helpers/test-app.js';
+import { assertChallengeAndForbidden, assertError, assertRateLimited, atlasError, call, CONTENT_TYPE, FARAWAY, invalidAttribute, sorted, type Version } from '../helpers/atlas-answers.js';
 
 // The snapshot operations on v1.0 and v2: list (completed filter, paging), get, PATCH (expires,
 // doNotDelete, not both), DELETE (204; a doNotDelete snapshot refused), the errors each declares,

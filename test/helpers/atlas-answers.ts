@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Test } from 'tap';
-import { authed, send, V2_ACCEPT, type Call } from '../helper.js';
+import { authed, send, V2_ACCEPT, type Call } from './test-app.js';
 
 // What the operation tests expect of Atlas's answers: its error bodies, the Digest challenge,
 // and a request in either API version.
