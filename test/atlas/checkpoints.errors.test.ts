@@ -7,7 +7,8 @@ import { atlasError, call, errorApps, FARAWAY, testDeclaredErrors, testErrorRows
 // the errors each operation declares in the spec on v1.0 and v2: the list 401, 403, 404, 429,
 // 500; one checkpoint also 400.
 
-const ONE = `${CLUSTER0}/5a7cdb3980eef53de5bffdcf`;
+const CHECKPOINT = '5a7cdb3980eef53de5bffdcf';
+const ONE = `${CLUSTER0}/${CHECKPOINT}`;
 testErrorRows(t, [
   {
     name: 'malformed groupId (the documentation example ID)',
@@ -108,7 +109,6 @@ testErrorRows(t, [
   },
 ]);
 
-const CHECKPOINT = '5a7cdb3980eef53de5bffdcf';
 const clusterUrl = (version: Version, group: string, cluster: string) => `/api/atlas/${version}/groups/${group}/clusters/${cluster}`;
 const unknownCluster = (version: Version, suffix: string): DeclaredErrors['missing'][number] => [
   `${clusterUrl(version, GROUP, 'Nowhere')}${suffix}`,
@@ -139,7 +139,12 @@ const OPERATIONS: { name: string; errors: (version: Version) => DeclaredErrors }
       },
       missing: [
         unknownCluster(v, `/backupCheckpoints/${CHECKPOINT}`),
-        [`${clusterUrl(v, GROUP, 'Cluster1')}/backupCheckpoints/${CHECKPOINT}`, 'CHECKPOINT_NOT_FOUND', `No checkpoint with ID ${CHECKPOINT} exists for cluster Cluster1.`, [CHECKPOINT, 'Cluster1']],
+        [
+          `${clusterUrl(v, GROUP, 'Cluster1')}/backupCheckpoints/${CHECKPOINT}`,
+          'CHECKPOINT_NOT_FOUND',
+          `No checkpoint with ID ${CHECKPOINT} exists for cluster Cluster1.`,
+          [CHECKPOINT, 'Cluster1'],
+        ],
       ],
       allowed: allowed(v),
     }),

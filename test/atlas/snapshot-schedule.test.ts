@@ -283,7 +283,11 @@ const OPERATIONS: Operation[] = [
 /** What provokes each error `op` declares on `version`. */
 function declaredErrors(op: Operation, version: Version): DeclaredErrors {
   const url = scheduleUrl(version, GROUP, 'Cluster0');
-  const badInterval = { request: call(version, url, 'PATCH', { snapshotIntervalHours: 5 }), errorCode: 'INVALID_ATTRIBUTE', body: invalidAttribute('snapshotIntervalHours', 'must be one of 6, 8, 12, 24') };
+  const badInterval = {
+    request: call(version, url, 'PATCH', { snapshotIntervalHours: 5 }),
+    errorCode: 'INVALID_ATTRIBUTE',
+    body: invalidAttribute('snapshotIntervalHours', 'must be one of 6, 8, 12, 24'),
+  };
   return {
     request: call(version, url, op.method, op.payload),
     group: GROUP,
