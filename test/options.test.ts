@@ -2,8 +2,8 @@ import t from 'tap';
 import { usage } from '../src/command.js';
 import { ConfigError, optionRows, optionsFromEnvironment, optionsFromFlags, resolveConfig } from '../src/model/options.js';
 import { startEmulator } from '../src/index.js';
-import { CLUSTER0, GROUP } from './helper.js';
-import { signedFetch } from './control/control-client.js';
+import { CLUSTER0, GROUP } from './helpers/test-app.js';
+import { signedFetch } from './helpers/control-client.js';
 
 // The options are one schema: every entry point (environment, flags, startEmulator()) is
 // checked against it alike, and a bad value is refused naming the option and the rule.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { authed, buildTestApp, CLUSTER0, GROUP, GROUP2, json } from '../helper.js';
+import { authed, buildTestApp, CLUSTER0, GROUP, GROUP2, json } from '../helpers/test-app.js';
 
 // The Atlas documentation's example response (Get All Checkpoints), with its project ID's
 // non-hex 'g' replaced by 'a'. The per-checkpoint self links are the one field not copied.

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { authed, buildTestApp, CLUSTER0, json } from '../helper.js';
+import { authed, buildTestApp, CLUSTER0, json } from '../helpers/test-app.js';
 
 const V2 = CLUSTER0.replace('/v1.0/', '/v2/');
 const V2_SUCCESS = 'application/vnd.atlas.2023-01-01+json;charset=utf-8';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { authed, buildTestApp, CLUSTER0, GROUP, GROUP2, json, load, send, V2_ACCEPT, type Call } from '../helper.js';
+import { authed, buildTestApp, CLUSTER0, GROUP, GROUP2, json, load, send, V2_ACCEPT, type Call } from '../helpers/test-app.js';
 
 // Rendered pages are cached (src/atlas/page-cache.ts). Every write to the data they came from
 // (fixture loads, resets, deletions) must drop every cached byte: the next response shows the

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { authed, buildTestApp, CLUSTER0, json } from '../helper.js';
+import { authed, buildTestApp, CLUSTER0, json } from '../helpers/test-app.js';
 
 const HOST = 'http://localhost:80';
 const relative = (href: string) => href.slice(HOST.length);

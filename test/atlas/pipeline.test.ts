@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
-import { listen } from '../auth/auth-helper.js';
-import { buildTestApp, CLUSTER0, digestHeader, GROUP, parseChallenge, V2_ACCEPT } from '../helper.js';
-import { exchange } from '../reliability/http-wire.js';
+import { listen } from '../helpers/auth.js';
+import { buildTestApp, CLUSTER0, digestHeader, GROUP, parseChallenge, V2_ACCEPT } from '../helpers/test-app.js';
+import { exchange } from '../helpers/http-wire.js';
 
 // One pipeline (src/atlas/pipeline.ts): a request over a real socket and the same request
 // through inject() are routed by Fastify through the same steps, so they get the same status,

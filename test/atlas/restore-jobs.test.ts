@@ -2,17 +2,15 @@ import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { fnv1a, hexDigits, seededFaker } from '../../src/lib/random.js';
-import { authed, buildTestApp, GROUP, json, load, TestClock, type Call } from '../helper.js';
-import { assertChallengeAndForbidden, assertError, assertRateLimited, atlasError, call, CONTENT_TYPE, FARAWAY, invalidAttribute, sorted, type Version } from './atlas-answers.js';
+import { authed, buildTestApp, GROUP, json, load, TestClock, type Call } from '../helpers/test-app.js';
+import { assertError, atlasError, call, CONTENT_TYPE, errorApps, FARAWAY, invalidAttribute, sorted, testDeclaredErrors, type DeclaredErrors, type Version } from '../helpers/atlas-answers.js';
 
 // The restore job operations on v1.0 and v2: list, get and create (exactly one restore source,
 // the delivery method, automated-restore targets, a sharded cluster's batch answered as a list),
 // jobs progressing with the emulator clock (IN_PROGRESS, FINISHED; an HTTP download READY, then
-// EXPIRED), and the errors each operation declares. Also the declared errors of the two
-// checkpoint operations that no other test file provokes (403, 429, 500 on one checkpoint).
-// Expected bodies are built from the fixtures and the clock moves, never from a response; the
-// one thing taken from a response is the id the emulator gives a new job (checked to be an
-// ObjectId of the creation second).
+// EXPIRED), and the errors each operation declares. Expected bodies are built from the fixtures
+// and the clock moves, never from a response; the one thing taken from a response is the id the
+// emulator gives a new job (checked to be an ObjectId of the creation second).
 
 const VERSIONS: Version[] = ['v1.0', 'v2'];
 const SEED = 1;
@@ -462,16 +460,15 @@ t.test('a live cluster: checkpoints and snapshots are restorable while the clust
   t.equal(json(await authed(app, { url: `${base}/restoreJobs` })).totalCount, 4, 'the jobs made stay listed');
 });
 
-// The errors each operation declares: restore jobs 400, 401, 403, 404, 429, 500; the checkpoint
-// list 401, 403, 404, 429, 500 and one checkpoint also 400.
+// The errors each operation declares: 400, 401, 403, 404, 429, 500.
 interface Operation {
   name: string;
   method: 'GET' | 'POST';
   url: (version: Version) => string;
   payload?: object;
-  /** A real bad input and its answer, where the operation declares 400. */
-  bad?: { url?: (version: Version) => string; payload?: object; code: string; body: string };
-  missing: (version: Version) => [string, string, string, string[]][];
+  /** A real bad input and its answer. */
+  bad: { url?: (version: Version) => string; payload?: object; code: string; body: string };
+  missing: (version: Version) => DeclaredErrors['missing'];
 }
 const CHECKPOINT = '5a7cdb3980eef53de5bffdcf';
 const unknownCluster = (version: Version, group: string, suffix: string): [string, string, string, string[]] => [
@@ -520,59 +517,23 @@ const OPERATIONS: Operation[] = [
     },
     missing: (v) => [unknownCluster(v, RG, '/restoreJobs'), unknownGroup(v, '/restoreJobs')],
   },
-  {
-    name: 'listGroupClusterBackupCheckpoints',
-    method: 'GET',
-    url: (v) => `${clusterUrl(v, GROUP, 'Cluster0')}/backupCheckpoints`,
-    missing: (v) => [unknownCluster(v, GROUP, '/backupCheckpoints')],
-  },
-  {
-    name: 'getGroupClusterBackupCheckpoint',
-    method: 'GET',
-    url: (v) => `${clusterUrl(v, GROUP, 'Cluster0')}/backupCheckpoints/${CHECKPOINT}`,
-    bad: {
-      url: (v) => `${clusterUrl(v, GROUP, 'CloudCluster')}/backupCheckpoints/${CHECKPOINT}`,
-      code: 'CHECKPOINTS_ONLY_ON_CONTINOUS_BACKUP',
-      body: atlasError(400, 'CHECKPOINTS_ONLY_ON_CONTINOUS_BACKUP', 'Checkpoints do not exist for Cloud Backups.'),
-    },
-    missing: (v) => [
-      unknownCluster(v, GROUP, `/backupCheckpoints/${CHECKPOINT}`),
-      [`${clusterUrl(v, GROUP, 'Cluster1')}/backupCheckpoints/${CHECKPOINT}`, 'CHECKPOINT_NOT_FOUND', `No checkpoint with ID ${CHECKPOINT} exists for cluster Cluster1.`, [CHECKPOINT, 'Cluster1']],
-    ],
-  },
 ];
 
+/** What provokes each error `op` declares on `version`. */
+function declaredErrors(op: Operation, version: Version): DeclaredErrors {
+  return {
+    request: call(version, op.url(version), op.method, op.payload),
+    group: RG,
+    bad: { request: call(version, op.bad.url?.(version) ?? op.url(version), op.method, op.bad.payload ?? op.payload), errorCode: op.bad.code, body: op.bad.body },
+    missing: op.missing(version),
+    allowed: { request: call(version, `${clusterUrl(version, RG, 'Nowhere')}/snapshotSchedule`), status: 404 },
+  };
+}
+
 t.test('errors the spec declares, on v1.0 and v2', async (t) => {
-  const clock = new TestClock();
-  const app = appWithFixture(t, clock);
-  const limited = appWithFixture(t, clock, '1/1m');
-  const broken = appWithFixture(t);
-  broken.emulator.store.db.close();
-
-  for (const version of VERSIONS) {
-    for (const op of OPERATIONS) {
-      const request = call(version, op.url(version), op.method, op.payload);
-      await t.test(`${op.name} ${version}`, async (t) => {
-        if (op.bad) {
-          const bad = call(version, op.bad.url?.(version) ?? op.url(version), op.method, op.bad.payload ?? op.payload);
-          assertError(t, await authed(app, bad), 400, op.bad.code, op.bad.body);
-        }
-
-        await assertChallengeAndForbidden(t, app, request);
-
-        for (const [target, code, detail, parameters] of op.missing(version)) {
-          assertError(t, await authed(app, { ...request, url: target }), 404, code, atlasError(404, code, detail, parameters));
-        }
-
-        clock.advance(60_000); // a full bucket again
-        const group = op.url(version).split('/')[5]!;
-        t.equal((await authed(limited, call(version, `${clusterUrl(version, group, 'Nowhere')}/snapshotSchedule`))).statusCode, 404, 'the one request a minute');
-        assertRateLimited(t, await authed(limited, request), version, group);
-
-        assertError(t, await authed(broken, request), 500, 'UNEXPECTED_ERROR', atlasError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'));
-      });
-    }
-  }
+  const apps = errorApps((clock, rateLimit) => appWithFixture(t, clock, rateLimit));
+  const { clock, app, limited } = apps;
+  await testDeclaredErrors(t, apps, OPERATIONS.map((op) => ({ name: op.name, errors: (version) => declaredErrors(op, version) })));
   // No refused create made a job.
   for (const emulator of [app, limited]) {
     clock.advance(60_000);

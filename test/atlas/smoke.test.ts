@@ -1,5 +1,5 @@
 import t from 'tap';
-import { authed, buildTestApp, CLUSTER0, json } from '../helper.js';
+import { authed, buildTestApp, CLUSTER0, json } from '../helpers/test-app.js';
 
 t.test('default dataset list', async (t) => {
   const app = buildTestApp(t);

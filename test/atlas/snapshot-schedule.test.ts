@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { authed, buildTestApp, GROUP, GROUP2, json, load, TestClock, V2_ACCEPT } from '../helper.js';
-import { assertChallengeAndForbidden, assertError, assertRateLimited, atlasError, call, CONTENT_TYPE, FARAWAY, invalidAttribute, type Version } from './atlas-answers.js';
+import { authed, buildTestApp, GROUP, GROUP2, json, load, TestClock, V2_ACCEPT } from '../helpers/test-app.js';
+import { assertError, atlasError, call, CONTENT_TYPE, errorApps, FARAWAY, invalidAttribute, testDeclaredErrors, type DeclaredErrors, type Version } from '../helpers/atlas-answers.js';
 
 // GET and PATCH .../clusters/{clusterName}/snapshotSchedule on v1.0 and v2: exact bodies, the
 // spec's enumerations enforced, the rules between fields, the errors each operation declares
@@ -280,44 +280,33 @@ const OPERATIONS: Operation[] = [
   { name: 'updateGroupClusterSnapshotSchedule', method: 'PATCH', payload: { snapshotIntervalHours: 8 } },
 ];
 
+/** What provokes each error `op` declares on `version`. */
+function declaredErrors(op: Operation, version: Version): DeclaredErrors {
+  const url = scheduleUrl(version, GROUP, 'Cluster0');
+  const badInterval = {
+    request: call(version, url, 'PATCH', { snapshotIntervalHours: 5 }),
+    errorCode: 'INVALID_ATTRIBUTE',
+    body: invalidAttribute('snapshotIntervalHours', 'must be one of 6, 8, 12, 24'),
+  };
+  return {
+    request: call(version, url, op.method, op.payload),
+    group: GROUP,
+    bad: op.method === 'PATCH' ? badInterval : undefined,
+    missing: [
+      [scheduleUrl(version, GROUP, 'Cluster9'), 'CLUSTER_NOT_FOUND', `No cluster named Cluster9 exists in group ${GROUP}.`, ['Cluster9', GROUP]],
+      [scheduleUrl(version, '111111111111111111111111', 'Cluster0'), 'GROUP_NOT_FOUND', 'No group with ID 111111111111111111111111 exists.', ['111111111111111111111111']],
+      [scheduleUrl(version, 'nothex', 'Cluster0'), 'INVALID_GROUP_ID', 'An invalid group ID nothex was specified.', ['nothex']],
+    ],
+    allowed: { request: call(version, scheduleUrl(version, GROUP, 'Cluster1')), status: 200 },
+  };
+}
+
 t.test('errors the spec declares, on v1.0 and v2', async (t) => {
-  const clock = new TestClock();
-  const app = buildTestApp(t, {}, { clock });
+  const apps = errorApps((clock, rateLimit) => buildTestApp(t, rateLimit === undefined ? {} : { rateLimit }, { clock }));
+  const { clock, app, limited } = apps;
   load(app, { apiKeys: [{ ...FARAWAY, projects: '*', accessList: ['192.0.2.0/24'] }] });
-  const limited = buildTestApp(t, { rateLimit: '1/1m' }, { clock });
-  const broken = buildTestApp(t, {}, { clock: new TestClock() });
-  broken.emulator.store.db.close();
+  await testDeclaredErrors(t, apps, OPERATIONS.map((op) => ({ name: op.name, errors: (version) => declaredErrors(op, version) })));
 
-  for (const version of VERSIONS) {
-    for (const op of OPERATIONS) {
-      const url = scheduleUrl(version, GROUP, 'Cluster0');
-      const request = call(version, url, op.method, op.payload);
-      await t.test(`${op.name} ${version}`, async (t) => {
-        if (op.method === 'PATCH') {
-          const res = await authed(app, call(version, url, 'PATCH', { snapshotIntervalHours: 5 }));
-          assertError(t, res, 400, 'INVALID_ATTRIBUTE', invalidAttribute('snapshotIntervalHours', 'must be one of 6, 8, 12, 24'));
-        }
-
-        await assertChallengeAndForbidden(t, app, request);
-
-        const missing: [string, string, string, string[]][] = [
-          [scheduleUrl(version, GROUP, 'Cluster9'), 'CLUSTER_NOT_FOUND', `No cluster named Cluster9 exists in group ${GROUP}.`, ['Cluster9', GROUP]],
-          [scheduleUrl(version, '111111111111111111111111', 'Cluster0'), 'GROUP_NOT_FOUND', 'No group with ID 111111111111111111111111 exists.', ['111111111111111111111111']],
-          [scheduleUrl(version, 'nothex', 'Cluster0'), 'INVALID_GROUP_ID', 'An invalid group ID nothex was specified.', ['nothex']],
-        ];
-        for (const [target, code, detail, parameters] of missing) {
-          assertError(t, await authed(app, { ...request, url: target }), 404, code, atlasError(404, code, detail, parameters));
-        }
-
-        clock.advance(60_000); // a full bucket again
-        t.equal((await authed(limited, call(version, scheduleUrl(version, GROUP, 'Cluster1')))).statusCode, 200, 'the one request a minute');
-        assertRateLimited(t, await authed(limited, request), version, GROUP);
-
-        const failed = await authed(broken, request);
-        assertError(t, failed, 500, 'UNEXPECTED_ERROR', atlasError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'));
-      });
-    }
-  }
   // None of the refused PATCHes changed the schedule.
   for (const version of VERSIONS) t.strictSame(await getSchedule(t, app, version, GROUP, 'Cluster0'), scheduleView(version, GROUP, CLUSTER0, CLUSTER0.schedule));
   clock.advance(60_000);

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { authed, buildTestApp, GROUP, json, load, TestClock } from '../helper.js';
-import { assertChallengeAndForbidden, assertError, assertRateLimited, atlasError, call, CONTENT_TYPE, FARAWAY, invalidAttribute, sorted, type Version } from './atlas-answers.js';
+import { authed, buildTestApp, GROUP, json, load, TestClock } from '../helpers/test-app.js';
+import { assertError, atlasError, call, CONTENT_TYPE, errorApps, FARAWAY, invalidAttribute, sorted, testDeclaredErrors, type DeclaredErrors, type Version } from '../helpers/atlas-answers.js';
 
 // The snapshot operations on v1.0 and v2: list (completed filter, paging), get, PATCH (expires,
 // doNotDelete, not both), DELETE (204; a doNotDelete snapshot refused), the errors each declares,
@@ -362,51 +362,38 @@ const OPERATIONS: Operation[] = [
   { name: 'deleteGroupClusterSnapshot', method: 'DELETE', url: (v, id = S1.id) => `${staticUrl(v)}/${id}`, one: true },
 ];
 
-t.test('errors the spec declares, on v1.0 and v2', async (t) => {
-  const clock = new TestClock();
-  const app = appWithFixture(t, clock);
-  load(app, { apiKeys: [{ ...FARAWAY, projects: '*', accessList: ['192.0.2.0/24'] }] });
-  const limited = appWithFixture(t, clock, '1/1m');
-  const broken = appWithFixture(t);
-  broken.emulator.store.db.close();
-
-  for (const version of VERSIONS) {
-    for (const op of OPERATIONS) {
-      const request = call(version, op.url(version), op.method, op.payload);
-      await t.test(`${op.name} ${version}`, async (t) => {
-        if (op.method === 'DELETE') {
-          const res = await authed(app, call(version, op.url(version, S2.id), 'DELETE'));
-          assertError(t, res, 400, 'VALIDATION_ERROR', atlasError(400, 'VALIDATION_ERROR', `Snapshot ${S2.id} is marked doNotDelete and cannot be deleted.`));
-        }
-
-        await assertChallengeAndForbidden(t, app, request);
-
-        const suffix = op.one ? `/snapshots/${S1.id}` : '/snapshots';
-        const missing: [string, string, string, string[]][] = [
-          [`${clusterUrl(version, SG, 'Nowhere')}${suffix}`, 'CLUSTER_NOT_FOUND', `No cluster named Nowhere exists in group ${SG}.`, ['Nowhere', SG]],
-          [`${clusterUrl(version, '111111111111111111111111', STATIC.name)}${suffix}`, 'GROUP_NOT_FOUND', 'No group with ID 111111111111111111111111 exists.', ['111111111111111111111111']],
-        ];
-        if (op.one) {
-          const unknown = '6c0000000000000000000999';
-          missing.push(
-            [op.url(version, unknown), 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${unknown} exists for cluster Static.`, [unknown, 'Static']],
-            [op.url(version, 'NOT-AN-ID'), 'INVALID_SNAPSHOT_ID', 'An invalid snapshot ID NOT-AN-ID was specified.', ['NOT-AN-ID']],
-            // A snapshot of another cluster is not this cluster's.
-            [`${clusterUrl(version, SG, 'LiveRS')}/snapshots/${S1.id}`, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${S1.id} exists for cluster LiveRS.`, [S1.id, 'LiveRS']],
-          );
-        }
-        for (const [target, code, detail, parameters] of missing) {
-          assertError(t, await authed(app, { ...request, url: target }), 404, code, atlasError(404, code, detail, parameters));
-        }
-
-        clock.advance(60_000); // a full bucket again
-        t.equal((await authed(limited, call(version, `${clusterUrl(version, SG, STATIC.name)}/snapshotSchedule`))).statusCode, 200, 'the one request a minute');
-        assertRateLimited(t, await authed(limited, request), version, SG);
-
-        assertError(t, await authed(broken, request), 500, 'UNEXPECTED_ERROR', atlasError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'));
-      });
-    }
+/** What provokes each error `op` declares on `version`. */
+function declaredErrors(op: Operation, version: Version): DeclaredErrors {
+  const suffix = op.one ? `/snapshots/${S1.id}` : '/snapshots';
+  const missing: DeclaredErrors['missing'] = [
+    [`${clusterUrl(version, SG, 'Nowhere')}${suffix}`, 'CLUSTER_NOT_FOUND', `No cluster named Nowhere exists in group ${SG}.`, ['Nowhere', SG]],
+    [`${clusterUrl(version, '111111111111111111111111', STATIC.name)}${suffix}`, 'GROUP_NOT_FOUND', 'No group with ID 111111111111111111111111 exists.', ['111111111111111111111111']],
+  ];
+  if (op.one) {
+    const unknown = '6c0000000000000000000999';
+    missing.push(
+      [op.url(version, unknown), 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${unknown} exists for cluster Static.`, [unknown, 'Static']],
+      [op.url(version, 'NOT-AN-ID'), 'INVALID_SNAPSHOT_ID', 'An invalid snapshot ID NOT-AN-ID was specified.', ['NOT-AN-ID']],
+      // A snapshot of another cluster is not this cluster's.
+      [`${clusterUrl(version, SG, 'LiveRS')}/snapshots/${S1.id}`, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${S1.id} exists for cluster LiveRS.`, [S1.id, 'LiveRS']],
+    );
   }
+  const doNotDelete = atlasError(400, 'VALIDATION_ERROR', `Snapshot ${S2.id} is marked doNotDelete and cannot be deleted.`);
+  return {
+    request: call(version, op.url(version), op.method, op.payload),
+    group: SG,
+    bad: op.method === 'DELETE' ? { request: call(version, op.url(version, S2.id), 'DELETE'), errorCode: 'VALIDATION_ERROR', body: doNotDelete } : undefined,
+    missing,
+    allowed: { request: call(version, `${clusterUrl(version, SG, STATIC.name)}/snapshotSchedule`), status: 200 },
+  };
+}
+
+t.test('errors the spec declares, on v1.0 and v2', async (t) => {
+  const apps = errorApps((clock, rateLimit) => appWithFixture(t, clock, rateLimit));
+  const { clock, app, limited } = apps;
+  load(app, { apiKeys: [{ ...FARAWAY, projects: '*', accessList: ['192.0.2.0/24'] }] });
+  await testDeclaredErrors(t, apps, OPERATIONS.map((op) => ({ name: op.name, errors: (version) => declaredErrors(op, version) })));
+
   // No refused PATCH or DELETE changed anything.
   for (const emulator of [app, limited]) {
     clock.advance(60_000);

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
-import { CLUSTER0, digestHeader, load, parseChallenge } from '../helper.js';
-import { buildLoggedApp, CREDENTIALS, listen, tokenOf } from './auth-helper.js';
+import { CLUSTER0, digestHeader, load, parseChallenge } from '../helpers/test-app.js';
+import { buildLoggedApp, CREDENTIALS, listen, tokenOf } from '../helpers/auth.js';
 
 // API access lists (IPv4 and IPv6), checked against the real peer address of a listening
 // server on 127.0.0.1 and on ::1: a credential used from elsewhere gets 403 naming the address.

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { propertyParameters } from '../property.js';
+import { propertyParameters } from '../helpers/property.js';
 import t from 'tap';
 import { UnauthorizedError } from '../../src/model/errors.js';
-import { CLUSTER0, digestHeader, parseChallenge, send } from '../helper.js';
-import { buildLoggedApp, tokenOf } from './auth-helper.js';
+import { CLUSTER0, digestHeader, parseChallenge, send } from '../helpers/test-app.js';
+import { buildLoggedApp, tokenOf } from '../helpers/auth.js';
 
 // Property: whatever Authorization header arrives, the answer is Atlas's (a 401 challenge or
 // an Atlas error body, or a page when the credentials happen to be right), never a 5xx.

@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import t from 'tap';
 import { UnauthorizedError } from '../../src/model/errors.js';
-import { CLUSTER0, digestHeader, parseChallenge } from '../helper.js';
-import { basic, buildLoggedApp, CLIENT_ID, CLIENT_SECRET, listen } from './auth-helper.js';
+import { CLUSTER0, digestHeader, parseChallenge } from '../helpers/test-app.js';
+import { basic, buildLoggedApp, CLIENT_ID, CLIENT_SECRET, listen } from '../helpers/auth.js';
 
 // Authorization headers a client library would never send, written byte by byte on a real
 // socket (inject cannot repeat a header or send raw bytes): repeated, non-ASCII, oversized.

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { DEFAULT_FIXTURE } from '../../src/fixtures/fixture-files.js';
-import { authed, buildTestApp, CLUSTER0, exportDocument, GROUP, json, load, reloadStartup } from '../helper.js';
-import { basic, CREDENTIALS, tokenRequest } from './auth-helper.js';
+import { authed, buildTestApp, CLUSTER0, exportDocument, GROUP, json, load, reloadStartup } from '../helpers/test-app.js';
+import { basic, CREDENTIALS, tokenRequest } from '../helpers/auth.js';
 
 // API keys and service accounts declared in fixture documents: validated with precise paths,
 // loaded into the live registries, persisted with ATLAS_EMU_DB, exported and loaded back.

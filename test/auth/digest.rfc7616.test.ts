@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import { UnauthorizedError } from '../../src/model/errors.js';
-import { authed, CLUSTER0, digestHeader, GROUP2, load, parseChallenge, send, TestClock, type DigestAlgorithmName } from '../helper.js';
-import { buildLoggedApp, CREDENTIALS } from './auth-helper.js';
+import { authed, CLUSTER0, digestHeader, GROUP2, load, parseChallenge, send, TestClock, type DigestAlgorithmName } from '../helpers/test-app.js';
+import { buildLoggedApp, CREDENTIALS } from '../helpers/auth.js';
 
 // Every Digest row of docs/authentication.md: each answer's exact status, challenge and body, and the
 // machine-readable reason the log gives for it.

@@ -1,8 +1,8 @@
 import * as client from 'openid-client';
 import t from 'tap';
 import { UnauthorizedError } from '../../src/model/errors.js';
-import { CLUSTER0 } from '../helper.js';
-import { buildLoggedApp, CLIENT_ID, CLIENT_SECRET, listen } from './auth-helper.js';
+import { CLUSTER0 } from '../helpers/test-app.js';
+import { buildLoggedApp, CLIENT_ID, CLIENT_SECRET, listen } from '../helpers/auth.js';
 
 // The service-account flow driven by a standard OAuth 2.0 client library (openid-client, on
 // oauth4webapi), as a user's Node code would: client credentials with HTTP Basic, a protected

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { ConfigError, optionsFromEnvironment, parseRateLimit, resolveConfig } from '../../src/model/options.js';
-import { authed, CLUSTER0, GROUP, GROUP2, send, TestClock } from '../helper.js';
-import { buildLoggedApp } from './auth-helper.js';
+import { authed, CLUSTER0, GROUP, GROUP2, send, TestClock } from '../helpers/test-app.js';
+import { buildLoggedApp } from '../helpers/auth.js';
 
 // Per-project token buckets (ATLAS_EMU_RATE_LIMIT): Atlas's RateLimit headers on every
 // limited response, 429 RATE_LIMITED with Retry-After when the bucket is empty, and refill.

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { authed, CLUSTER0, digestHeader, GROUP2, load, parseChallenge, PRIVATE_KEY, PUBLIC_KEY, send, TestClock } from '../helper.js';
-import { basic, buildLoggedApp, CLIENT_ID, CLIENT_SECRET, CREDENTIALS, FORM, tokenOf, tokenRequest } from './auth-helper.js';
+import { authed, CLUSTER0, digestHeader, GROUP2, load, parseChallenge, PRIVATE_KEY, PUBLIC_KEY, send, TestClock } from '../helpers/test-app.js';
+import { basic, buildLoggedApp, CLIENT_ID, CLIENT_SECRET, CREDENTIALS, FORM, tokenOf, tokenRequest } from '../helpers/auth.js';
 
 // A run full of failed and successful authentications, logged at the most verbose level:
 // no private key, HA1, digest response, token, client secret or Authorization header in it.

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import { UnauthorizedError } from '../../src/model/errors.js';
-import { CLUSTER0, GROUP2, json, load, reloadStartup, send, TestClock } from '../helper.js';
-import { basic, buildLoggedApp, CLIENT_ID, CLIENT_SECRET, CREDENTIALS, FORM, tokenOf, tokenRequest } from './auth-helper.js';
+import { CLUSTER0, GROUP2, json, load, reloadStartup, send, TestClock } from '../helpers/test-app.js';
+import { basic, buildLoggedApp, CLIENT_ID, CLIENT_SECRET, CREDENTIALS, FORM, tokenOf, tokenRequest } from '../helpers/auth.js';
 
 // Service accounts: the token endpoint (RFC 6749 section 4.4 and its errors, section 5.2), the
 // revocation endpoint (RFC 7009), and bearer tokens on the API (RFC 6750), row by row.

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { banner } from '../../src/command.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PRIVATE_KEY } from '../../src/model/options.js';
-import { testConfig } from '../helper.js';
+import { testConfig } from '../helpers/test-app.js';
 
 // The start-up lines name the development service account like the development key, and
 // never print a secret the user chose. (test/system/process.test.ts reads them off a real process.)

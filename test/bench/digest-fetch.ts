@@ -1,4 +1,4 @@
-import { digestHeader, parseChallenge } from '../helper.js';
+import { digestHeader, parseChallenge } from '../helpers/test-app.js';
 
 // Digest over plain fetch, for the benchmark's set-up requests (the load generator signs its
 // own per request). Built on the tests' independent RFC 7616 client.

@@ -2,7 +2,7 @@ import { hash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
 import { REALM } from '../../src/auth/digest.js';
-import { digestHeader, PRIVATE_KEY, PUBLIC_KEY } from '../helper.js';
+import { digestHeader, PRIVATE_KEY, PUBLIC_KEY } from '../helpers/test-app.js';
 import { challengeNonce } from './digest-fetch.js';
 import { percentile } from './stats.js';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLUSTER0 } from '../helper.js';
+import { CLUSTER0 } from '../helpers/test-app.js';
 import { fetchAuthed } from './digest-fetch.js';
 import type { AuthMode } from './load-generator.js';
 import { LoadGenerator, startEmulator, stop, stopAll } from './processes.js';

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_FIXTURE } from '../../src/fixtures/fixture-files.js';
-import { CLUSTER0 } from '../helper.js';
+import { CLUSTER0 } from '../helpers/test-app.js';
 import { BIG_CLUSTER, BIG_GROUP, bigClusterFixture } from './big-cluster.js';
 import { LIVE_CLOCK, LIVE_GROUP, liveClusterFixture } from './live-cluster.js';
 import { fetchAuthed } from './digest-fetch.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { authed, buildTestApp, CLUSTER0, V2_ACCEPT } from '../helper.js';
-import { contractProblems } from './openapi.js';
+import { authed, buildTestApp, CLUSTER0, V2_ACCEPT } from '../helpers/test-app.js';
+import { contractProblems } from '../helpers/openapi-contract.js';
 
 const read = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/contract/${name}`, import.meta.url), 'utf8'));
 

@@ -1,7 +1,7 @@
 import t from 'tap';
-import { authed, buildTestApp, exportDocument, GROUP, json, load, type Call } from '../helper.js';
-import { control } from './control-client.js';
-import { BASE, FIXTURE, START } from '../scenario/live-scenario.js';
+import { authed, buildTestApp, exportDocument, GROUP, json, load, type Call } from '../helpers/test-app.js';
+import { control } from '../helpers/control-client.js';
+import { BASE, FIXTURE, START } from '../helpers/live-scenario.js';
 
 // The control plane covers the whole Legacy Backup API: reset, export and load carry the
 // schedule, snapshots and restore jobs (and a live cluster's clock-made data); the journal

@@ -1,8 +1,8 @@
 import t from 'tap';
 import { startEmulator } from '../../src/index.js';
 import { ConfigError, optionsFromEnvironment, optionsFromFlags, resolveConfig } from '../../src/model/options.js';
-import { authed, buildTestApp, CLUSTER0, json, parseChallenge, send, digestHeader } from '../helper.js';
-import { control, invalidControlRequest } from './control-client.js';
+import { authed, buildTestApp, CLUSTER0, json, parseChallenge, send, digestHeader } from '../helpers/test-app.js';
+import { control, invalidControlRequest } from '../helpers/control-client.js';
 
 // The emulator clock: ATLAS_EMU_CLOCK / --clock, GET and POST /_emulator/clock, a reset taking
 // it back, and what reads it (nonce lifetimes, rate-limit buckets).

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
-import { buildTestApp, CLUSTER0, GROUP, GROUP2, json, PUBLIC_KEY } from '../helper.js';
-import { control, invalidControlRequest, signedFetch, signedInject } from './control-client.js';
+import { buildTestApp, CLUSTER0, GROUP, GROUP2, json, PUBLIC_KEY } from '../helpers/test-app.js';
+import { control, invalidControlRequest, signedFetch, signedInject } from '../helpers/control-client.js';
 
 const PAGE2 = `${CLUSTER0}?pageNum=2&itemsPerPage=10`;
 

@@ -1,7 +1,7 @@
 import t from 'tap';
 import { DEFAULT_PRIVATE_KEY, startEmulator } from '../../src/index.js';
-import { CLUSTER0, GROUP } from '../helper.js';
-import { signedFetch } from './control-client.js';
+import { CLUSTER0, GROUP } from '../helpers/test-app.js';
+import { signedFetch } from '../helpers/control-client.js';
 
 t.test('startEmulator listens on 127.0.0.1 with the default key, from options only (not the environment)', async (t) => {
   process.env.ATLAS_EMU_SEED = '9';

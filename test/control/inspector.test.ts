@@ -4,9 +4,9 @@ import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 import { AUTH_FAILURES } from '../../src/inspector/auth-failures.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../src/model/options.js';
-import { CREDENTIALS } from '../auth/auth-helper.js';
-import { authed, buildTestApp, GROUP, GROUP2, json, load, PRIVATE_KEY, PUBLIC_KEY, TestClock, V2_ACCEPT } from '../helper.js';
-import { control, invalidControlRequest, signedInject } from './control-client.js';
+import { CREDENTIALS } from '../helpers/auth.js';
+import { authed, buildTestApp, GROUP, GROUP2, json, load, PRIVATE_KEY, PUBLIC_KEY, TestClock, V2_ACCEPT } from '../helpers/test-app.js';
+import { control, invalidControlRequest, signedInject } from '../helpers/control-client.js';
 
 // The inspector's routes through inject(): the page and its assets (types, caching, the
 // admin-token rule), the overview, the plain-words refusal reasons, and the Atlas reads

@@ -1,7 +1,7 @@
 import t from 'tap';
-import { authed, buildTestApp, CLUSTER0, digestHeader, GROUP, json, parseChallenge, PRIVATE_KEY, PUBLIC_KEY, send } from '../helper.js';
+import { authed, buildTestApp, CLUSTER0, digestHeader, GROUP, json, parseChallenge, PRIVATE_KEY, PUBLIC_KEY, send } from '../helpers/test-app.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../src/model/options.js';
-import { control, invalidControlRequest } from './control-client.js';
+import { control, invalidControlRequest } from '../helpers/control-client.js';
 
 
 t.test('each request is journaled: the challenge, marked, and the authenticated call', async (t) => {

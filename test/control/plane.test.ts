@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { buildTestApp, json, testConfig } from '../helper.js';
+import { buildTestApp, json, testConfig } from '../helpers/test-app.js';
 import { buildApp } from '../../src/app.js';
 import { FaultRuleInputSchema, JournalFilterSchema, JournalQuerySchema, LoadQuerySchema, ResetQuerySchema } from '../../src/model/control-schemas.js';
-import { control } from './control-client.js';
+import { control } from '../helpers/control-client.js';
 
 const VERSION = (await import('../../package.json', { with: { type: 'json' } })).default.version;
 const ADMIN_REQUIRED = {

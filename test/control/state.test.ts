@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
-import { authed, buildTestApp, CLUSTER0, GROUP, GROUP2, json } from '../helper.js';
-import { control, invalidControlRequest, listSnapshot } from './control-client.js';
+import { authed, buildTestApp, CLUSTER0, GROUP, GROUP2, json } from '../helpers/test-app.js';
+import { control, invalidControlRequest, listSnapshot } from '../helpers/control-client.js';
 
 const DEFAULT_COUNTS = { projects: 2, clusters: 4, checkpoints: 73 };
 const NEW_GROUP = 'aaaaaaaaaaaaaaaaaaaaaaaa';

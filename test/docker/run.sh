@@ -163,9 +163,9 @@ if [ -n "${NODE_IMAGE:-}" ] && docker image inspect "$NODE_IMAGE" >/dev/null 2>&
   docker history --format '{{.Size}}\t{{.CreatedBy}}' "$IMAGE" | head -n "$own_rows" | cut -c1-110 | sed 's/^/#   /'
 fi
 
-# The documentation's Docker examples (docs/docker.md), as test/docs/examples.ts extracts them.
+# The documentation's Docker examples (docs/docker.md), as test/helpers/doc-examples.ts extracts them.
 if out="$(cd "$ROOT" && NODE_IMAGE="$NODE_IMAGE" BUILD_IMAGE="$BUILD_IMAGE" NPM_CONFIG_REGISTRY="$registry" \
-          node --import tsx test/docs/examples.ts --docker "$IMAGE" 2>&1)"; then
+          node --import tsx test/helpers/doc-examples.ts --docker "$IMAGE" 2>&1)"; then
   ok "documentation's Docker examples ($(tail -1 <<<"$out"))"
 else not_ok "documentation's Docker examples" "$out"; fi
 

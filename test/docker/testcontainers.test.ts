@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { GenericContainer, Wait } from 'testcontainers';
-import { freePort } from '../helper.js';
+import { freePort } from '../helpers/free-port.js';
 
 // The emulator image driven by Testcontainers, the way a user's test suite would start it.
 // Run by test/docker/run.sh after it has built the image (not by the main `tap` run):

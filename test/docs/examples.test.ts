@@ -1,8 +1,8 @@
 import t from 'tap';
-import { examplesOf, fencesOf, needsDocker, outputProblem, withPort } from './examples.js';
+import { examplesOf, fencesOf, needsDocker, outputProblem, withPort } from '../helpers/doc-examples.js';
 
 // The example extractor and the output check that the docs test and the Docker suite share
-// (test/docs/examples.ts): what counts as an example, its expected output, and what matches.
+// (test/helpers/doc-examples.ts): what counts as an example, its expected output, and what matches.
 
 const MARKDOWN = [
   '# Title',

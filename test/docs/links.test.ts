@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import t from 'tap';
-import { documentationFiles, fencesOf, ROOT } from './examples.js';
+import { documentationFiles, fencesOf, ROOT } from '../helpers/doc-examples.js';
 
 // The documentation a newcomer navigates: a short README, and no link or file name in it or
 // in docs/ that leads nowhere. Fast and offline: reads files only.

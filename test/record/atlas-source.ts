@@ -6,7 +6,7 @@ import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startEmulator, type RunningEm
 import type { FixtureDocument } from '../../src/model/fixture-schema.js';
 import type { RecordOptions } from '../../src/record/record-options.js';
 import type { RecordIo } from '../../src/record/recorder.js';
-import { V2_ACCEPT } from '../helper.js';
+import { V2_ACCEPT } from '../helpers/test-app.js';
 
 // An emulator playing Atlas for the recorder: one project with a static sharded cluster holding
 // more than a page (500) of checkpoints, snapshots and restore jobs (batches of four, created

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { recordCommand } from '../../src/command.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY, record, RecordError, startEmulator } from '../../src/index.js';
-import { freePort } from '../helper.js';
+import { freePort } from '../helpers/free-port.js';
 import { CLOUD_CLUSTER, fakeTime, GROUP, scratch, sourceFixture } from './atlas-source.js';
 
 // Every problem that ends a recording is one line (stdout and stderr together) and exit status

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import t, { type Test } from 'tap';
-import { buildTestApp, CLUSTER0, digestHeader, GROUP, parseChallenge, send, V2_ACCEPT, type Call } from '../helper.js';
+import { buildTestApp, CLUSTER0, digestHeader, GROUP, parseChallenge, send, V2_ACCEPT, type Call } from '../helpers/test-app.js';
 import { MAX_AUTHORIZATION_LENGTH } from '../../src/auth/digest.js';
-import { propertyParameters } from '../property.js';
-import { assertAtlasAnswer } from './atlas-answer.js';
+import { propertyParameters } from '../helpers/property.js';
+import { assertAtlasAnswer } from '../helpers/answer-invariants.js';
 
 // Property-based bad input: generated paths, path parameters, query strings, Accept headers,
 // Authorization headers and request bodies, 10,300 requests a run (a fixed seed, FC_SEED to

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import t from 'tap';
 import type { FixtureDocument } from '../../src/model/fixture-schema.js';
-import { buildTestApp, digestHeader, GROUP, load, parseChallenge, reloadStartup } from '../helper.js';
+import { buildTestApp, digestHeader, GROUP, load, parseChallenge, reloadStartup } from '../helpers/test-app.js';
 
 // Control-plane writes (fixture loads replacing the data, resets to the start-up data)
 // interleaved with a stream of reads over a real socket: no page is ever torn, that is, its

@@ -1,7 +1,7 @@
 import t from 'tap';
-import { authed, buildTestApp, json, load, V2_ACCEPT, type Call } from '../helper.js';
-import { control } from '../control/control-client.js';
-import { BASE, CLUSTER_ID, EXPECTED, FIXTURE, GROUP_ID, START } from './live-scenario.js';
+import { authed, buildTestApp, json, load, V2_ACCEPT, type Call } from '../helpers/test-app.js';
+import { control } from '../helpers/control-client.js';
+import { BASE, CLUSTER_ID, EXPECTED, FIXTURE, GROUP_ID, START } from '../helpers/live-scenario.js';
 
 // The scenario on both API versions, through inject(): the clock moved with POST
 // /_emulator/clock, the schedule with PATCH, the restore batch with POST.

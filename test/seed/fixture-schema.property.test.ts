@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { isAccessListEntry } from '../../src/lib/access-list.js';
-import { buildTestApp, load } from '../helper.js';
-import { propertyParameters } from '../property.js';
+import { buildTestApp, load } from '../helpers/test-app.js';
+import { propertyParameters } from '../helpers/property.js';
 
 // The published JSON Schema of the fixture document (fixtures/fixture.schema.json) and the
 // loader agree: documents the schema accepts load, documents it refuses are refused by the

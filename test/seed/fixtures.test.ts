@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { buildApp } from '../../src/app.js';
-import { authed, buildTestApp, GROUP, json, testConfig } from '../helper.js';
+import { authed, buildTestApp, GROUP, json, testConfig } from '../helpers/test-app.js';
 
 const EXAMPLE = new URL('../../fixtures/examples/two-clusters.json', import.meta.url).pathname;
 const PROD = '/api/atlas/v1.0/groups/64b0c0ffee0000000000abcd/clusters/payments-prod/backupCheckpoints';

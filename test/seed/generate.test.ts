@@ -1,7 +1,7 @@
 import t from 'tap';
 import { generateCheckpoints, isoSeconds, REFERENCE_DATE } from '../../src/backup/generate.js';
 import { DAY, HOUR } from '../../src/lib/time.js';
-import { authed, buildTestApp, json, load } from '../helper.js';
+import { authed, buildTestApp, json, load } from '../helpers/test-app.js';
 
 // The generator writes each checkpoint's JSON from fragments (seeding speed); the text must be
 // what JSON.stringify gives for the checkpoint, in Atlas's field order, whatever the cluster.

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { deepStrictEqual } from 'node:assert/strict';
 import t from 'tap';
 import { StreamingJsonReader, walkValue, type Shape, type StreamSink } from '../../src/lib/json-stream.js';
-import { propertyParameters } from '../property.js';
+import { propertyParameters } from '../helpers/property.js';
 
 // The streaming reader delivers a document's parts exactly as the walker delivers the same
 // document from memory, however the text is cut into chunks, and refuses what is not JSON.

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { optionRows } from '../../src/model/options.js';
-import { spawnEmulator } from '../spawn.js';
+import { spawnEmulator } from '../helpers/spawn-emulator.js';
 
 // The `atlas-backup-emulator` bin as npx runs it: dist/cli.js (built by `npm test`).
 

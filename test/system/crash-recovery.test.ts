@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
-import { digestHeader, parseChallenge } from '../helper.js';
-import { spawnEmulator } from '../spawn.js';
+import { digestHeader, parseChallenge } from '../helpers/test-app.js';
+import { spawnEmulator } from '../helpers/spawn-emulator.js';
 
 // A fixture load is one SQLite transaction in WAL mode: a process killed with SIGKILL in the
 // middle of it restarts on a database holding the whole load or none of it. The child really

@@ -7,7 +7,7 @@ import { DEFAULT_FIXTURE, fixtureFiles } from '../../src/fixtures/fixture-files.
 import { loadFixtures } from '../../src/fixtures/fixture-loader.js';
 import { openDatabase, SCHEMA_VERSION } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
-import { spawnEmulator } from '../spawn.js';
+import { spawnEmulator } from '../helpers/spawn-emulator.js';
 
 // A database file the emulator cannot serve is refused at start: a clear message on stderr,
 // exit status 2, and the file left byte-for-byte as it was, with no -wal/-shm beside it.

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { documentationFiles, examplesIn, makeScratch, needsDocker, runExample, type Example } from '../docs/examples.js';
-import { spawnEmulator } from '../spawn.js';
+import { documentationFiles, examplesIn, makeScratch, needsDocker, runExample, type Example } from '../helpers/doc-examples.js';
+import { spawnEmulator } from '../helpers/spawn-emulator.js';
 
 // Every shell example of README.md and docs/*.md, run: the documentation cannot drift from what
-// the emulator does. Conventions (the full text is at the top of test/docs/examples.ts, and for
-// writers in docs/development.md, "Examples"):
+// the emulator does. Conventions (the full text is at the top of test/helpers/doc-examples.ts,
+// and for writers in docs/development.md, "Examples"):
 //
 //   - a ```sh block is an example; a ```text block right after it is its expected output (its
 //     lines in order, one after the other; `...` for any text in a line, or for any lines);
@@ -16,7 +16,7 @@ import { spawnEmulator } from '../spawn.js';
 //     a checkout with the package installed; one that starts an emulator runs until its ready
 //     line, then is stopped; any other must exit 0;
 //   - the examples that run `docker` (only docs/docker.md may have them) are the Docker suite's
-//     (test/docker/run.sh calls test/docs/examples.ts --docker): this test checks where they
+//     (test/docker/run.sh calls test/helpers/doc-examples.ts --docker): this test checks where they
 //     are and names them, and runs all the others. None is skipped silently.
 
 const files = documentationFiles();
@@ -30,9 +30,9 @@ t.test('the documentation has examples, and each one is run by this test or by t
   for (const example of dockerExamples) t.equal(example.file, 'docs/docker.md', `${name(example)} runs docker, so it belongs in docs/docker.md`);
   t.comment(`${dockerExamples.length} Docker examples are run by npm run test:docker: ${dockerExamples.map(name).join(', ') || 'none'}`);
   const suite = readFileSync(new URL('../docker/run.sh', import.meta.url), 'utf8');
-  const wired = /test\/docs\/examples\.ts[^\n]*--docker/.test(suite);
-  t.ok(wired, 'test/docker/run.sh runs the Docker examples (test/docs/examples.ts --docker)', {
-    todo: wired ? false : 'the Docker suite does not call test/docs/examples.ts --docker yet',
+  const wired = /test\/helpers\/doc-examples\.ts[^\n]*--docker/.test(suite);
+  t.ok(wired, 'test/docker/run.sh runs the Docker examples (test/helpers/doc-examples.ts --docker)', {
+    todo: wired ? false : 'the Docker suite does not call test/helpers/doc-examples.ts --docker yet',
   });
 });
 

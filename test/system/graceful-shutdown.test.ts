@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import t from 'tap';
-import { CLUSTER0, digestHeader, parseChallenge } from '../helper.js';
-import { spawnEmulator } from '../spawn.js';
-import { connect, readResponses } from '../reliability/http-wire.js';
+import { CLUSTER0, digestHeader, parseChallenge } from '../helpers/test-app.js';
+import { spawnEmulator } from '../helpers/spawn-emulator.js';
+import { connect, readResponses } from '../helpers/http-wire.js';
 
 // SIGTERM: the listener closes at once, idle keep-alive connections are closed, requests
 // already under way (one still sending its headers, one held by a delay fault) are answered,

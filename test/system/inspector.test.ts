@@ -6,10 +6,10 @@ import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-c
 import t, { type Test } from 'tap';
 import { AUTH_FAILURES } from '../../src/inspector/auth-failures.js';
 import { DEFAULT_CLIENT_SECRET, type EmulatorOptions } from '../../src/model/options.js';
-import { buildTestApp, CLUSTER0, GROUP, GROUP2, PRIVATE_KEY, PUBLIC_KEY, V2_ACCEPT } from '../helper.js';
-import { listen } from '../auth/auth-helper.js';
-import { spawnEmulator } from '../spawn.js';
-import { launchChromium, pageProblems, seriousViolations } from './browser.js';
+import { buildTestApp, CLUSTER0, GROUP, GROUP2, PRIVATE_KEY, PUBLIC_KEY, V2_ACCEPT } from '../helpers/test-app.js';
+import { listen } from '../helpers/auth.js';
+import { spawnEmulator } from '../helpers/spawn-emulator.js';
+import { launchChromium, pageProblems, seriousViolations } from '../helpers/browser.js';
 
 // The inspector page (/_emulator/ui) in headless Chromium against an emulator listening on
 // 127.0.0.1: what it shows, that a request made meanwhile with curl appears within a second,

@@ -3,9 +3,9 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t, { type Test } from 'tap';
-import { authed, CLUSTER0, json, PRIVATE_KEY, PUBLIC_KEY } from '../helper.js';
-import { buildLoggedApp, listen } from '../auth/auth-helper.js';
-import { pythonWithRequests } from './python.js';
+import { authed, CLUSTER0, json, PRIVATE_KEY, PUBLIC_KEY } from '../helpers/test-app.js';
+import { buildLoggedApp, listen } from '../helpers/auth.js';
+import { pythonWithRequests } from '../helpers/python.js';
 
 // Three independent Digest clients against a listening server, each walking every page of
 // Cluster0 (61 checkpoints, 7 a page, by the `next` links): curl --digest (a new handshake

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import t from 'tap';
-import { spawnEmulator, type EmulatorProcess } from '../spawn.js';
+import { spawnEmulator, type EmulatorProcess } from '../helpers/spawn-emulator.js';
 
 // The largest datasets stream: exporting 1,000,000 checkpoints adds little to the process's
 // memory (the export is written from the store in chunks), and the export loads back into

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { propertyParameters } from '../property.js';
+import { propertyParameters } from '../helpers/property.js';
 import type { AddressInfo } from 'node:net';
 import t, { type Test } from 'tap';
-import { buildTestApp, CLUSTER0, digestHeader, GROUP, parseChallenge } from '../helper.js';
-import { assertAtlasAnswer } from '../reliability/atlas-answer.js';
-import { connect, exchange, readResponses, type WireResponse } from '../reliability/http-wire.js';
+import { buildTestApp, CLUSTER0, digestHeader, GROUP, parseChallenge } from '../helpers/test-app.js';
+import { assertAtlasAnswer } from '../helpers/answer-invariants.js';
+import { connect, exchange, readResponses, type WireResponse } from '../helpers/http-wire.js';
 
 // The limits of README "Limits and reliability", over a real socket: each one is bounded and
 // answered in Atlas's error shape (or, for a body on GET, ignored), never with Fastify's

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { spawnEmulator } from '../spawn.js';
+import { spawnEmulator } from '../helpers/spawn-emulator.js';
 
 // The package as users get it: `npm pack`, installed into an empty project (dependencies from
 // the registry; better-sqlite3 may compile from source, hence the long timeout), then used

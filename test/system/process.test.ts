@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { spawnEmulator } from '../spawn.js';
-import { assertContract, CLUSTER0, freePort, PRIVATE_KEY, PUBLIC_KEY } from '../helper.js';
+import { spawnEmulator } from '../helpers/spawn-emulator.js';
+import { freePort } from '../helpers/free-port.js';
+import { assertContract, CLUSTER0, PRIVATE_KEY, PUBLIC_KEY } from '../helpers/test-app.js';
 
 // The emulator as users start it: `npm start` runs `node dist/cli.js` (built by `npm test`
 // and on install). curl --digest is the client, as in the README.

@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import t from 'tap';
-import { buildTestApp, load, PRIVATE_KEY, PUBLIC_KEY } from '../helper.js';
-import { listen } from '../auth/auth-helper.js';
-import { pythonWithRequests } from './python.js';
-import { BASE, CLUSTER_ID, EXPECTED, FIXTURE, START } from '../scenario/live-scenario.js';
+import { buildTestApp, load, PRIVATE_KEY, PUBLIC_KEY } from '../helpers/test-app.js';
+import { listen } from '../helpers/auth.js';
+import { pythonWithRequests } from '../helpers/python.js';
+import { BASE, CLUSTER_ID, EXPECTED, FIXTURE, START } from '../helpers/live-scenario.js';
 
 // The live-cluster scenario with Python requests' HTTPDigestAuth as the client: what it saw
 // must be what the schedule says, step by step.

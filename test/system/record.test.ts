@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY, startEmulator } from '../../src/index.js';
-import { spawnEmulator } from '../spawn.js';
+import { spawnEmulator } from '../helpers/spawn-emulator.js';
 
 // `atlas-backup-emulator record` as users run it, a process of its own (the built CLI when there
 // is one): a problem is exit status 2 and one line; and a recording streams: 100,000 checkpoints

@@ -1,4 +1,4 @@
-"""The live-cluster scenario (test/scenario/live-scenario.ts) driven by Python requests'
+"""The live-cluster scenario (test/helpers/live-scenario.ts) driven by Python requests'
 HTTPDigestAuth, so a real Digest client signs the PATCH and POST bodies too. Moves the
 emulator clock through the control plane and prints what it saw at each step.
 

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import t from 'tap';
-import { CLUSTER0, digestHeader, parseChallenge, type DigestAlgorithmName } from '../helper.js';
-import { spawnEmulator } from '../spawn.js';
-import { exchange } from '../reliability/http-wire.js';
+import { CLUSTER0, digestHeader, parseChallenge, type DigestAlgorithmName } from '../helpers/test-app.js';
+import { spawnEmulator } from '../helpers/spawn-emulator.js';
+import { exchange } from '../helpers/http-wire.js';
 
 // Everything a real process writes (stdout and stderr, at the most verbose log level) during
 // failed and successful authentications, by Digest and by bearer token, and what its request

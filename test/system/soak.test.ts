@@ -2,8 +2,8 @@ import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { CLUSTER0, digestHeader, parseChallenge } from '../helper.js';
-import { spawnEmulator } from '../spawn.js';
+import { CLUSTER0, digestHeader, parseChallenge } from '../helpers/test-app.js';
+import { spawnEmulator } from '../helpers/spawn-emulator.js';
 
 // A CI-sized soak (the long one is in the benchmark): 20 connections against a real process,
 // every request signed with its own Digest response (per-connection nonce, nc counting up),

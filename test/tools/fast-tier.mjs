@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 
-// `npm test`: the type check and tap run side by side (tap's shards keep both cores busy, the
-// type check fills the gaps), then the coverage threshold. The type check prints only when
-// it fails; tap prints its compact report. Exits non-zero when any of them fails.
+// `npm test`: the type check and tap side by side (tap runs each test file in a process of its
+// own, as many at a time as there are cores; the type check fills the gaps), then the coverage
+// threshold. The type check prints only when it fails; tap prints its compact report. Exits
+// non-zero when any of them fails.
 
 const run = (command, args, output) =>
   new Promise((resolve) => {

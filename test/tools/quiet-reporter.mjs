@@ -1,8 +1,33 @@
 import { Transform } from 'node:stream';
 
-// The fast tier's tap reporter: a passing test file prints nothing, a failing one prints in
-// full (its TAP, diagnostics and diffs included), and the run ends with one summary line.
-// tap pipes the raw TAP of the whole run through this stream.
+// The fast tier's tap reporter: a passing test file prints nothing; a failing one prints its
+// name, the tests that failed (with the names of the tests around them) and their diagnostics
+// (the assertion, expected and actual values, the source line), and how its process ended.
+// The run ends with one summary line. tap pipes the raw TAP of the whole run through this stream.
+
+const RESULT = /^(\s*)(not )?ok \d+ - /;
+
+/** The lines of a failing file's TAP that say what failed: passing tests and plans left out. */
+function failures(lines) {
+  const kept = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const subtest = /^(\s*)# Subtest: /.exec(line);
+    if (subtest) {
+      // A subtest's header is kept when the subtest failed: its result is the next result line
+      // at the header's indentation.
+      const result = lines.slice(i + 1).find((next) => RESULT.exec(next)?.[1] === subtest[1]);
+      if (result === undefined || RESULT.exec(result)[2]) kept.push(line);
+      continue;
+    }
+    const result = RESULT.exec(line);
+    if (!result?.[2]) continue;
+    kept.push(line);
+    // Its diagnostics: the YAML block indented below it.
+    while (lines[i + 1]?.startsWith(`${result[1]}  `)) kept.push(lines[++i]);
+  }
+  return kept;
+}
 
 export default class QuietReporter extends Transform {
   #partial = '';
@@ -41,7 +66,7 @@ export default class QuietReporter extends Transform {
       }
       if (end) {
         this.#files.failed.push(end[2]);
-        this.push(`${[...this.#held, line].join('\n')}\n`);
+        this.push(`${[this.#held[0], ...failures(this.#held.slice(1)), line].join('\n')}\n`);
         this.#held = [];
         this.#printing = true;
         return;

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freePort } from './free-port.js';
 
 // The documentation's shell examples, as data and as runs. Every ```sh block of README.md and
 // docs/*.md is an example, and something runs each one:
@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 //   - the docs test (test/system/docs-examples.test.ts) runs every example that needs no
 //     Docker engine, against one emulator it starts (the built dist/cli.js, default dataset);
 //   - the Docker suite (npm run test:docker) runs the Docker examples, by calling this module
-//     as a program:  node --import tsx test/docs/examples.ts --docker IMAGE
+//     as a program:  node --import tsx test/helpers/doc-examples.ts --docker IMAGE
 //
 // The conventions, the same for both:
 //
@@ -34,7 +34,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 //     order and one after the other, each as a whole line, where `...` inside a line stands for
 //     any text and a line that is just `...` for any number of lines.
 //   - An example with a line that runs `docker` is a Docker example; only docs/docker.md may
-//     have them. The Docker suite runs them with test/docs/docker-prelude.sh sourced first,
+//     have them. The Docker suite runs them with test/helpers/docker-prelude.sh sourced first,
 //     which adapts them to its engine (see there).
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -168,17 +168,6 @@ export function outputProblem(expected: string[], output: string): string | unde
   }
   if (!floating && at < actual.length) return `unexpected output after the expected lines: ${JSON.stringify(actual[at])}`;
   return undefined;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface Scratch {
@@ -339,11 +328,11 @@ export async function runExample(example: Example, options: RunOptions): Promise
 // ---------------------------------------------------------------------------------------------
 // As a program (the Docker suite):
 //
-//   node --import tsx test/docs/examples.ts --docker IMAGE [--url URL] [FILE...]
-//   node --import tsx test/docs/examples.ts [--url URL] [FILE...]
+//   node --import tsx test/helpers/doc-examples.ts --docker IMAGE [--url URL] [FILE...]
+//   node --import tsx test/helpers/doc-examples.ts [--url URL] [FILE...]
 //
 // FILE defaults to README.md and docs/*.md. With --docker, only the Docker examples run, with
-// test/docs/docker-prelude.sh sourced first and the image atlas-backup-emulator standing for
+// test/helpers/docker-prelude.sh sourced first and the image atlas-backup-emulator standing for
 // IMAGE; the environment's NODE_IMAGE, BUILD_IMAGE and NPM_CONFIG_REGISTRY reach `docker build`
 // as build arguments. Without it, the examples that need no Docker run. --url names the
 // emulator that 127.0.0.1:8080 stands for (it is reset before each example). Prints one line
@@ -360,12 +349,12 @@ async function main(args: string[]): Promise<number> {
     else files.push(relative(ROOT, join(process.cwd(), args[i]!)));
   }
   if ((args.includes('--docker') && !image) || (args.includes('--url') && !url)) {
-    process.stderr.write('usage: examples.ts [--docker IMAGE] [--url URL] [FILE...]\n');
+    process.stderr.write('usage: doc-examples.ts [--docker IMAGE] [--url URL] [FILE...]\n');
     return 2;
   }
   const examples = (files.length ? files : documentationFiles()).flatMap((file) => examplesIn(file)).filter((example) => needsDocker(example) === (image !== undefined));
   const targetPort = url === undefined ? undefined : Number(new URL(url).port);
-  const prelude = image === undefined ? '' : readFileSync(join(ROOT, 'test/docs/docker-prelude.sh'), 'utf8');
+  const prelude = image === undefined ? '' : readFileSync(join(ROOT, 'test/helpers/docker-prelude.sh'), 'utf8');
   const env: Record<string, string> = image === undefined ? {} : { DOCS_DOCKER_IMAGE: image, DOCS_REPO: ROOT.replace(/\/$/, '') };
   for (const name of ['NODE_IMAGE', 'BUILD_IMAGE', 'NPM_CONFIG_REGISTRY']) if (image !== undefined && process.env[name]) env[name] = process.env[name]!;
   const scratch = makeScratch();

@@ -1,5 +1,5 @@
 # Sourced (bash) before each Docker example of the documentation when the Docker suite runs
-# them:  node --import tsx test/docs/examples.ts --docker IMAGE
+# them:  node --import tsx test/helpers/doc-examples.ts --docker IMAGE
 #
 # The examples are written for a workstation with an ordinary Docker engine. This wrapper runs
 # them as written on the suite's engine, which may have no bridge network and no Docker Hub:

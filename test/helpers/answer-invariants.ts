@@ -1,4 +1,4 @@
-import { contractProblems } from '../contract/openapi.js';
+import { contractProblems } from './openapi-contract.js';
 
 // What every answer of the emulator must be, whatever was asked: a success that conforms to
 // the contract, or an error in Atlas's shape. Never a 5xx for a client's mistake, never

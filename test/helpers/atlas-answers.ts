@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Test } from 'tap';
-import { authed, send, V2_ACCEPT, type Call } from '../helper.js';
+import { authed, buildTestApp, send, TestClock, V2_ACCEPT, type Call } from './test-app.js';
 
 // What the operation tests expect of Atlas's answers: its error bodies, the Digest challenge,
-// and a request in either API version.
+// a request in either API version, and the error tables every resource's tests run.
 
 export type Version = 'v1.0' | 'v2';
 
@@ -81,4 +81,91 @@ export function assertRateLimited(t: Test, res: Answer, version: Version, group:
   const resource = `/api/atlas/${version}/groups/${group}`;
   assertError(t, res, 429, 'RATE_LIMITED', atlasError(429, 'RATE_LIMITED', `Resource ${resource} is limited to 1 requests every 1 minutes.`, [resource, '1', '1']));
   t.equal(res.headers['retry-after'], '60');
+}
+
+/** One row of an error table: a signed request and Atlas's exact answer to it. */
+export interface ErrorRow {
+  name: string;
+  url: string;
+  method?: 'GET' | 'POST' | 'DELETE';
+  headers?: Record<string, string>;
+  status: number;
+  reason: string;
+  errorCode: string;
+  detail: string;
+  parameters: string[];
+  extraHeaders?: Record<string, string>;
+}
+
+/** One test per row, each on its own app with the default dataset: exact status, body and headers. */
+export function testErrorRows(tap: Test, rows: ErrorRow[]): void {
+  for (const row of rows) {
+    tap.test(`${row.status} ${row.errorCode}: ${row.name}`, async (t) => {
+      const app = buildTestApp(t);
+      const res = await authed(app, { url: row.url, method: row.method ?? 'GET', headers: row.headers });
+      t.equal(res.statusCode, row.status);
+      const { detail, status: error, errorCode, parameters, reason } = row;
+      t.equal(res.body, JSON.stringify({ detail, error, errorCode, parameters, reason }));
+      t.equal(res.headers['content-type'], 'application/json');
+      t.equal(res.headers['x-error-code'], row.errorCode);
+      for (const [name, value] of Object.entries(row.extraHeaders ?? {})) t.equal(res.headers[name], value, name);
+    });
+  }
+}
+
+/**
+ * The apps an operation's declared errors are provoked on: `app` (400, 401, 403, 404),
+ * `limited` to one request a minute on the same clock (429), and `broken`, whose database is
+ * closed (500).
+ */
+export interface ErrorApps {
+  clock: TestClock;
+  app: FastifyInstance;
+  limited: FastifyInstance;
+  broken: FastifyInstance;
+}
+
+export function errorApps(build: (clock: TestClock, rateLimit?: string) => FastifyInstance): ErrorApps {
+  const clock = new TestClock();
+  const apps = { clock, app: build(clock), limited: build(clock, '1/1m'), broken: build(new TestClock()) };
+  apps.broken.emulator.store.db.close();
+  return apps;
+}
+
+/** What provokes each error an operation declares, on one API version. */
+export interface DeclaredErrors {
+  /** The operation, well-formed. */
+  request: Call;
+  /** Its project, named in the 429. */
+  group: string;
+  /** A real bad input and its answer, where the operation declares 400. */
+  bad?: { request: Call; errorCode: string; body: string };
+  /** The 404s: the request sent to another URL, and Atlas's errorCode, detail and parameters. */
+  missing: [url: string, errorCode: string, detail: string, parameters: string[]][];
+  /** The one request a minute that the limited app lets through, and its status. */
+  allowed: { request: Call; status: number };
+}
+
+/** One subtest per operation and version: 400 (where declared), 401, 403, 404, 429 and 500, exact. */
+export async function testDeclaredErrors(t: Test, apps: ErrorApps, operations: { name: string; errors: (version: Version) => DeclaredErrors }[]): Promise<void> {
+  for (const version of ['v1.0', 'v2'] as const) {
+    for (const op of operations) {
+      const errors = op.errors(version);
+      await t.test(`${op.name} ${version}`, async (t) => {
+        if (errors.bad) assertError(t, await authed(apps.app, errors.bad.request), 400, errors.bad.errorCode, errors.bad.body);
+
+        await assertChallengeAndForbidden(t, apps.app, errors.request);
+
+        for (const [url, code, detail, parameters] of errors.missing) {
+          assertError(t, await authed(apps.app, { ...errors.request, url }), 404, code, atlasError(404, code, detail, parameters));
+        }
+
+        apps.clock.advance(60_000); // a full bucket again
+        t.equal((await authed(apps.limited, errors.allowed.request)).statusCode, errors.allowed.status, 'the one request a minute');
+        assertRateLimited(t, await authed(apps.limited, errors.request), version, errors.group);
+
+        assertError(t, await authed(apps.broken, errors.request), 500, 'UNEXPECTED_ERROR', atlasError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'));
+      });
+    }
+  }
 }

@@ -1,48 +1,15 @@
 import t from 'tap';
-import { authed, buildTestApp, CLUSTER0, GROUP, send, V2_ACCEPT } from '../helper.js';
-import { CHALLENGE, UNAUTHORIZED_BODY } from './atlas-answers.js';
+import type { FastifyInstance } from 'fastify';
+import { buildTestApp, CLUSTER0, GROUP, load, V2_ACCEPT, type TestClock } from '../helpers/test-app.js';
+import { atlasError, call, errorApps, FARAWAY, testDeclaredErrors, testErrorRows, type DeclaredErrors, type ErrorRow, type Version } from '../helpers/atlas-answers.js';
 
-// One test per error row of the README fidelity table: exact status, body and headers.
+// The checkpoint operations' errors: one test per row (exact status, body and headers), then
+// the errors each operation declares in the spec on v1.0 and v2: the list 401, 403, 404, 429,
+// 500; one checkpoint also 400.
 
-
-function atlasBody(status: number, reason: string, errorCode: string, detail: string, parameters: string[]): string {
-  return JSON.stringify({ detail, error: status, errorCode, parameters, reason });
-}
-
-t.test('401 challenge: before routing and validation, Atlas body and header exactly', async (t) => {
-  const app = buildTestApp(t);
-  for (const url of [CLUSTER0, '/api/atlas/v1.0/groups/nothex/clusters/x/backupCheckpoints', '/api/atlas/v2/no/such/path', '/']) {
-    const res = await send(app, { url });
-    t.equal(res.statusCode, 401, url);
-    t.equal(res.body, UNAUTHORIZED_BODY);
-    t.equal(res.body.length, 142);
-    t.equal(res.headers['content-type'], 'application/json');
-    t.match(res.headers['www-authenticate'], CHALLENGE);
-    t.equal(res.headers['x-error-code'], undefined, 'the challenge has no X-Error-Code');
-  }
-  const wrong = await send(app, { url: CLUSTER0, headers: { authorization: 'Digest username="emulator", realm="MMS Public API", nonce="x", uri="/", response="0"' } });
-  t.equal(wrong.statusCode, 401);
-  t.equal(wrong.body, UNAUTHORIZED_BODY);
-  // A bare request takes a shorter path (src/auth/plugin.ts): the same headers, in the same order.
-  const names = (res: { raw: { res: { getHeaderNames(): string[] } } }) => res.raw.res.getHeaderNames().filter((name) => name !== 'date');
-  t.same(names(await send(app, { url: CLUSTER0 })), names(wrong));
-});
-
-interface Row {
-  name: string;
-  url: string;
-  method?: 'GET' | 'POST' | 'DELETE';
-  headers?: Record<string, string>;
-  status: number;
-  reason: string;
-  errorCode: string;
-  detail: string;
-  parameters: string[];
-  extraHeaders?: Record<string, string>;
-}
-
-const ONE = `${CLUSTER0}/5a7cdb3980eef53de5bffdcf`;
-const rows: Row[] = [
+const CHECKPOINT = '5a7cdb3980eef53de5bffdcf';
+const ONE = `${CLUSTER0}/${CHECKPOINT}`;
+testErrorRows(t, [
   {
     name: 'malformed groupId (the documentation example ID)',
     url: '/api/atlas/v1.0/groups/6b8cd3c380eef5349ef77gf7/clusters/Cluster0/backupCheckpoints',
@@ -100,13 +67,6 @@ const rows: Row[] = [
     detail: 'No checkpoint with ID 5a7cdb3980eef53de5bffdcf exists for cluster Cluster1.', parameters: ['5a7cdb3980eef53de5bffdcf', 'Cluster1'],
   },
   {
-    name: 'unknown path',
-    url: `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/backupSnapshots?pageNum=1`,
-    status: 404, reason: 'Not Found', errorCode: 'RESOURCE_NOT_FOUND',
-    detail: `Cannot find resource /api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/backupSnapshots.`,
-    parameters: [`/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/backupSnapshots`],
-  },
-  {
     name: 'another method on a known path',
     url: CLUSTER0, method: 'POST',
     status: 405, reason: 'Method Not Allowed', errorCode: 'METHOD_NOT_ALLOWED',
@@ -135,7 +95,7 @@ const rows: Row[] = [
       ['pretty=yes', 'pretty'],
       ['pageNum=1&pageNum=2', 'pageNum'],
     ] as const
-  ).map(([query, name]): Row => ({
+  ).map(([query, name]): ErrorRow => ({
     name: `list query ${query}`,
     url: `${CLUSTER0}?${query}`,
     status: 400, reason: 'Bad Request', errorCode: 'INVALID_QUERY_PARAMETER',
@@ -147,35 +107,53 @@ const rows: Row[] = [
     status: 400, reason: 'Bad Request', errorCode: 'INVALID_QUERY_PARAMETER',
     detail: 'Invalid query parameter pretty specified.', parameters: ['pretty'],
   },
-  ...[undefined, 'application/json', '*/*', 'application/vnd.atlas.2022-12-31+json', 'application/vnd.atlas.2023-02-30+json', 'application/vnd.atlas.latest+json'].map(
-    (accept): Row => ({
-      name: `v2 with Accept ${accept ?? '(none)'}`,
-      url: CLUSTER0.replace('/v1.0/', '/v2/'),
-      headers: accept === undefined ? {} : { accept },
-      status: 406, reason: 'Not Acceptable', errorCode: 'INVALID_VERSION_DATE',
-      detail: 'Invalid accept header or version date.', parameters: [],
+]);
+
+const clusterUrl = (version: Version, group: string, cluster: string) => `/api/atlas/${version}/groups/${group}/clusters/${cluster}`;
+const unknownCluster = (version: Version, suffix: string): DeclaredErrors['missing'][number] => [
+  `${clusterUrl(version, GROUP, 'Nowhere')}${suffix}`,
+  'CLUSTER_NOT_FOUND',
+  `No cluster named Nowhere exists in group ${GROUP}.`,
+  ['Nowhere', GROUP],
+];
+const allowed = (version: Version) => ({ request: call(version, `${clusterUrl(version, GROUP, 'Nowhere')}/snapshotSchedule`), status: 404 });
+const OPERATIONS: { name: string; errors: (version: Version) => DeclaredErrors }[] = [
+  {
+    name: 'listGroupClusterBackupCheckpoints',
+    errors: (v) => ({
+      request: call(v, `${clusterUrl(v, GROUP, 'Cluster0')}/backupCheckpoints`),
+      group: GROUP,
+      missing: [unknownCluster(v, '/backupCheckpoints')],
+      allowed: allowed(v),
     }),
-  ),
+  },
+  {
+    name: 'getGroupClusterBackupCheckpoint',
+    errors: (v) => ({
+      request: call(v, `${clusterUrl(v, GROUP, 'Cluster0')}/backupCheckpoints/${CHECKPOINT}`),
+      group: GROUP,
+      bad: {
+        request: call(v, `${clusterUrl(v, GROUP, 'CloudCluster')}/backupCheckpoints/${CHECKPOINT}`),
+        errorCode: 'CHECKPOINTS_ONLY_ON_CONTINOUS_BACKUP',
+        body: atlasError(400, 'CHECKPOINTS_ONLY_ON_CONTINOUS_BACKUP', 'Checkpoints do not exist for Cloud Backups.'),
+      },
+      missing: [
+        unknownCluster(v, `/backupCheckpoints/${CHECKPOINT}`),
+        [
+          `${clusterUrl(v, GROUP, 'Cluster1')}/backupCheckpoints/${CHECKPOINT}`,
+          'CHECKPOINT_NOT_FOUND',
+          `No checkpoint with ID ${CHECKPOINT} exists for cluster Cluster1.`,
+          [CHECKPOINT, 'Cluster1'],
+        ],
+      ],
+      allowed: allowed(v),
+    }),
+  },
 ];
 
-for (const row of rows) {
-  t.test(`${row.status} ${row.errorCode}: ${row.name}`, async (t) => {
-    const app = buildTestApp(t);
-    const res = await authed(app, { url: row.url, method: row.method ?? 'GET', headers: row.headers });
-    t.equal(res.statusCode, row.status);
-    t.equal(res.body, atlasBody(row.status, row.reason, row.errorCode, row.detail, row.parameters));
-    t.equal(res.headers['content-type'], 'application/json');
-    t.equal(res.headers['x-error-code'], row.errorCode);
-    for (const [name, value] of Object.entries(row.extraHeaders ?? {})) t.equal(res.headers[name], value, name);
-  });
-}
-
-t.test('500 UNEXPECTED_ERROR: an internal failure answers without internals', async (t) => {
-  const app = buildTestApp(t);
-  app.emulator.store.db.close();
-  const res = await authed(app, { url: CLUSTER0 });
-  t.equal(res.statusCode, 500);
-  t.equal(res.body, atlasBody(500, 'Internal Server Error', 'UNEXPECTED_ERROR', 'Unexpected error.', []));
-  t.equal(res.headers['x-error-code'], 'UNEXPECTED_ERROR');
-  t.notMatch(res.body, /database|stack|at /);
+t.test('errors the spec declares, on v1.0 and v2', async (t) => {
+  const build = (clock: TestClock, rateLimit?: string): FastifyInstance => buildTestApp(t, rateLimit === undefined ? {} : { rateLimit }, { clock });
+  const apps = errorApps(build);
+  load(apps.app, { apiKeys: [{ ...FARAWAY, projects: '*', accessList: ['192.0.2.0/24'] }] });
+  await testDeclaredErrors(t, apps, OPERATIONS);
 });

@@ -2,7 +2,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, type EmulatorOptions } from '../../src/model/options.js';
 import type { FixtureDocument } from '../../src/model/fixture-schema.js';
-import { GROUP, GROUP2, testConfig, TestClock } from '../helper.js';
+import { GROUP, GROUP2, testConfig, TestClock } from './test-app.js';
 
 interface Teardown {
   teardown(fn: () => unknown): void;

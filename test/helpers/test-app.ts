@@ -1,14 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp, type BuildOptions } from '../src/app.js';
-import { EmulatorClock } from '../src/lib/clock.js';
-import { DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY, resolveConfig, type Config, type EmulatorOptions } from '../src/model/options.js';
-import { exportDocument as exportChunks, loadFixture, resetEmulator } from '../src/control/emulator-control.js';
-import { objectSource } from '../src/fixtures/fixture-loader.js';
-import type { FixtureDocument } from '../src/model/fixture-schema.js';
-import type { LoadMode, StoreCounts } from '../src/store/store.js';
-import { contractProblems } from './contract/openapi.js';
+import { buildApp, type BuildOptions } from '../../src/app.js';
+import { EmulatorClock } from '../../src/lib/clock.js';
+import { DEFAULT_PRIVATE_KEY, DEFAULT_PUBLIC_KEY, resolveConfig, type Config, type EmulatorOptions } from '../../src/model/options.js';
+import { exportDocument as exportChunks, loadFixture, resetEmulator } from '../../src/control/emulator-control.js';
+import { objectSource } from '../../src/fixtures/fixture-loader.js';
+import type { FixtureDocument } from '../../src/model/fixture-schema.js';
+import type { LoadMode, StoreCounts } from '../../src/store/store.js';
+import { contractProblems } from './openapi-contract.js';
 
 // Shared test plumbing: an app on an in-memory store, an independent Digest client (written
 // from RFC 7616, not from src/auth), and contract validation of every response it returns.
@@ -105,19 +104,6 @@ export async function authed(app: FastifyInstance, call: Call, digest: Partial<D
 
 export function json<T = any>(res: { body: string }): T {
   return JSON.parse(res.body) as T;
-}
-
-
-/** A port free on 127.0.0.1 right now, for a process that must be started on a known port. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /** Loads a fixture document the way the control plane and the in-process API do (merge by default). */

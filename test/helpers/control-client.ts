@@ -1,5 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { authed, digestHeader, GROUP, json, parseChallenge } from '../helper.js';
+import { authed, digestHeader, GROUP, json, parseChallenge } from './test-app.js';
 
 // Calls to the control plane through inject(), and Atlas reads to compare state by.
 

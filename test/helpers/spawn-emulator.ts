@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { READY_LINE_PREFIX } from '../src/command.js';
+import { READY_LINE_PREFIX } from '../../src/command.js';
 
 // The emulator as users run it: a separate process, with every byte it writes to stdout and
 // stderr captured, and its ready line awaited. By default the TypeScript entry through tsx
 // (no build needed) with only the environment it is given; a test may run the built CLI,
 // `npm start` or an installed bin instead.
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface SpawnOptions {
   /** The program and its arguments (default: node --import tsx src/cli.ts). */

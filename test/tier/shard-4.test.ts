@@ -1,3 +1,0 @@
-import { runShard } from './shard.js';
-
-await runShard(3, 4);
