@@ -283,7 +283,11 @@ async function pollTimeline() {
     chartsKey = key;
     buildTimeline(clusters);
   }
-  await Promise.all(clusters.map(({ key, cluster }) => updateChart(charts.get(key), cluster)));
+  // A cluster deleted meanwhile (its marks refused) leaves the next summary.
+  const gone = (err) => {
+    if (!(err instanceof Refused)) throw err;
+  };
+  await Promise.all(clusters.map(({ key, cluster }) => updateChart(charts.get(key), cluster).catch(gone)));
 }
 
 function buildTimeline(clusters) {
@@ -372,19 +376,16 @@ async function updateChart(chart, cluster) {
     return;
   }
   const range = rangeOf(chart, cluster);
-  const fetched = chart.fetched;
-  if (!fetched || fetched.version !== cluster.version || range.from < fetched.from || range.to > fetched.to) {
-    // A margin either side: a chart that follows the clock, or is moved a little, needs no new marks.
-    const margin = (range.to - range.from) / 4;
-    const from = clamp(range.from - margin);
-    const to = clamp(range.to + margin);
-    const path = `/timeline/${chart.groupId}/${encodeURIComponent(chart.name)}?from=${iso(from)}&to=${iso(to)}`;
+  // The marks of exactly the range shown, so that its counts are the range's: read again when the range or the version changes.
+  const wanted = `${clamp(range.from)}/${clamp(range.to)}`;
+  if (chart.fetched?.range !== wanted || chart.fetched.version !== cluster.version) {
+    const path = `/timeline/${chart.groupId}/${encodeURIComponent(chart.name)}?from=${iso(clamp(range.from))}&to=${iso(clamp(range.to))}`;
     chart.marks = await control('GET', path);
-    chart.fetched = { from, to, version: chart.marks.version };
+    chart.fetched = { range: wanted, version: chart.marks.version };
     chart.fetches++;
   }
   const width = chart.plot.clientWidth;
-  const drawn = `${range.from}/${range.to}/${chart.fetches}/${cluster.version}/${width}`;
+  const drawn = `${wanted}/${chart.fetches}/${width}`;
   if (drawn !== chart.drawn) {
     chart.drawn = drawn;
     chart.range = range;
