@@ -281,6 +281,29 @@ t.test('the timeline follows changes made over the API within 2 s, without a rel
   await controlCall(base, 'POST', '/clock', { advance: 'PT10M' });
   await t.resolves(batch.getByText(`Restore batch ${batchId}: 3 jobs, created 2026-01-03 00:00:00 UTC, finished at 2026-01-03 00:10:00 UTC.`).waitFor({ timeout: 2000 }), 'FINISHED once the clock passes its end');
   t.equal(await live.locator('.batch-label').textContent(), '3 jobs, FINISHED');
+
+  // Zoom from minutes to months; move back in time; follow the clock again.
+  const shown = live.locator('.tl-text p.muted');
+  await live.getByLabel('Show').selectOption({ label: '30 minutes' });
+  await shown.getByText(/^Shown: 2026-01-02 23:41:51 UTC to 2026-01-03 00:11:51 UTC \(30 minutes\): 2 checkpoints, /).waitFor();
+  t.equal(await live.locator('.mark[data-resource="backupCheckpoints"]').count(), 2, 'the checkpoints of those 30 minutes');
+  await live.getByLabel('Show').selectOption({ label: '1 year' });
+  await shown.getByText(/\(365 days\): 96 checkpoints, /).waitFor();
+  t.same(await live.locator('.lane-label').allTextContents(), [
+    'Checkpoints: 96 in this range',
+    'Point-in-time window: the last 24 hours, restorable to any moment',
+    'Snapshots kept monthly (13 months): 2',
+    'Snapshots kept weekly (4 weeks): 4',
+    'Snapshots kept daily (7 days): 5',
+    'Recent snapshots (2 days): 6',
+    'Restore batches: 1',
+  ], 'a year: every lane, the monthly snapshots too');
+  await live.getByRole('button', { name: 'Earlier' }).click();
+  await shown.getByText(/^Shown: 2024-07-26 19:48:00 UTC .* \(365 days\): 0 checkpoints, .* Now \(2026-01-03 00:10:00 UTC\) is later\.$/).waitFor();
+  t.equal(await live.getByRole('button', { name: 'Follow now' }).getAttribute('aria-pressed'), 'false');
+  await live.getByRole('button', { name: 'Follow now' }).click();
+  await shown.getByText(/\(365 days\): 96 checkpoints, /).waitFor();
+  t.equal(await live.getByRole('button', { name: 'Follow now' }).getAttribute('aria-pressed'), 'true');
   t.ok(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce), 'the same page all along (no reload)');
   t.same(problems, [], 'no console errors');
 });

@@ -283,7 +283,11 @@ async function pollTimeline() {
     chartsKey = key;
     buildTimeline(clusters);
   }
-  await Promise.all(clusters.map(({ key, cluster }) => updateChart(charts.get(key), cluster)));
+  // A cluster deleted meanwhile (its marks refused) leaves the next summary.
+  const gone = (err) => {
+    if (!(err instanceof Refused)) throw err;
+  };
+  await Promise.all(clusters.map(({ key, cluster }) => updateChart(charts.get(key), cluster).catch(gone)));
 }
 
 function buildTimeline(clusters) {
@@ -372,19 +376,16 @@ async function updateChart(chart, cluster) {
     return;
   }
   const range = rangeOf(chart, cluster);
-  const fetched = chart.fetched;
-  if (!fetched || fetched.version !== cluster.version || range.from < fetched.from || range.to > fetched.to) {
-    // A margin either side: a chart that follows the clock, or is moved a little, needs no new marks.
-    const margin = (range.to - range.from) / 4;
-    const from = clamp(range.from - margin);
-    const to = clamp(range.to + margin);
-    const path = `/timeline/${chart.groupId}/${encodeURIComponent(chart.name)}?from=${iso(from)}&to=${iso(to)}`;
+  // The marks of exactly the range shown, so that its counts are the range's: read again when the range or the version changes.
+  const wanted = `${clamp(range.from)}/${clamp(range.to)}`;
+  if (chart.fetched?.range !== wanted || chart.fetched.version !== cluster.version) {
+    const path = `/timeline/${chart.groupId}/${encodeURIComponent(chart.name)}?from=${iso(clamp(range.from))}&to=${iso(clamp(range.to))}`;
     chart.marks = await control('GET', path);
-    chart.fetched = { from, to, version: chart.marks.version };
+    chart.fetched = { range: wanted, version: chart.marks.version };
     chart.fetches++;
   }
   const width = chart.plot.clientWidth;
-  const drawn = `${range.from}/${range.to}/${chart.fetches}/${cluster.version}/${width}`;
+  const drawn = `${wanted}/${chart.fetches}/${width}`;
   if (drawn !== chart.drawn) {
     chart.drawn = drawn;
     chart.range = range;
@@ -433,12 +434,6 @@ function describe(chart, range) {
     : 'Static: the data it was loaded with, which the clock does not change (restore jobs created over the API still progress).';
   const inRange = (part, ...marks) => (part.marks.length < part.inRange ? `${part.marks.length} of ${plural(part.inRange, ...marks)} drawn (evenly chosen; show less time to see each)` : plural(part.inRange, ...marks));
   const where = now > range.to ? ` Now (${utc(now)}) is later.` : now < range.from ? ` Now (${utc(now)}) is earlier.` : '';
-  const batchWords = (b) => {
-    const jobs = plural(b.jobs.length, 'job');
-    const status =
-      b.statusName === 'FINISHED' ? (b.finishes ? `finished at ${utc(b.finishes)}` : 'finished') : b.statusName === 'IN_PROGRESS' ? `in progress until ${utc(b.finishes)}` : `status ${b.statusName ?? 'unknown'}`;
-    return `Restore batch ${b.batchId ?? b.jobs[0].id}: ${jobs}, created ${utc(b.created)}, ${status}.`;
-  };
   chart.text.replaceChildren(
     ...nodes([
       h('p', { class: 'totals' }, h('strong', {}, totalWords), totals.restoreJobs > 0 ? ` (${plural(totals.restoreJobs, 'restore job')})` : '', ', as its lists give them now.'),
@@ -447,7 +442,13 @@ function describe(chart, range) {
       restoreBatches.marks.length > 0 ? h('ul', { class: 'batches' }, restoreBatches.marks.map((b) => h('li', {}, batchWords(b)))) : undefined,
     ]),
   );
-  chart.batchWords = batchWords;
+}
+
+/** A restore batch in words: "Restore batch …: 3 jobs, created …, finished at …" (or "in progress until …"). */
+function batchWords(b) {
+  const status =
+    b.statusName === 'FINISHED' ? (b.finishes ? `finished at ${utc(b.finishes)}` : 'finished') : b.statusName === 'IN_PROGRESS' ? `in progress until ${utc(b.finishes)}` : `status ${b.statusName ?? 'unknown'}`;
+  return `Restore batch ${b.batchId ?? b.jobs[0].id}: ${plural(b.jobs.length, 'job')}, created ${utc(b.created)}, ${status}.`;
 }
 
 /** Axis ticks: a step that leaves about 120 pixels between labels, on round times (UTC). */
@@ -510,12 +511,11 @@ function draw(chart, range, measured) {
     }),
   );
 
-  const window = sched.pointInTimeWindowHours * HOUR;
   lane(`Point-in-time window: the last ${plural(sched.pointInTimeWindowHours, 'hour')}, restorable to any moment`, 8, (top) => {
     chart.pit = s('rect', { y: top, height: 8, class: 'pit' });
     return chart.pit;
   });
-  chart.pitWindow = window;
+  chart.pitWindow = sched.pointInTimeWindowHours * HOUR;
 
   const byClass = Object.keys(RETENTIONS).map((retention) => [retention, snapshots.marks.filter((m) => m.retention === retention)]);
   if (snapshots.marks.length === 0) lane('Snapshots: none in this range', 0, () => undefined);
@@ -562,7 +562,7 @@ function draw(chart, range, measured) {
           ? s('path', { d: `M${x1} ${at} l6 7 l-6 7 l-6 -7 z`, class: `batch ${b.statusName} shape` })
           : s('rect', { x: x1, y: at, width: x2 - x1, height: 14, class: `batch ${b.statusName} shape`, fill: b.statusName === 'IN_PROGRESS' ? 'url(#stripes)' : undefined });
       return [
-        mark(`b:${b.batchId ?? b.jobs[0].id}`, 'restoreJobs', b.jobs.map((j) => j.id), chart.batchWords(b), s('rect', { x: x1 - 6, y: at - 2, width: x2 - x1 + 12, height: 18, class: 'hit' }), shape),
+        mark(`b:${b.batchId ?? b.jobs[0].id}`, 'restoreJobs', b.jobs.map((j) => j.id), batchWords(b), s('rect', { x: x1 - 6, y: at - 2, width: x2 - x1 + 12, height: 18, class: 'hit' }), shape),
         s('text', { x: x2 + 8, y: at + 11, class: 'batch-label', 'aria-hidden': 'true' }, `${plural(b.jobs.length, 'job')}, ${b.statusName ?? 'status unknown'}`),
       ];
     }),
