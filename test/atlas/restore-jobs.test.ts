@@ -292,6 +292,71 @@ t.test('a sharded cluster restores as one job per shard plus the config server, 
   t.equal(new Set(list.results.map((j: { batchId: string }) => j.batchId)).size, 3, 'three batches');
 });
 
+t.test('list by batchId: the jobs of one batch, counted and paged alone, batchId kept in the links; malformed 400, unknown empty', async (t) => {
+  const clock = new TestClock();
+  const T0 = clock.now();
+  const app = buildTestApp(t, { seed: SEED }, { clock });
+  const DEFAULT = JSON.parse(readFileSync(new URL('../../fixtures/default.json', import.meta.url), 'utf8'));
+  const fixture = DEFAULT.projects[0].clusters.find((c: { name: string }) => c.name === 'Cluster0');
+  const cluster0: ClusterRef = { group: GROUP, name: 'Cluster0', clusterId: fixture.clusterId };
+  const listedBatch: string = fixture.restoreJobs[0].batchId;
+  const checkpoint = fixture.checkpoints[0];
+  const res = await authed(app, { url: jobsUrl('v1.0', cluster0), method: 'POST', payload: { checkpointId: checkpoint.id, delivery: { methodName: 'HTTP' } } });
+  const results: { id: string; batchId: string }[] = json(res).results;
+  const batchId = results[0]!.batchId;
+  const jobs: Job[] = results.map((r) => ({
+    id: r.id,
+    created: T0,
+    fields: { batchId, encryptionEnabled: false, timestamp: { date: checkpoint.timestamp, increment: 1 } },
+    delivery: { methodName: 'HTTP', expirationHours: DEFAULT_EXPIRATION_HOURS, maxDownloads: DEFAULT_MAX_DOWNLOADS },
+  }));
+  t.equal(jobs.length, fixture.shards + 1);
+
+  for (const version of VERSIONS) {
+    const url = jobsUrl(version, cluster0);
+    const one = await authed(app, call(version, `${url}?batchId=${batchId}`));
+    t.equal(one.statusCode, 200);
+    const expected = {
+      links: [{ href: `${HOST}${url}?batchId=${batchId}&pageNum=1&itemsPerPage=100`, rel: 'self' }],
+      results: jobs.map((j) => jobView(j, cluster0, T0, version, false)),
+      totalCount: jobs.length,
+    };
+    t.equal(one.body, JSON.stringify(expected), `${version}: the new batch alone`);
+    const listed = json(await authed(app, call(version, `${url}?batchId=${listedBatch}`)));
+    t.strictSame(listed.results, fixture.restoreJobs.map((j: Record<string, unknown>) => listedView(j, cluster0, version, false)), `${version}: the listed batch alone`);
+    t.equal(listed.totalCount, fixture.restoreJobs.length);
+
+    // Paged within the batch; batchId first in every link, as the other parameters a client sends.
+    const page = json(await authed(app, call(version, `${url}?pretty=false&itemsPerPage=1&pageNum=2&batchId=${batchId}&includeCount=true`)));
+    const echo = `batchId=${batchId}&includeCount=true&pretty=false&`;
+    t.strictSame(page, {
+      links: [
+        { href: `${HOST}${url}?${echo}pageNum=2&itemsPerPage=1`, rel: 'self' },
+        { href: `${HOST}${url}?${echo}itemsPerPage=1&pageNum=1`, rel: 'previous' },
+        { href: `${HOST}${url}?${echo}itemsPerPage=1&pageNum=3`, rel: 'next' },
+      ],
+      results: [jobView(jobs[1]!, cluster0, T0, version, false)],
+      totalCount: jobs.length,
+    });
+
+    // A well-formed batchId of no job of this cluster: an empty list, as a page past the end.
+    const unknown = 'ffffffffffffffffffffffff';
+    for (const [target, id] of [[url, unknown], [jobsUrl(version, { group: GROUP, name: 'Cluster1', clusterId: '' }), batchId]] as const) {
+      const empty = await authed(app, call(version, `${target}?batchId=${id}`));
+      t.equal(empty.statusCode, 200);
+      t.equal(empty.body, JSON.stringify({ links: [{ href: `${HOST}${target}?batchId=${id}&pageNum=1&itemsPerPage=100`, rel: 'self' }], results: [], totalCount: 0 }));
+    }
+    // Refused as a malformed pageNum is: 24 lowercase hexadecimal digits, given once.
+    for (const query of ['batchId=xyz', `batchId=${batchId.toUpperCase()}`, `batchId=${batchId.slice(1)}`, `batchId=${batchId}0`, 'batchId=', `batchId=${batchId}&batchId=${batchId}`]) {
+      const bad = await authed(app, call(version, `${url}?${query}`));
+      assertError(t, bad, 400, 'INVALID_QUERY_PARAMETER', atlasError(400, 'INVALID_QUERY_PARAMETER', 'Invalid query parameter batchId specified.', ['batchId']));
+    }
+  }
+  const all = json(await authed(app, { url: jobsUrl('v1.0', cluster0) }));
+  t.equal(all.totalCount, fixture.restoreJobs.length + jobs.length, 'without batchId: every job');
+  t.equal(all.links[0].href, `${HOST}${jobsUrl('v1.0', cluster0)}?pageNum=1&itemsPerPage=100`);
+});
+
 t.test('restore sources: a point in time or an oplog position within the window; the window follows the schedule', async (t) => {
   const clock = new TestClock();
   const T0 = clock.now();
