@@ -7,7 +7,7 @@ import { errors } from '../model/errors.js';
 import { clusterPath, entityLinks } from '../model/links.js';
 import { listBody } from './list-page.js';
 import type { Operations } from './operations.js';
-import { ClusterParamsSchema, itemQuery, ItemQuerySchema, ListQuerySchema, RestoreJobParamsSchema } from '../model/query-schemas.js';
+import { ClusterParamsSchema, itemQuery, ItemQuerySchema, RestoreJobListQuerySchema, RestoreJobParamsSchema } from '../model/query-schemas.js';
 import { answerItem, answerList } from './read-operations.js';
 import { operation, resource } from './resource.js';
 import { HEX24 } from '../model/value-schemas.js';
@@ -20,11 +20,13 @@ export function restoreJobRoutes(app: FastifyInstance, store: Store, jobs: Resto
 
   resource(app, version, list, {
     GET: operation(
-      { params: ClusterParamsSchema, querystring: ListQuerySchema },
+      { params: ClusterParamsSchema, querystring: RestoreJobListQuerySchema },
       (request, reply) => {
+        // batchId: the jobs of one batch only (a well-formed id of no batch lists nothing).
+        const { batchId } = request.query;
         answerList(operations, request, reply, 'restoreJobs', (cluster, now, base) => ({
-          total: store.backup.restoreJobCount(cluster.rowid),
-          items: (offset, limit) => store.backup.restoreJobs(cluster.rowid, offset, limit).map((row) => jobs.view(row, now, base)),
+          total: store.backup.restoreJobCount(cluster.rowid, batchId),
+          items: (offset, limit) => store.backup.restoreJobs(cluster.rowid, offset, limit, batchId).map((row) => jobs.view(row, now, base)),
           validUntil: store.backup.nextRestoreJobChange(cluster.rowid, now),
         }));
       },

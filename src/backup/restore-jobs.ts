@@ -22,6 +22,8 @@ import { segmentsOf, currentSchedule } from './timeline.js';
 export const JOB_DURATION = 10 * MINUTE;
 const DEFAULT_EXPIRATION_HOURS = 48;
 const DEFAULT_MAX_DOWNLOADS = 1;
+/** Fields of a restore request the description marks writeOnly: a job never shows them. */
+const WRITE_ONLY = new Set(['checkpointId', 'oplogInc', 'oplogTs', 'pointInTimeUTCMillis']);
 
 /** When a job created at `created` finishes, and when its download (HTTP delivery only) expires. */
 export function jobTimes(created: number, delivery: { methodName: string; expirationHours?: number }): { finishes: number; downloadExpires: number | null } {
@@ -111,9 +113,14 @@ export class RestoreJobs {
     });
   }
 
-  /** A job as Atlas shows it at `now` (without links): the clock decides its status and its download. */
+  /**
+   * A job as Atlas shows it at `now` (without links): the clock decides its status and its
+   * download. The source fields the description marks writeOnly stay in the stored job (a
+   * fixture export keeps them) and are never shown.
+   */
   view(row: RestoreJobRow, now: number, base: string): Record<string, Json> {
-    const job = JSON.parse(row.body) as Record<string, Json> & { delivery: Record<string, Json> };
+    const stored = JSON.parse(row.body) as Record<string, Json> & { delivery: Record<string, Json> };
+    const job = Object.fromEntries(Object.entries(stored).filter(([key]) => !WRITE_ONLY.has(key))) as typeof stored;
     if (row.finishes === null) return job;
     const finished = now >= row.finishes;
     const delivery: Record<string, Json> = { ...job.delivery };

@@ -1,4 +1,5 @@
 import { queryOf } from '../lib/urls.js';
+import { ObjectIdSchema } from './value-schemas.js';
 import type { FromSchema } from 'json-schema-to-ts';
 
 // Path and query parameters of the Atlas operations, as route schemas (the handlers' types
@@ -54,7 +55,7 @@ export interface ListQuery {
   includeCount: boolean;
   envelope: boolean;
   pretty: boolean;
-  /** Flags the client sent, rendered canonically, echoed at the front of the list links. */
+  /** Parameters the client sent, rendered canonically, echoed at the front of the list links. */
   echo: string;
 }
 export type ItemQuery = Pick<ListQuery, 'envelope' | 'pretty'>;
@@ -75,6 +76,16 @@ export const SnapshotListQuerySchema = {
   },
 } as const;
 export type SnapshotListQueryText = FromSchema<typeof SnapshotListQuerySchema>;
+
+/** The restore jobs list also filters by batch (the jobs of one sharded cluster restore). */
+export const RestoreJobListQuerySchema = {
+  ...ListQuerySchema,
+  properties: {
+    ...ListQuerySchema.properties,
+    batchId: { ...ObjectIdSchema, description: 'Only the jobs of this batch (24 hexadecimal digits).' },
+  },
+} as const;
+export type RestoreJobListQueryText = FromSchema<typeof RestoreJobListQuerySchema>;
 
 // Path parameters: the router gives each as text, so these schemas refuse no request. They
 // type the handlers; the Atlas operations check the values in Atlas's order and words
@@ -107,6 +118,7 @@ export const PRECOMPILED_PARAMETERS = {
   listQuery: ListQuerySchema,
   itemQuery: ItemQuerySchema,
   snapshotListQuery: SnapshotListQuerySchema,
+  restoreJobListQuery: RestoreJobListQuerySchema,
   clusterParams: ClusterParamsSchema,
   checkpointParams: CheckpointParamsSchema,
   snapshotParams: SnapshotParamsSchema,
@@ -114,10 +126,13 @@ export const PRECOMPILED_PARAMETERS = {
 };
 
 /** Parameters echoed at the front of list links when the client sent them, in this (alphabetical) order. */
-const ECHOED = ['completed', 'envelope', 'includeCount', 'pretty'] as const;
+const ECHOED = ['batchId', 'completed', 'envelope', 'includeCount', 'pretty'] as const;
 
-/** The validated list query (defaults filled in), with the flags the request-target itself carries echoed. */
-export function listQuery(query: ListQueryText & { completed?: string }, url: string): ListQuery {
+/** A list's own query parameters besides paging and flags: the snapshots' filter, the restore jobs'. */
+export type ListFilterText = { completed?: string; batchId?: string };
+
+/** The validated list query (defaults filled in), with the parameters the request-target itself carries echoed. */
+export function listQuery(query: ListQueryText & ListFilterText, url: string): ListQuery {
   const values = {
     pageNum: Number(query.pageNum),
     itemsPerPage: Number(query.itemsPerPage),
@@ -126,7 +141,7 @@ export function listQuery(query: ListQueryText & { completed?: string }, url: st
     pretty: isTrue(query.pretty),
   };
   const sent = queryOf(url);
-  const shown = { ...values, completed: query.completed };
+  const shown = { ...values, completed: query.completed, batchId: query.batchId };
   const echo = ECHOED.filter((name) => sent.has(name))
     .map((name) => `${name}=${shown[name]}&`)
     .join('');

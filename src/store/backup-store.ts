@@ -31,6 +31,7 @@ const SCHEDULE_COLUMNS = `from_ms AS fromMs, checkpoint_interval_min AS clusterC
   monthly_months AS monthlySnapshotRetentionMonths, window_hours AS pointInTimeWindowHours, snapshot_interval_hours AS snapshotIntervalHours,
   snapshot_retention_days AS snapshotRetentionDays, weekly_weeks AS weeklySnapshotRetentionWeeks`;
 const SNAPSHOT_COLUMNS = 'id, ts, expires, do_not_delete AS doNotDelete, deleted, body';
+const JOB_COLUMNS = 'id, created, finishes, download_expires AS downloadExpires, body';
 
 type RawSnapshot = Omit<SnapshotRow, 'doNotDelete' | 'deleted'> & { doNotDelete: number; deleted: number };
 const snapshotRow = (row: RawSnapshot): SnapshotRow => ({ ...row, doNotDelete: row.doNotDelete === 1, deleted: row.deleted === 1 });
@@ -62,8 +63,13 @@ export class BackupStore {
       ),
       lastSnapshot: db.prepare<[number], { ts: number }>('SELECT ts FROM snapshots WHERE cluster = ? AND body IS NOT NULL ORDER BY ts DESC, id DESC LIMIT 1'),
       jobCount: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM restore_jobs WHERE cluster = ?'),
-      jobs: db.prepare<[number, number, number], RestoreJobRow>('SELECT id, created, finishes, download_expires AS downloadExpires, body FROM restore_jobs WHERE cluster = ? ORDER BY created, id LIMIT ? OFFSET ?'),
-      job: db.prepare<[number, string], RestoreJobRow>('SELECT id, created, finishes, download_expires AS downloadExpires, body FROM restore_jobs WHERE cluster = ? AND id = ?'),
+      jobs: db.prepare<[number, number, number], RestoreJobRow>(`SELECT ${JOB_COLUMNS} FROM restore_jobs WHERE cluster = ? ORDER BY created, id LIMIT ? OFFSET ?`),
+      // A batch's jobs: the batchId is in the stored job only (few jobs per cluster: no index).
+      batchCount: db.prepare<[number, string], { n: number }>("SELECT count(*) AS n FROM restore_jobs WHERE cluster = ? AND json_extract(body, '$.batchId') = ?"),
+      batch: db.prepare<[number, string, number, number], RestoreJobRow>(
+        `SELECT ${JOB_COLUMNS} FROM restore_jobs WHERE cluster = ? AND json_extract(body, '$.batchId') = ? ORDER BY created, id LIMIT ? OFFSET ?`,
+      ),
+      job: db.prepare<[number, string], RestoreJobRow>(`SELECT ${JOB_COLUMNS} FROM restore_jobs WHERE cluster = ? AND id = ?`),
       upsertJob: db.prepare(
         `INSERT INTO restore_jobs (cluster, id, created, finishes, download_expires, body) VALUES (:cluster, :id, :created, :finishes, :downloadExpires, :body)
          ON CONFLICT (cluster, id) DO UPDATE SET created = excluded.created, finishes = excluded.finishes,
@@ -112,12 +118,14 @@ export class BackupStore {
     return this.sql.lastSnapshot.get(cluster)?.ts;
   }
 
-  restoreJobCount(cluster: number): number {
-    return this.sql.jobCount.get(cluster)!.n;
+  /** How many restore jobs the cluster has (of one batch, when `batchId` is given). */
+  restoreJobCount(cluster: number, batchId?: string): number {
+    return (batchId === undefined ? this.sql.jobCount.get(cluster) : this.sql.batchCount.get(cluster, batchId))!.n;
   }
 
-  restoreJobs(cluster: number, offset: number, limit: number): RestoreJobRow[] {
-    return this.sql.jobs.all(cluster, limit, offset);
+  /** A slice of the cluster's restore jobs (of one batch, when `batchId` is given) by creation time, then id. */
+  restoreJobs(cluster: number, offset: number, limit: number, batchId?: string): RestoreJobRow[] {
+    return batchId === undefined ? this.sql.jobs.all(cluster, limit, offset) : this.sql.batch.all(cluster, batchId, limit, offset);
   }
 
   restoreJob(cluster: number, id: string): RestoreJobRow | undefined {

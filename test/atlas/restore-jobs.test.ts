@@ -99,7 +99,7 @@ interface Job {
   id: string;
   /** Creation time, ms. */
   created: number;
-  /** The restore source and point, the batch: the fields as stored. */
+  /** The restore source (snapshotId: the only one shown), the point, the batch: the fields as shown. */
   fields: Record<string, unknown>;
   delivery: { methodName: string; expirationHours?: number; [key: string]: unknown };
 }
@@ -141,11 +141,16 @@ function jobView(job: Job, cluster: ClusterRef, now: number, version: Version, s
   return sorted(shown);
 }
 
-/** A job listed with its status: served as listed, the cluster's ids filled in. */
-const listedView = (job: Record<string, unknown>, cluster: ClusterRef, version: Version, standalone: boolean) =>
-  sorted({ ...job, clusterId: cluster.clusterId, clusterName: cluster.name, groupId: cluster.group, links: links(version, cluster, job.id as string, standalone) });
+/** The restore request's fields the description marks writeOnly: a job may be listed with them, never shown with them. */
+const WRITE_ONLY = ['checkpointId', 'oplogInc', 'oplogTs', 'pointInTimeUTCMillis'];
 
-const J2_JOB: Job = { id: J2.id, created: J2_CREATED, fields: { encryptionEnabled: false, pointInTimeUTCMillis: J2.pointInTimeUTCMillis, timestamp: J2.timestamp }, delivery: J2.delivery };
+/** A job listed with its status: served as listed without its writeOnly fields, the cluster's ids filled in. */
+function listedView(job: Record<string, unknown>, cluster: ClusterRef, version: Version, standalone: boolean) {
+  const shown = Object.fromEntries(Object.entries(job).filter(([key]) => !WRITE_ONLY.includes(key)));
+  return sorted({ ...shown, clusterId: cluster.clusterId, clusterName: cluster.name, groupId: cluster.group, links: links(version, cluster, job.id as string, standalone) });
+}
+
+const J2_JOB: Job = { id: J2.id, created: J2_CREATED, fields: { encryptionEnabled: false, timestamp: J2.timestamp }, delivery: J2.delivery };
 
 function appWithFixture(t: Test, clock = new TestClock(), rateLimit?: string): FastifyInstance {
   const app = buildTestApp(t, { seed: SEED, ...(rateLimit === undefined ? {} : { rateLimit }) }, { clock });
@@ -273,7 +278,7 @@ t.test('a sharded cluster restores as one job per shard plus the config server, 
     const jobs: Job[] = results.map((r) => ({
       id: r.id,
       created: T0,
-      fields: { batchId, checkpointId: checkpoint.id, encryptionEnabled: false, timestamp: { date: checkpoint.timestamp, increment: 1 } },
+      fields: { batchId, encryptionEnabled: false, timestamp: { date: checkpoint.timestamp, increment: 1 } },
       delivery: { methodName: 'HTTP', expirationHours: DEFAULT_EXPIRATION_HOURS, maxDownloads: DEFAULT_MAX_DOWNLOADS },
     }));
     t.strictSame(json(res), created(version, cluster0, jobs.map((j) => jobView(j, cluster0, T0, version, false))));
@@ -286,6 +291,71 @@ t.test('a sharded cluster restores as one job per shard plus the config server, 
   const list = json(await authed(app, { url: jobsUrl('v1.0', cluster0) }));
   t.strictSame(list.results.slice(0, fixture.restoreJobs.length), listedJobs, "the default dataset's finished batch first");
   t.equal(new Set(list.results.map((j: { batchId: string }) => j.batchId)).size, 3, 'three batches');
+});
+
+t.test('list by batchId: the jobs of one batch, counted and paged alone, batchId kept in the links; malformed 400, unknown empty', async (t) => {
+  const clock = new TestClock();
+  const T0 = clock.now();
+  const app = buildTestApp(t, { seed: SEED }, { clock });
+  const DEFAULT = JSON.parse(readFileSync(new URL('../../fixtures/default.json', import.meta.url), 'utf8'));
+  const fixture = DEFAULT.projects[0].clusters.find((c: { name: string }) => c.name === 'Cluster0');
+  const cluster0: ClusterRef = { group: GROUP, name: 'Cluster0', clusterId: fixture.clusterId };
+  const listedBatch: string = fixture.restoreJobs[0].batchId;
+  const checkpoint = fixture.checkpoints[0];
+  const res = await authed(app, { url: jobsUrl('v1.0', cluster0), method: 'POST', payload: { checkpointId: checkpoint.id, delivery: { methodName: 'HTTP' } } });
+  const results: { id: string; batchId: string }[] = json(res).results;
+  const batchId = results[0]!.batchId;
+  const jobs: Job[] = results.map((r) => ({
+    id: r.id,
+    created: T0,
+    fields: { batchId, encryptionEnabled: false, timestamp: { date: checkpoint.timestamp, increment: 1 } },
+    delivery: { methodName: 'HTTP', expirationHours: DEFAULT_EXPIRATION_HOURS, maxDownloads: DEFAULT_MAX_DOWNLOADS },
+  }));
+  t.equal(jobs.length, fixture.shards + 1);
+
+  for (const version of VERSIONS) {
+    const url = jobsUrl(version, cluster0);
+    const one = await authed(app, call(version, `${url}?batchId=${batchId}`));
+    t.equal(one.statusCode, 200);
+    const expected = {
+      links: [{ href: `${HOST}${url}?batchId=${batchId}&pageNum=1&itemsPerPage=100`, rel: 'self' }],
+      results: jobs.map((j) => jobView(j, cluster0, T0, version, false)),
+      totalCount: jobs.length,
+    };
+    t.equal(one.body, JSON.stringify(expected), `${version}: the new batch alone`);
+    const listed = json(await authed(app, call(version, `${url}?batchId=${listedBatch}`)));
+    t.strictSame(listed.results, fixture.restoreJobs.map((j: Record<string, unknown>) => listedView(j, cluster0, version, false)), `${version}: the listed batch alone`);
+    t.equal(listed.totalCount, fixture.restoreJobs.length);
+
+    // Paged within the batch; batchId first in every link, as the other parameters a client sends.
+    const page = json(await authed(app, call(version, `${url}?pretty=false&itemsPerPage=1&pageNum=2&batchId=${batchId}&includeCount=true`)));
+    const echo = `batchId=${batchId}&includeCount=true&pretty=false&`;
+    t.strictSame(page, {
+      links: [
+        { href: `${HOST}${url}?${echo}pageNum=2&itemsPerPage=1`, rel: 'self' },
+        { href: `${HOST}${url}?${echo}itemsPerPage=1&pageNum=1`, rel: 'previous' },
+        { href: `${HOST}${url}?${echo}itemsPerPage=1&pageNum=3`, rel: 'next' },
+      ],
+      results: [jobView(jobs[1]!, cluster0, T0, version, false)],
+      totalCount: jobs.length,
+    });
+
+    // A well-formed batchId of no job of this cluster: an empty list, as a page past the end.
+    const unknown = 'ffffffffffffffffffffffff';
+    for (const [target, id] of [[url, unknown], [jobsUrl(version, { group: GROUP, name: 'Cluster1', clusterId: '' }), batchId]] as const) {
+      const empty = await authed(app, call(version, `${target}?batchId=${id}`));
+      t.equal(empty.statusCode, 200);
+      t.equal(empty.body, JSON.stringify({ links: [{ href: `${HOST}${target}?batchId=${id}&pageNum=1&itemsPerPage=100`, rel: 'self' }], results: [], totalCount: 0 }));
+    }
+    // Refused as a malformed pageNum is: 24 lowercase hexadecimal digits, given once.
+    for (const query of ['batchId=xyz', `batchId=${batchId.toUpperCase()}`, `batchId=${batchId.slice(1)}`, `batchId=${batchId}0`, 'batchId=', `batchId=${batchId}&batchId=${batchId}`]) {
+      const bad = await authed(app, call(version, `${url}?${query}`));
+      assertError(t, bad, 400, 'INVALID_QUERY_PARAMETER', atlasError(400, 'INVALID_QUERY_PARAMETER', 'Invalid query parameter batchId specified.', ['batchId']));
+    }
+  }
+  const all = json(await authed(app, { url: jobsUrl('v1.0', cluster0) }));
+  t.equal(all.totalCount, fixture.restoreJobs.length + jobs.length, 'without batchId: every job');
+  t.equal(all.links[0].href, `${HOST}${jobsUrl('v1.0', cluster0)}?pageNum=1&itemsPerPage=100`);
 });
 
 t.test('restore sources: a point in time or an oplog position within the window; the window follows the schedule', async (t) => {
@@ -307,15 +377,15 @@ t.test('restore sources: a point in time or an oplog position within the window;
     assertError(t, res, 400, 'INVALID_RESTORE_POINT', atlasError(400, 'INVALID_RESTORE_POINT', `The point in time ${iso(point)} is not within the last ${hours} hours.`, [iso(point), String(hours)]));
   };
   // The window is (now - 24 h, now].
-  for (const point of [T0, T0 - DAY + 1000]) await accept({ pointInTimeUTCMillis: point }, { pointInTimeUTCMillis: point, timestamp: { date: iso(point), increment: 1 } });
+  for (const point of [T0, T0 - DAY + 1000]) await accept({ pointInTimeUTCMillis: point }, { timestamp: { date: iso(point), increment: 1 } });
   for (const point of [T0 + 1000, T0 - DAY, T0 - 30 * HOUR]) await refuse({ pointInTimeUTCMillis: point }, point, 24);
   const oplogTs = iso(T0 - 12 * HOUR);
-  await accept({ oplogTs, oplogInc: 7 }, { oplogInc: 7, oplogTs, timestamp: { date: oplogTs, increment: 7 } });
+  await accept({ oplogTs, oplogInc: 7 }, { timestamp: { date: oplogTs, increment: 7 } });
   await refuse({ oplogTs: iso(T0 - 25 * HOUR), oplogInc: 1 }, T0 - 25 * HOUR, 24);
 
   const patched = await authed(app, { url: `${clusterUrl('v1.0', RG, RS.name)}/snapshotSchedule`, method: 'PATCH', payload: { pointInTimeWindowHours: 48 } });
   t.equal(patched.statusCode, 200);
-  await accept({ pointInTimeUTCMillis: T0 - 30 * HOUR }, { pointInTimeUTCMillis: T0 - 30 * HOUR, timestamp: { date: iso(T0 - 30 * HOUR), increment: 1 } });
+  await accept({ pointInTimeUTCMillis: T0 - 30 * HOUR }, { timestamp: { date: iso(T0 - 30 * HOUR), increment: 1 } });
   await refuse({ pointInTimeUTCMillis: T0 - 48 * HOUR }, T0 - 48 * HOUR, 48);
   t.equal(json(await authed(app, { url })).totalCount, 2 + 4, 'four jobs made, none by a refusal');
 });
@@ -402,13 +472,6 @@ t.test('create refusals: exactly one source, a valid delivery, known and restora
       invalidAttribute('pointInTimeUTCMillis', 'must be an integer from 1199145600000 to 253402300799999'),
     ],
     ['oplogInc 0', { oplogTs: '2025-12-31T20:00:00Z', oplogInc: 0, delivery: http }, 400, 'INVALID_ATTRIBUTE', invalidAttribute('oplogInc', 'must be an integer from 1 to 2147483647')],
-    [
-      'an unknown field',
-      { snapshotId: R1.id, delivery: http, clusterName: 'RS' },
-      400,
-      'INVALID_ATTRIBUTE',
-      invalidAttribute('clusterName', 'unknown field (allowed: checkpointId, delivery, oplogInc, oplogTs, pointInTimeUTCMillis, snapshotId)'),
-    ],
     ['not an object', [], 400, 'INVALID_ATTRIBUTE', invalidAttribute('(body)', 'must be an object')],
     ['an unknown snapshot', { snapshotId: unknownId, delivery: http }, 404, 'SNAPSHOT_NOT_FOUND', atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${unknownId} exists for cluster RS.`, [unknownId, 'RS'])],
     ['a snapshot not complete (chosen: as unknown)', { snapshotId: R2.id, delivery: http }, 404, 'SNAPSHOT_NOT_FOUND', atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${R2.id} exists for cluster RS.`, [R2.id, 'RS'])],
@@ -417,6 +480,11 @@ t.test('create refusals: exactly one source, a valid delivery, known and restora
   for (const [name, payload, status, code, body] of rows) {
     await t.test(name, async (t) => assertError(t, await authed(app, { ...call('v2', url, 'POST', {}), payload: JSON.stringify(payload) }), status, code, body));
   }
+  await t.test('an unknown field (one the job shows, readOnly in the description)', async (t) => {
+    const res = await authed(app, { ...call('v2', url, 'POST', { snapshotId: R1.id, delivery: http, clusterName: 'RS' }), sendsReadOnly: true });
+    const allowed = 'checkpointId, delivery, oplogInc, oplogTs, pointInTimeUTCMillis, snapshotId';
+    assertError(t, res, 400, 'INVALID_ATTRIBUTE', invalidAttribute('clusterName', `unknown field (allowed: ${allowed})`));
+  });
   const malformed = await authed(app, { url: jobsUrl('v1.0', RS), method: 'POST', headers: { 'content-type': 'application/json' }, payload: '{"snapshotId":' });
   assertError(t, malformed, 400, 'INVALID_JSON', atlasError(400, 'INVALID_JSON', 'Received JSON is malformed.'));
   const notAcceptable = await authed(app, { url, method: 'POST', headers: { accept: 'application/json' }, payload: { snapshotId: R1.id, delivery: http } });
@@ -439,7 +507,7 @@ t.test('a live cluster: checkpoints and snapshots are restorable while the clust
   t.equal(fromCheckpoint.statusCode, 200);
   t.same(
     json(fromCheckpoint).results.map((j: Record<string, unknown>) => [j.checkpointId, j.timestamp, j.delivery, j.statusName]),
-    [1, 2].map(() => [checkpoint.id, { date: checkpoint.timestamp, increment: 1 }, { methodName: 'QUERY', statusName: 'IN_PROGRESS' }, 'IN_PROGRESS']),
+    [1, 2].map(() => [undefined, { date: checkpoint.timestamp, increment: 1 }, { methodName: 'QUERY', statusName: 'IN_PROGRESS' }, 'IN_PROGRESS']),
     'one shard and the config server',
   );
   const fromSnapshot = await authed(app, { url: `${base}/restoreJobs`, method: 'POST', payload: { snapshotId: snapshot.id, delivery: { methodName: 'SCP' } } });

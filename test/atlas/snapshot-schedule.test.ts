@@ -161,14 +161,13 @@ t.test('PATCH: the ids may be sent back as read, never changed; unknown fields a
   const url = scheduleUrl('v2', GROUP, 'Cluster0');
   // A round trip: what GET answered, links and all, with one field changed (the Go SDK sends the whole view).
   const read = await getSchedule(t, app, 'v2', GROUP, 'Cluster0');
-  const roundTrip = await authed(app, call('v2', url, 'PATCH', { ...read, snapshotRetentionDays: 3 }));
+  const roundTrip = await authed(app, { ...call('v2', url, 'PATCH', { ...read, snapshotRetentionDays: 3 }), sendsReadOnly: true });
   t.equal(roundTrip.statusCode, 200, 'round trip accepted');
   const changed = { ...CLUSTER0.schedule, snapshotRetentionDays: 3 };
   t.strictSame(json(roundTrip), scheduleView('v2', GROUP, CLUSTER0, changed));
 
   const refusals: [object, string][] = [
     [{ clusterId: CLUSTER1.clusterId }, invalidAttribute('clusterId', `must be the cluster's clusterId ${CLUSTER0.clusterId}`)],
-    [{ groupId: GROUP2, snapshotRetentionDays: 4 }, invalidAttribute('groupId', `must be the project's id ${GROUP}`)],
     [{ clusterId: 'not-an-id' }, invalidAttribute('clusterId', 'must be a 24-hexadecimal-digit id')],
     [
       { snapshotRetentionDays: 4, retention: 4 },
@@ -183,6 +182,8 @@ t.test('PATCH: the ids may be sent back as read, never changed; unknown fields a
     const res = await authed(app, call('v2', url, 'PATCH', payload));
     assertError(t, res, 400, 'INVALID_ATTRIBUTE', body);
   }
+  const otherGroup = await authed(app, { ...call('v2', url, 'PATCH', { groupId: GROUP2, snapshotRetentionDays: 4 }), sendsReadOnly: true });
+  assertError(t, otherGroup, 400, 'INVALID_ATTRIBUTE', invalidAttribute('groupId', `must be the project's id ${GROUP}`));
   const malformed = await authed(app, { url, method: 'PATCH', headers: { accept: V2_ACCEPT, 'content-type': V2_ACCEPT }, payload: '{"snapshotRetentionDays": 4' });
   assertError(t, malformed, 400, 'INVALID_JSON', atlasError(400, 'INVALID_JSON', 'Received JSON is malformed.'));
   t.strictSame(await getSchedule(t, app, 'v2', GROUP, 'Cluster0'), scheduleView('v2', GROUP, CLUSTER0, changed), 'no refusal changed anything');
@@ -202,7 +203,7 @@ t.test('PATCH clusterCheckpointIntervalMin: a sharded cluster changes it; a repl
   t.strictSame(await getSchedule(t, app, 'v1.0', GROUP, 'Cluster1'), scheduleView('v1.0', GROUP, CLUSTER1, DEFAULT_SCHEDULE), 'the refused change left the schedule alone');
   // The whole view read back (as the Go SDK's SnapshotSchedule always sends clusterCheckpointIntervalMin).
   const read = await getSchedule(t, app, 'v1.0', GROUP, 'Cluster1');
-  const roundTrip = await authed(app, { url: rs, method: 'PATCH', payload: { ...read, snapshotIntervalHours: 8 } });
+  const roundTrip = await authed(app, { url: rs, method: 'PATCH', payload: { ...read, snapshotIntervalHours: 8 }, sendsReadOnly: true });
   t.equal(roundTrip.statusCode, 200, 'round trip accepted');
   t.strictSame(json(roundTrip), scheduleView('v1.0', GROUP, CLUSTER1, { ...DEFAULT_SCHEDULE, snapshotIntervalHours: 8 }));
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { authed, buildTestApp, CLUSTER0, V2_ACCEPT } from '../helpers/test-app.js';
-import { contractProblems } from '../helpers/openapi-contract.js';
+import { contractProblems, requestProblems } from '../helpers/openapi-contract.js';
 
 const read = (name: string) => JSON.parse(readFileSync(new URL(`../../fixtures/contract/${name}`, import.meta.url), 'utf8'));
 
@@ -51,6 +51,32 @@ t.test('the validator rejects what the contract forbids (it can fail)', async (t
   t.not(contractProblems(schedule, 200, 'application/json', '{"clusterId":"6b8cd61180eef547110159d9"}').length, 0, 'a schedule has every field');
   t.not(contractProblems(schedule, 204, 'application/json', '', 'DELETE').length, 0, 'DELETE is not a schedule operation');
   t.not(contractProblems(`${schedule}/x`, 200, 'application/json', '{}').length, 0, 'no such operation');
+});
+
+t.test('the validator enforces writeOnly on responses and readOnly on request bodies (Ajv alone takes both as annotations)', async (t) => {
+  const jobs = CLUSTER0.replace('backupCheckpoints', 'restoreJobs');
+  const job = { delivery: { methodName: 'HTTP' }, id: '5a7cdb3980eef53de5bffdcf' };
+  const list = (result: object) => JSON.stringify({ links: [], results: [result], totalCount: 1 });
+  t.same(contractProblems(jobs, 200, 'application/json', list(job)), []);
+  t.same(contractProblems(`${jobs}/${job.id}`, 200, 'application/json', JSON.stringify({ ...job, snapshotId: job.id })), [], 'snapshotId is not writeOnly');
+  for (const [field, value] of Object.entries({ checkpointId: job.id, oplogTs: '2026-01-01T00:00:00Z', oplogInc: 1, pointInTimeUTCMillis: 1767225600000 })) {
+    const problem = `#/components/schemas/PaginatedRestoreJobView /results/0/${field} is writeOnly: a response must not carry it`;
+    t.same(contractProblems(jobs, 200, 'application/json', list({ ...job, [field]: value })), [problem], `${field} in a listed job`);
+    t.not(contractProblems(`${jobs}/${job.id}`, 200, 'application/json', JSON.stringify({ ...job, [field]: value })).length, 0, `${field} in one job`);
+  }
+
+  t.same(requestProblems('POST', jobs, { snapshotId: job.id, delivery: { methodName: 'HTTP' } }), []);
+  t.same(requestProblems('POST', jobs, JSON.stringify({ checkpointId: job.id, oplogInc: 1, delivery: { methodName: 'HTTP' } })), [], 'writeOnly fields are a request\'s');
+  t.same(requestProblems('POST', jobs, { id: job.id, delivery: { methodName: 'HTTP', statusName: 'READY' } }), [
+    '#/components/schemas/BackupRestoreJob /delivery/statusName is readOnly: a request must not carry it',
+    '#/components/schemas/BackupRestoreJob /id is readOnly: a request must not carry it',
+  ]);
+  const schedule = CLUSTER0.replace('backupCheckpoints', 'snapshotSchedule');
+  t.same(requestProblems('PATCH', schedule, { snapshotRetentionDays: 3 }), []);
+  t.same(requestProblems('PATCH', schedule, { links: [] }), ['#/components/schemas/ApiAtlasSnapshotScheduleView /links is readOnly: a request must not carry it']);
+  t.same(requestProblems('PATCH', `${CLUSTER0.replace('backupCheckpoints', 'snapshots')}/${job.id}?pretty=true`, { parts: [] }).length, 1, 'a PATCH of a snapshot');
+  t.same(requestProblems('GET', jobs, { id: job.id }), [], 'an operation without a body');
+  t.same(requestProblems('POST', jobs, '{"id":'), [], 'malformed JSON is the response\'s business');
 });
 
 t.test('every kind of response the API gives conforms (v1.0 and v2, list and one, errors)', async (t) => {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 // paths; v1.0 serves the same operations with application/json).
 
 type Media = Record<string, { schema?: { $ref: string } }>;
-type Operation = { responses: Record<string, { $ref?: string; content?: Media }> };
+type Operation = { requestBody?: { content: Media }; responses: Record<string, { $ref?: string; content?: Media }> };
 type Spec = {
   paths: Record<string, Record<string, Operation>>;
   components: { schemas: Record<string, object> };
@@ -18,7 +18,7 @@ const checkpoints = load('atlas-openapi-checkpoints.json');
 const legacyBackup = load('atlas-openapi-legacy-backup.json');
 const paths = { ...legacyBackup.paths, ...checkpoints.paths };
 
-// OpenAPI 3.0 `nullable` becomes a JSON Schema type union; `readOnly`/`example`/... are annotations.
+// OpenAPI 3.0 `nullable` becomes a JSON Schema type union; `example` and `x-` extensions are dropped.
 function toJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toJsonSchema);
   if (typeof node !== 'object' || node === null) return node;
@@ -31,22 +31,37 @@ function toJsonSchema(node: unknown): unknown {
   return out;
 }
 
-// Atlas's patterns are ECMA-262 without the u flag (`\:` appears in one).
-const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-// ajv-formats is CommonJS: its default export is the plugin function.
-(formats as unknown as (a: Ajv) => void)(ajv);
 // The shared components are identical in both fragments; the Legacy Backup one has them all.
 const definitions = toJsonSchema(legacyBackup.components.schemas);
-const compiled = new Map<string, ValidateFunction>();
 
-function validatorFor(schemaRef: string): ValidateFunction {
-  let validate = compiled.get(schemaRef);
-  if (!validate) {
-    validate = ajv.compile({ definitions, $ref: schemaRef.replace('#/components/schemas/', '#/definitions/') });
-    compiled.set(schemaRef, validate);
-  }
-  return validate;
+/**
+ * A validator for one direction of the contract. OpenAPI's `writeOnly` property "MAY be sent
+ * as part of a request but SHOULD NOT be sent as part of a response", `readOnly` the reverse;
+ * Ajv takes both as annotations, so each direction replaces the one it forbids with a keyword
+ * that fails wherever an instance reaches a schema carrying it.
+ */
+function directedAjv(forbidden: 'readOnly' | 'writeOnly', message: string): { validatorFor(schemaRef: string): ValidateFunction } {
+  // Atlas's patterns are ECMA-262 without the u flag (`\:` appears in one).
+  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+  // ajv-formats is CommonJS: its default export is the plugin function.
+  (formats as unknown as (a: Ajv) => void)(ajv);
+  ajv.removeKeyword(forbidden);
+  ajv.addKeyword({ keyword: forbidden, schemaType: 'boolean', error: { message }, validate: (schema: boolean) => !schema });
+  const compiled = new Map<string, ValidateFunction>();
+  return {
+    validatorFor(schemaRef) {
+      let validate = compiled.get(schemaRef);
+      if (!validate) {
+        validate = ajv.compile({ definitions, $ref: schemaRef.replace('#/components/schemas/', '#/definitions/') });
+        compiled.set(schemaRef, validate);
+      }
+      return validate;
+    },
+  };
 }
+
+const responses = directedAjv('writeOnly', 'is writeOnly: a response must not carry it');
+const requests = directedAjv('readOnly', 'is readOnly: a request must not carry it');
 
 /** Each documented path template as a pattern, v1.0 twins of v2-only operations included. */
 const TEMPLATES = [...new Set([...Object.keys(paths), ...Object.keys(legacyBackup.paths).map((p) => p.replace('/v2/', '/v1.0/'))])].map(
@@ -100,6 +115,28 @@ export function contractProblems(path: string, status: number, contentType: stri
     parsed = schemaRef.includes('/Paginated') ? rest : rest.content;
     if (!schemaRef.includes('/Paginated') && Object.keys(rest).join() !== 'content') return [`an entity envelope holds ${Object.keys(rest).join(', ')}`];
   }
-  const validate = validatorFor(schemaRef);
+  const validate = responses.validatorFor(schemaRef);
   return validate(parsed) ? [] : (validate.errors ?? []).map((e) => `${schemaRef} ${e.instancePath} ${e.message}`);
+}
+
+/**
+ * Problems of a request body against the contract's `readOnly` marks ([] when it carries none,
+ * or the operation takes no body). Only those: the tests send malformed bodies on purpose,
+ * and what the emulator answers to them is checked as a response.
+ */
+export function requestProblems(method: string, path: string, body: unknown): string[] {
+  const media = operationOf(method, path.split('?')[0]!)?.operation.requestBody?.content;
+  const schemaRef = media && Object.values(media)[0]?.schema?.$ref;
+  if (!schemaRef || body === undefined) return [];
+  let parsed = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return [];
+    }
+  }
+  const validate = requests.validatorFor(schemaRef);
+  validate(parsed);
+  return (validate.errors ?? []).filter((e) => e.keyword === 'readOnly').map((e) => `${schemaRef} ${e.instancePath} ${e.message}`);
 }

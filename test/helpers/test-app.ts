@@ -7,7 +7,7 @@ import { exportDocument as exportChunks, loadFixture, resetEmulator } from '../.
 import { objectSource } from '../../src/fixtures/fixture-loader.js';
 import type { FixtureDocument } from '../../src/model/fixture-schema.js';
 import type { LoadMode, StoreCounts } from '../../src/store/store.js';
-import { contractProblems } from './openapi-contract.js';
+import { contractProblems, requestProblems } from './openapi-contract.js';
 
 // Shared test plumbing: an app on an in-memory store, an independent Digest client (written
 // from RFC 7616, not from src/auth), and contract validation of every response it returns.
@@ -78,6 +78,12 @@ export interface Call {
   headers?: Record<string, string>;
   /** A request body: an object is sent as JSON. */
   payload?: string | object;
+  /**
+   * The body carries fields the contract marks readOnly, on purpose (a read-modify-write round
+   * trip, or a refusal test); without it such a body fails the test, and with it a body without
+   * them does.
+   */
+  sendsReadOnly?: true;
 }
 
 /** Checks a response against the contract; throws with the problems when it does not conform. */
@@ -88,6 +94,11 @@ export function assertContract(url: string, res: { statusCode: number; headers: 
 
 /** inject() plus contract validation of the response. */
 export async function send(app: FastifyInstance, call: Call): Promise<LightMyRequestResponse> {
+  if (call.url.startsWith('/api/atlas/')) {
+    const problems = requestProblems(call.method ?? 'GET', call.url, call.payload);
+    if (call.sendsReadOnly && problems.length === 0) throw new Error(`request ${call.method} ${call.url} is marked sendsReadOnly but carries no readOnly field`);
+    if (!call.sendsReadOnly && problems.length > 0) throw new Error(`request ${call.method} ${call.url} breaks the OpenAPI contract:\n${problems.join('\n')}`);
+  }
   const res = await app.inject({ method: call.method ?? 'GET', url: call.url, headers: call.headers, payload: call.payload });
   if (call.url.startsWith('/api/atlas/') && call.method !== 'HEAD') assertContract(call.url, res, call.method);
   return res;
