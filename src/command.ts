@@ -51,7 +51,7 @@ export type CommandLine = { print: string } | { flags: Partial<Record<string, Op
 /** What the arguments ask for of a command whose options are `set`: text to print, or the option values the flags give. */
 function parseOptions(args: string[], set: OptionSet<Record<string, unknown>>, help: () => string): CommandLine {
   const byFlag = new Map(set.keys.map((key) => [set.flagName(key).slice(2), key]));
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
       args,
@@ -172,7 +172,7 @@ async function recordProcess(args: string[], env: NodeJS.ProcessEnv): Promise<ne
 export async function main(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   if (args[0] === 'record') return recordProcess(args.slice(1), env);
   let config: Config;
-  let app;
+  let app: ReturnType<typeof buildApp>;
   try {
     const commandLine = parseCommandLine(args);
     if ('print' in commandLine) {

@@ -21,7 +21,7 @@ let cachedDate = '';
 /** An instant as Atlas writes it, `YYYY-MM-DDTHH:MM:SSZ` (milliseconds dropped). */
 export function isoSeconds(ms: number): string {
   // Outside years 1970 to 9999 (never generated) Date's own formatting decides, as it always did.
-  if (!(ms >= 0 && ms < 253_402_300_800_000)) return new Date(ms).toISOString().slice(0, 19) + 'Z';
+  if (!(ms >= 0 && ms < 253_402_300_800_000)) return `${new Date(ms).toISOString().slice(0, 19)}Z`;
   const day = Math.floor(ms / DAY);
   if (day !== cachedDay) {
     cachedDay = day;

@@ -57,7 +57,7 @@ export class BodySpool {
       return;
     }
     const buffer = Buffer.allocUnsafe(CHUNK);
-    for (let position = 0, n; (n = readSync(this.file.fd, buffer, 0, CHUNK, position)) > 0; position += n) yield buffer.subarray(0, n);
+    for (let position = 0, n: number; (n = readSync(this.file.fd, buffer, 0, CHUNK, position)) > 0; position += n) yield buffer.subarray(0, n);
   }
 
   dispose(): void {

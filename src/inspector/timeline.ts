@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
+import { ClusterParamsSchema } from '../model/query-schemas.js';
 import type { CheckpointListing } from '../backup/checkpoints.js';
 import { classOf, type Snapshot } from '../backup/snapshots.js';
 import { currentSchedule, segmentsOf, type Segment } from '../backup/timeline.js';
@@ -115,7 +117,6 @@ const RangeQuerySchema = {
     to: { ...DateTimeSchema, [ACCEPTS]: DateTimeSchema.description, description: 'marks up to this instant (default: the newest)' },
   },
 } as const;
-const ClusterParamsSchema = { type: 'object', required: ['groupId', 'clusterName'], properties: { groupId: STRING, clusterName: STRING } } as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -249,7 +250,8 @@ function clusterTimeline(state: EmulatorState, cluster: ClusterRecord, now: numb
 }
 
 /** GET /timeline and GET /timeline/{groupId}/{clusterName}: the backups of every cluster, and of one in a range, on the emulator clock. */
-export async function timelineRoutes(app: FastifyInstance): Promise<void> {
+export async function timelineRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const state = app.emulator;
   const summary =
     'Every project and cluster in the order they were loaded: the totals the Legacy Backup lists give now, the time their marks span, the schedule, and a version that changes whenever what the lists show may have changed.';
@@ -266,8 +268,8 @@ export async function timelineRoutes(app: FastifyInstance): Promise<void> {
   const notFound = 'GROUP_NOT_FOUND or CLUSTER_NOT_FOUND; 400 BACKUP_JOB_NOT_FOUND for a cluster on Cloud Backup, as the API answers.';
   const schema = controlSchema({ summary: one, params: ClusterParamsSchema, querystring: RangeQuerySchema, ok: { 200: ClusterTimelineSchema }, badRequest: true, notFound });
   app.get('/timeline/:groupId/:clusterName', schema, (request, reply) => {
-    const { groupId, clusterName } = request.params as { groupId: string; clusterName: string };
-    const range = request.query as { from?: string; to?: string };
+    const { groupId, clusterName } = request.params;
+    const range = request.query;
     const from = range.from === undefined ? -Infinity : Date.parse(range.from);
     const to = range.to === undefined ? Infinity : Date.parse(range.to);
     if (to < from) throw invalid('to', 'must not be before from');

@@ -21,7 +21,7 @@ export interface StreamSink {
 
 export class JsonSyntaxError extends Error {}
 
-const enum State {
+enum State {
   Root,
   Done,
   /** After `{`: a key or `}`. */
@@ -211,13 +211,13 @@ export class StreamingJsonReader {
       while (i < n && !isDelimiter(chunk[i]!)) i++;
       return i < n ? this.finishCapture(chunk, i) : n;
     }
-    let { depth, inString, escape } = capture;
+    let { depth, inString, escape: escaped } = capture;
     for (; i < n; i++) {
       const c = chunk[i]!;
-      if (escape) {
-        escape = false;
+      if (escaped) {
+        escaped = false;
       } else if (inString || capture.kind === 'string') {
-        if (c === BACKSLASH) escape = true;
+        if (c === BACKSLASH) escaped = true;
         else if (c === QUOTE) {
           if (capture.kind === 'string') return this.finishCapture(chunk, i + 1);
           inString = false;
@@ -230,7 +230,7 @@ export class StreamingJsonReader {
         if (--depth === 0) return this.finishCapture(chunk, i + 1);
       }
     }
-    Object.assign(capture, { depth, inString, escape });
+    Object.assign(capture, { depth, inString, escape: escaped });
     return n;
   }
 

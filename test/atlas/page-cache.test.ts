@@ -47,7 +47,7 @@ t.test('a fixture load drops every cached page: the next responses show the chan
   t.equal(app.emulator.cache.size, 0, 'the load emptied the cache');
 
   const after = await bodies(app, VARIANTS);
-  after.forEach((body, i) => t.not(body, before[i], `${VARIANTS[i]!.url} changed`));
+  for (const [i, body] of after.entries()) t.not(body, before[i], `${VARIANTS[i]!.url} changed`);
   for (const i of [0, 1, 4]) {
     const page = JSON.parse(after[i]!);
     t.equal(page.totalCount, 62, `${VARIANTS[i]!.url}: one more checkpoint`);

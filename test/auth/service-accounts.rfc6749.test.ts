@@ -20,7 +20,7 @@ function assertOAuthError(t: Test, res: { statusCode: number; headers: Record<st
   t.equal(res.statusCode, status);
   t.match(res.headers['content-type'], /^application\/json/);
   t.equal(res.headers['cache-control'], 'no-store');
-  t.equal(res.headers['pragma'], 'no-cache');
+  t.equal(res.headers.pragma, 'no-cache');
   t.same(json(res), { error, error_description: description });
   t.equal(res.headers['www-authenticate'], error === 'invalid_client' ? 'Basic realm="MMS Public API", charset="UTF-8"' : undefined);
 }
@@ -30,7 +30,7 @@ t.test('client credentials: a token, then checkpoints read with it', async (t) =
   const res = await tokenRequest(app);
   t.equal(res.statusCode, 200);
   t.equal(res.headers['cache-control'], 'no-store');
-  t.equal(res.headers['pragma'], 'no-cache');
+  t.equal(res.headers.pragma, 'no-cache');
   t.match(res.headers['content-type'], /^application\/json/);
   const body = json(res);
   t.same(Object.keys(body), ['access_token', 'token_type', 'expires_in']);

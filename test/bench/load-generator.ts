@@ -89,7 +89,10 @@ class RawConnection {
   constructor(port: number) {
     // Reads land in one reused buffer (no allocation per read); only a split head is copied.
     const buffer = Buffer.allocUnsafe(256 * 1024);
-    this.socket = net.connect({ host: '127.0.0.1', port, noDelay: true, onread: { buffer, callback: (size) => (this.read(buffer.subarray(0, size)), true) } });
+    this.socket = net.connect({ host: '127.0.0.1', port, noDelay: true, onread: { buffer, callback: (size) => {
+      this.read(buffer.subarray(0, size));
+      return true;
+    } } });
     this.socket.on('error', (err) => this.failed?.(err));
     this.socket.on('close', () => this.failed?.(new Error('connection closed')));
     this.socket.setTimeout(10_000, () => this.socket.destroy(new Error('timeout')));

@@ -130,10 +130,10 @@ export function mentionsDocumentedAddress(text: string): boolean {
   return new RegExp(DOCUMENTED_ADDRESS.source).test(text);
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** An expected line as a whole-line pattern: `...` stands for any text. */
 function linePattern(line: string): RegExp {
-  return new RegExp(`^${line.split('...').map(escape).join('.*')}$`);
+  return new RegExp(`^${line.split('...').map(escapeRegExp).join('.*')}$`);
 }
 
 /** Undefined when the output matches the expected lines (see the conventions above), else what is wrong. */

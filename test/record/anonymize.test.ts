@@ -23,7 +23,7 @@ const IDENTIFYING = new Set(['id', 'clusterId', 'groupId', 'batchId', 'checkpoin
 function compare(t: Test, original: unknown, anonymized: unknown, pseudonyms: Map<string, string>, where: string): void {
   if (Array.isArray(original)) {
     if (!Array.isArray(anonymized) || anonymized.length !== original.length) return void t.fail(`${where}: not an array of ${original.length}`);
-    original.forEach((value, i) => compare(t, value, anonymized[i], pseudonyms, `${where}[${i}]`));
+    for (const [i, value] of original.entries()) compare(t, value, anonymized[i], pseudonyms, `${where}[${i}]`);
     return;
   }
   if (original !== null && typeof original === 'object') {
