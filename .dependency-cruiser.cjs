@@ -19,7 +19,9 @@ const LAYERS = [
 
 const upward = LAYERS.slice(0, -1).map(([name, path], i) => ({
   name: `${name}-imports-upward`,
-  comment: `${name} sits below ${LAYERS.slice(i + 1).map(([above]) => above).join(', ')}: it must not import them`,
+  comment: `${name} sits below ${LAYERS.slice(i + 1)
+    .map(([above]) => above)
+    .join(', ')}: it must not import them`,
   severity: 'error',
   from: { path },
   to: { path: LAYERS.slice(i + 1).map(([, above]) => above) },

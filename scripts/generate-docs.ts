@@ -20,7 +20,9 @@ export function fixtureSchemaText(): string {
 const code = (text: string) => `\`${text.replace(/\|/g, '\\|')}\``;
 
 function optionTable(): string {
-  const rows = optionRows().map((o) => `| ${code(o.env)} | ${code(o.flag)} | ${o.default === undefined ? '' : code(o.default)} | ${o.describe.replace(/\|/g, '\\|')} |`);
+  const rows = optionRows().map(
+    (o) => `| ${code(o.env)} | ${code(o.flag)} | ${o.default === undefined ? '' : code(o.default)} | ${o.describe.replace(/\|/g, '\\|')} |`,
+  );
   return ['| variable | flag | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 

@@ -80,7 +80,11 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
     pluginTimeout: 0,
     // Limits on what a client may send or hold (docs/reliability.md). The header limit covers
     // the request line, so it bounds the URL too.
-    http: { maxHeaderSize: 16_384, headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs) },
+    http: {
+      maxHeaderSize: 16_384,
+      headersTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+    },
     requestTimeout: config.requestTimeoutMs,
     keepAliveTimeout: config.keepAliveTimeoutMs,
     // While closing, requests already on open connections are still answered (Connection: close),
@@ -95,10 +99,27 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
   const journal = new RequestJournal(config.journalMax, clock);
   const tokens = new BearerTokens(config.tokenTtlSeconds * 1000, now);
   const faults = new FaultRules(config.seed);
-  const digest = new DigestVerifier(credentials, new NonceService(config.nonceSecret, config.nonceTtlSeconds * 1000, now), new NonceUsage());
+  const digest = new DigestVerifier(
+    credentials,
+    new NonceService(config.nonceSecret, config.nonceTtlSeconds * 1000, now),
+    new NonceUsage(),
+  );
   // The one recorder of the routes, before any is registered.
   const routes = new RouteTable(app);
-  app.decorate('emulator', { config, clock, store, checkpoints, snapshots, restoreJobs, credentials, cache, startupSources, journal, faults, routes });
+  app.decorate('emulator', {
+    config,
+    clock,
+    store,
+    checkpoints,
+    snapshots,
+    restoreJobs,
+    credentials,
+    cache,
+    startupSources,
+    journal,
+    faults,
+    routes,
+  });
   app.addHook('onClose', async () => store.close());
   closeConnectionsWhenDone(app);
 

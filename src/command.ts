@@ -4,7 +4,16 @@ import { setFlagsFromString } from 'node:v8';
 import { buildApp } from './app.js';
 import { VERSION } from './lib/package-root.js';
 import type { OptionSet, OptionText } from './lib/option-set.js';
-import { ConfigError, DEFAULT_CLIENT_SECRET, DEFAULT_PRIVATE_KEY, EMULATOR_OPTIONS, optionsFromEnvironment, optionsFromFlags, resolveConfig, type Config } from './model/options.js';
+import {
+  ConfigError,
+  DEFAULT_CLIENT_SECRET,
+  DEFAULT_PRIVATE_KEY,
+  EMULATOR_OPTIONS,
+  optionsFromEnvironment,
+  optionsFromFlags,
+  resolveConfig,
+  type Config,
+} from './model/options.js';
 import { RecordError } from './record/record-error.js';
 import { RECORD_OPTIONS, resolveRecordOptions } from './record/record-options.js';
 import { recordWith, type RecordIo } from './record/recorder.js';
@@ -24,7 +33,8 @@ function usageOf(set: OptionSet<Record<string, unknown>>, title: string, synopsi
   const rows = set.rows().map((o) => [o.kind === 'boolean' ? o.flag : `${o.flag} <value>`, o.env, o.default ?? '(none)', o.describe]);
   const width = (i: number) => Math.max(...rows.map((r) => r[i]!.length));
   const [flagWidth, envWidth, defaultWidth] = [width(0), width(1), width(2)];
-  const line = (cells: string[]) => `  ${cells[0]!.padEnd(flagWidth)}  ${cells[1]!.padEnd(envWidth)}  ${cells[2]!.padEnd(defaultWidth)}  ${cells[3]}`;
+  const line = (cells: string[]) =>
+    `  ${cells[0]!.padEnd(flagWidth)}  ${cells[1]!.padEnd(envWidth)}  ${cells[2]!.padEnd(defaultWidth)}  ${cells[3]}`;
   return (
     `atlas-backup-emulator ${VERSION}: ${title}\n\n` +
     `Usage: ${synopsis}\n\n` +
@@ -35,7 +45,11 @@ function usageOf(set: OptionSet<Record<string, unknown>>, title: string, synopsi
 }
 
 export function usage(): string {
-  return usageOf(EMULATOR_OPTIONS, "an emulator of the MongoDB Atlas Administration API's Legacy Backup resources.", 'atlas-backup-emulator [options]\n       atlas-backup-emulator record [options] (see record --help)');
+  return usageOf(
+    EMULATOR_OPTIONS,
+    "an emulator of the MongoDB Atlas Administration API's Legacy Backup resources.",
+    'atlas-backup-emulator [options]\n       atlas-backup-emulator record [options] (see record --help)',
+  );
 }
 
 export function recordUsage(): string {
@@ -58,7 +72,12 @@ function parseOptions(args: string[], set: OptionSet<Record<string, unknown>>, h
       strict: true,
       allowPositionals: false,
       options: {
-        ...Object.fromEntries(set.keys.map((key) => [set.flagName(key).slice(2), { type: set.kind(key) === 'boolean' ? ('boolean' as const) : ('string' as const), multiple: set.kind(key) === 'list' }])),
+        ...Object.fromEntries(
+          set.keys.map((key) => [
+            set.flagName(key).slice(2),
+            { type: set.kind(key) === 'boolean' ? ('boolean' as const) : ('string' as const), multiple: set.kind(key) === 'list' },
+          ]),
+        ),
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean' },
       },
@@ -68,7 +87,8 @@ function parseOptions(args: string[], set: OptionSet<Record<string, unknown>>, h
     const flag = /'(-[^' ]+)/.exec((err as Error).message)?.[1] ?? '';
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new ConfigError(`unknown option ${JSON.stringify(flag)} (see --help)`);
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new ConfigError(`option ${flag} needs a value`);
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new ConfigError(`unexpected argument ${JSON.stringify(flag || args.find((a) => !a.startsWith('-')))} (see --help)`);
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
+      throw new ConfigError(`unexpected argument ${JSON.stringify(flag || args.find((a) => !a.startsWith('-')))} (see --help)`);
     throw new ConfigError((err as Error).message);
   }
   const { help: wantsHelp, version, ...values } = parsed.values as Record<string, OptionText | undefined>;
@@ -106,7 +126,10 @@ export async function recordCommand(args: string[], env: NodeJS.ProcessEnv, outp
       return 0;
     }
     const nameOf = (key: string) => RECORD_OPTIONS.flagName(key);
-    const { settings, credentials } = resolveRecordOptions([RECORD_OPTIONS.fromEnvironment(env), RECORD_OPTIONS.fromFlags(commandLine.flags)], nameOf);
+    const { settings, credentials } = resolveRecordOptions(
+      [RECORD_OPTIONS.fromEnvironment(env), RECORD_OPTIONS.fromFlags(commandLine.flags)],
+      nameOf,
+    );
     const summary = await recordWith(settings, credentials, {
       ...io,
       progress: progress ? (p) => output.stderr.write(`\r\x1b[Krecording: ${p.pagesRead} of ${p.pagesKnown} pages read`) : undefined,

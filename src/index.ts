@@ -6,7 +6,16 @@ import { exportDocument, loadFixture, moveClock, resetEmulator } from './control
 import type { FaultRuleView } from './http/fault-rules.js';
 import { checkInput } from './model/control-input.js';
 import { journalFilter, type JournalEntry } from './http/journal.js';
-import { ClockMoveSchema, FaultRuleInputSchema, JournalFilterSchema, type ClockMove, type FaultRuleInput, type JournalFilterInput, type ResetScope, type ValidFaultRule } from './model/control-schemas.js';
+import {
+  ClockMoveSchema,
+  FaultRuleInputSchema,
+  JournalFilterSchema,
+  type ClockMove,
+  type FaultRuleInput,
+  type JournalFilterInput,
+  type ResetScope,
+  type ValidFaultRule,
+} from './model/control-schemas.js';
 import { resolveConfig, type EmulatorOptions } from './model/options.js';
 import { objectSource } from './fixtures/fixture-loader.js';
 import type { FixtureDocument } from './model/fixture-schema.js';
@@ -25,7 +34,14 @@ export {
   type Config,
   type EmulatorOptions,
 } from './model/options.js';
-export type { ApiKeyFixture, Checkpoint, ClusterFixture, FixtureDocument, ProjectFixture, ServiceAccountFixture } from './model/fixture-schema.js';
+export type {
+  ApiKeyFixture,
+  Checkpoint,
+  ClusterFixture,
+  FixtureDocument,
+  ProjectFixture,
+  ServiceAccountFixture,
+} from './model/fixture-schema.js';
 export type { LoadMode, StoreCounts } from './store/store.js';
 export type { ResetScope, FaultEffectInput, FaultMatch, FaultRuleInput } from './model/control-schemas.js';
 export type { FaultEffect, FaultRuleView } from './http/fault-rules.js';
@@ -104,7 +120,8 @@ export async function startEmulator(options: EmulatorOptions = {}, { clock }: St
   }
   const move = (body: unknown) => moveClock(state.clock, checkInput<ClockMove>(ClockMoveSchema, body, 'clock'));
   // Milliseconds back are a move to an earlier time: refused as such ("only moves forward").
-  const moveBy = (ms: number) => (ms < 0 ? move({ set: new Date(state.clock.now() + ms).toISOString() }) : move({ advance: `PT${ms / 1000}S` }));
+  const moveBy = (ms: number) =>
+    ms < 0 ? move({ set: new Date(state.clock.now() + ms).toISOString() }) : move({ advance: `PT${ms / 1000}S` });
   return {
     url,
     publicKey: config.publicKey,
@@ -115,7 +132,11 @@ export async function startEmulator(options: EmulatorOptions = {}, { clock }: St
     export: () => JSON.parse([...exportDocument(state)].join('')) as FixtureDocument,
     requests: (filter = {}) => {
       const { limit, since, ...rest } = filter;
-      const input = checkInput<JournalFilterInput>(JournalFilterSchema, { ...rest, ...(since === undefined ? {} : { since: since instanceof Date ? since.toISOString() : since }) }, 'filter');
+      const input = checkInput<JournalFilterInput>(
+        JournalFilterSchema,
+        { ...rest, ...(since === undefined ? {} : { since: since instanceof Date ? since.toISOString() : since }) },
+        'filter',
+      );
       return state.journal.list(journalFilter(input), limit ?? Infinity);
     },
     faults: {

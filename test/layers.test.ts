@@ -32,7 +32,10 @@ t.test('a planted upward import fails the check, naming the rule', async (t) => 
   writeFileSync(join(dir, 'src/lib/clock.ts'), 'export const now = (): number => Date.now();\n');
   t.equal(depcruise(dir).status, 0, 'atlas/ importing lib/ (downward) passes');
 
-  writeFileSync(join(dir, 'src/lib/clock.ts'), "import { started } from '../atlas/pipeline.js';\nexport const now = (): number => started;\n");
+  writeFileSync(
+    join(dir, 'src/lib/clock.ts'),
+    "import { started } from '../atlas/pipeline.js';\nexport const now = (): number => started;\n",
+  );
   const { status, output } = depcruise(dir);
   t.not(status, 0, 'lib/ importing atlas/ (upward) fails');
   t.match(output, /lib-imports-upward: src\/lib\/clock\.ts → src\/atlas\/pipeline\.ts/);

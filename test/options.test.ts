@@ -12,7 +12,10 @@ t.test('startEmulator() checks its options like the environment and the flags', 
   const refusals: [object, string][] = [
     [{ nonceTtlSeconds: -1 }, 'option nonceTtlSeconds must be an integer from 1 to 86400, got -1'],
     [{ journalMax: -5 }, 'option journalMax must be an integer from 0 to 1000000, got -5'],
-    [{ rateLimit: '3 per minute' }, 'option rateLimit must be off or <requests>/<period> like 100/60s or 100/1m (requests and period at least 1), got "3 per minute"'],
+    [
+      { rateLimit: '3 per minute' },
+      'option rateLimit must be off or <requests>/<period> like 100/60s or 100/1m (requests and period at least 1), got "3 per minute"',
+    ],
     [{ port: '8080' }, 'option port must be an integer from 0 to 65535, got "8080"'],
     [{ publicUrl: 'ftp://x' }, 'option publicUrl must be an absolute http(s) URL, got "ftp://x"'],
     [{ host: ' ' }, 'option host must be a non-empty string, got " "'],
@@ -30,9 +33,15 @@ t.test('startEmulator({ rateLimit }) limits: the fourth call of three a minute i
 });
 
 t.test('environment and flags name the variable or the flag; flags win', async (t) => {
-  t.throws(() => optionsFromEnvironment({ ATLAS_EMU_PORT: '70000' }), new ConfigError('ATLAS_EMU_PORT must be an integer from 0 to 65535, got "70000"'));
+  t.throws(
+    () => optionsFromEnvironment({ ATLAS_EMU_PORT: '70000' }),
+    new ConfigError('ATLAS_EMU_PORT must be an integer from 0 to 65535, got "70000"'),
+  );
   t.throws(() => optionsFromFlags({ port: 'x' }), new ConfigError('--port must be an integer from 0 to 65535, got "x"'));
-  const config = resolveConfig(optionsFromEnvironment({ ATLAS_EMU_SEED: '3', ATLAS_EMU_PORT: '0', ATLAS_EMU_UNRELATED: 'x' }), optionsFromFlags({ seed: '7' }));
+  const config = resolveConfig(
+    optionsFromEnvironment({ ATLAS_EMU_SEED: '3', ATLAS_EMU_PORT: '0', ATLAS_EMU_UNRELATED: 'x' }),
+    optionsFromFlags({ seed: '7' }),
+  );
   t.equal(config.seed, 7);
   t.equal(config.port, 0);
   t.equal(config.host, '127.0.0.1', 'defaults fill the rest');
@@ -50,6 +59,21 @@ t.test('--help lists every option of the schema, with its variable, default and 
 t.test('an impossible calendar date in a fixture is refused with its place', async (t) => {
   const emulator = await startEmulator();
   t.teardown(() => emulator.close());
-  const document = { projects: [{ id: GROUP, clusters: [{ name: 'Cluster0', clusterId: 'cccccccccccccccccccccccc', checkpoints: [{ id: 'dddddddddddddddddddddddd', timestamp: '2018-02-30T00:00:00Z' }] }] }] };
-  t.throws(() => emulator.load(document), { message: 'Invalid $.projects[0].clusters[0].checkpoints[0].timestamp: must be a real UTC date-time like 2018-02-08T23:19:37Z.' });
+  const document = {
+    projects: [
+      {
+        id: GROUP,
+        clusters: [
+          {
+            name: 'Cluster0',
+            clusterId: 'cccccccccccccccccccccccc',
+            checkpoints: [{ id: 'dddddddddddddddddddddddd', timestamp: '2018-02-30T00:00:00Z' }],
+          },
+        ],
+      },
+    ],
+  };
+  t.throws(() => emulator.load(document), {
+    message: 'Invalid $.projects[0].clusters[0].checkpoints[0].timestamp: must be a real UTC date-time like 2018-02-08T23:19:37Z.',
+  });
 });

@@ -14,7 +14,9 @@ import { createAjv } from '../src/lib/validation.js';
 const modules: Record<string, unknown>[] = [backup, query, values, control, options, fixtures];
 const schemas = modules
   .flatMap((exports) => Object.entries(exports))
-  .filter((entry): entry is [string, object] => entry[0].endsWith('Schema') && typeof entry[1] === 'object' && !(entry[1] instanceof RegExp));
+  .filter(
+    (entry): entry is [string, object] => entry[0].endsWith('Schema') && typeof entry[1] === 'object' && !(entry[1] instanceof RegExp),
+  );
 
 t.test('every schema is valid against the meta-schema and compiles in strict mode', async (t) => {
   t.ok(schemas.length >= 40, `${schemas.length} schemas`);

@@ -18,10 +18,17 @@ export function checkpointRoutes(app: FastifyInstance, checkpoints: Checkpoints,
     GET: operation(
       { params: ClusterParamsSchema, querystring: ListQuerySchema },
       (request, reply) => {
-        answerList(operations, request, reply, 'backupCheckpoints', (cluster, now) => {
-          const listing = checkpoints.list(cluster, now);
-          return { total: listing.total, items: (offset, limit) => listing.page(offset, limit), validUntil: listing.validUntil };
-        }, 'checkpoints');
+        answerList(
+          operations,
+          request,
+          reply,
+          'backupCheckpoints',
+          (cluster, now) => {
+            const listing = checkpoints.list(cluster, now);
+            return { total: listing.total, items: (offset, limit) => listing.page(offset, limit), validUntil: listing.validUntil };
+          },
+          'checkpoints',
+        );
       },
       { paged: true },
     ),
@@ -30,13 +37,19 @@ export function checkpointRoutes(app: FastifyInstance, checkpoints: Checkpoints,
   resource(app, version, `${list}/:checkpointId`, {
     GET: operation({ params: CheckpointParamsSchema, querystring: ItemQuerySchema }, (request, reply) => {
       const { groupId, checkpointId } = request.params;
-      answerItem(operations, request, reply, (cluster, now) => {
-        if (!HEX24.test(checkpointId)) throw errors.invalidCheckpointId(checkpointId);
-        const row = checkpoints.get(cluster, now, checkpointId);
-        if (!row) throw errors.checkpointNotFound(checkpointId, cluster.name);
-        const links = entityLinks(version, operations.base(request), groupId, cluster.name, `backupCheckpoints/${checkpointId}`, true);
-        return { fields: withLinks(row, links), validUntil: cluster.live ? checkpoints.list(cluster, now).validUntil : Infinity };
-      }, 'checkpoints');
+      answerItem(
+        operations,
+        request,
+        reply,
+        (cluster, now) => {
+          if (!HEX24.test(checkpointId)) throw errors.invalidCheckpointId(checkpointId);
+          const row = checkpoints.get(cluster, now, checkpointId);
+          if (!row) throw errors.checkpointNotFound(checkpointId, cluster.name);
+          const links = entityLinks(version, operations.base(request), groupId, cluster.name, `backupCheckpoints/${checkpointId}`, true);
+          return { fields: withLinks(row, links), validUntil: cluster.live ? checkpoints.list(cluster, now).validUntil : Infinity };
+        },
+        'checkpoints',
+      );
     }),
   });
 }

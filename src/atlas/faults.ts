@@ -29,7 +29,13 @@ function errorOf(effect: { status: 500 | 503 | 429; retryAfterSeconds?: number }
   return errors.rateLimited(pathOf(request.url), RATE_LIMIT.limit, RATE_LIMIT.minutes, effect.retryAfterSeconds!);
 }
 
-function applyFault(rule: FaultRule, request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction, journal: RequestJournal): void {
+function applyFault(
+  rule: FaultRule,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+  journal: RequestJournal,
+): void {
   const { effect } = rule;
   const applied: AppliedFault = { id: rule.id, effect: effect.type };
   request.appliedFault = applied;

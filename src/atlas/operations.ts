@@ -61,7 +61,8 @@ export class Operations {
     assertCanRead(request, groupId);
     const cluster = CLUSTER_NAME.test(clusterName) ? this.store.cluster(groupId, clusterName) : undefined;
     if (!cluster) throw errors.clusterNotFound(clusterName, groupId);
-    if (cluster.backup === 'CLOUD') throw resource === 'checkpoints' ? errors.checkpointsOnlyOnContinuousBackup() : errors.legacyBackupNotEnabled();
+    if (cluster.backup === 'CLOUD')
+      throw resource === 'checkpoints' ? errors.checkpointsOnlyOnContinuousBackup() : errors.legacyBackupNotEnabled();
     return cluster;
   }
 

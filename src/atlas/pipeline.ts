@@ -100,7 +100,11 @@ export async function atlasPipeline(app: FastifyInstance, options: AtlasPipeline
       faultsAfterAuth(request, reply, done);
     });
     // 6 and 7. Request bodies are JSON, under v2's versioned media type too; then the operations.
-    api.addContentTypeParser(/^application\/vnd\.atlas\.\d{4}-\d{2}-\d{2}\+json(?:;|$)/, { parseAs: 'string' }, api.getDefaultJsonParser('error', 'error'));
+    api.addContentTypeParser(
+      /^application\/vnd\.atlas\.\d{4}-\d{2}-\d{2}\+json(?:;|$)/,
+      { parseAs: 'string' },
+      api.getDefaultJsonParser('error', 'error'),
+    );
     registerOperations(api, options);
     api.setNotFoundHandler(answerNotFound);
   });

@@ -3,7 +3,14 @@ import type { ClusterRecord } from '../store/store.js';
 import { entityLinks } from '../model/links.js';
 import { entity, listPage } from './list-page.js';
 import type { Operations } from './operations.js';
-import { itemQuery, listQuery, type ClusterParams, type ItemQueryText, type ListFilterText, type ListQueryText } from '../model/query-schemas.js';
+import {
+  itemQuery,
+  listQuery,
+  type ClusterParams,
+  type ItemQueryText,
+  type ListFilterText,
+  type ListQueryText,
+} from '../model/query-schemas.js';
 import type { Json } from '../model/json.js';
 import { withLinks } from './views.js';
 

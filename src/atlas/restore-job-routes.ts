@@ -7,7 +7,13 @@ import { errors } from '../model/errors.js';
 import { clusterPath, entityLinks } from '../model/links.js';
 import { listBody } from './list-page.js';
 import type { Operations } from './operations.js';
-import { ClusterParamsSchema, itemQuery, ItemQuerySchema, RestoreJobListQuerySchema, RestoreJobParamsSchema } from '../model/query-schemas.js';
+import {
+  ClusterParamsSchema,
+  itemQuery,
+  ItemQuerySchema,
+  RestoreJobListQuerySchema,
+  RestoreJobParamsSchema,
+} from '../model/query-schemas.js';
 import { answerItem, answerList } from './read-operations.js';
 import { operation, resource } from './resource.js';
 import { HEX24 } from '../model/value-schemas.js';
@@ -64,7 +70,10 @@ export function restoreJobRoutes(app: FastifyInstance, store: Store, jobs: Resto
         const row = store.backup.restoreJob(cluster.rowid, jobId);
         if (!row) throw errors.restoreJobNotFound(jobId, cluster.name);
         const base = operations.base(request);
-        const fields = withLinks(jobs.view(row, now, base), entityLinks(version, base, groupId, cluster.name, `restoreJobs/${row.id}`, true));
+        const fields = withLinks(
+          jobs.view(row, now, base),
+          entityLinks(version, base, groupId, cluster.name, `restoreJobs/${row.id}`, true),
+        );
         return { fields, validUntil: store.backup.nextRestoreJobChange(cluster.rowid, now) };
       });
     }),

@@ -20,7 +20,11 @@ export function scheduleRoutes(app: FastifyInstance, store: Store, operations: O
   const view = (request: Parameters<Operations['base']>[0], cluster: ClusterRecord): Record<string, Json> => {
     const schedule = currentSchedule(segmentsOf(store.backup.schedules(cluster.rowid)));
     const fields: Record<string, Json> = { ...schedule, clusterId: cluster.clusterId, groupId: cluster.projectId };
-    const sorted = Object.fromEntries(Object.keys(fields).sort().map((key) => [key, fields[key]!]));
+    const sorted = Object.fromEntries(
+      Object.keys(fields)
+        .sort()
+        .map((key) => [key, fields[key]!]),
+    );
     return withLinks(sorted, entityLinks(version, operations.base(request), cluster.projectId, cluster.name, 'snapshotSchedule', true));
   };
 

@@ -54,7 +54,10 @@ export function snapshotRoutes(app: FastifyInstance, store: Store, snapshots: Sn
     GET: operation(item, (request, reply) => {
       answerItem(operations, request, reply, (cluster, now) => {
         const snapshot = find(cluster, request.params, now);
-        return { fields: withLinks(snapshot.view(), links(request, request.params, cluster.name)), validUntil: snapshots.list(cluster, now).validUntil };
+        return {
+          fields: withLinks(snapshot.view(), links(request, request.params, cluster.name)),
+          validUntil: snapshots.list(cluster, now).validUntil,
+        };
       });
     }),
     PATCH: operation({ ...item, body: SnapshotPatchSchema }, (request, reply) => {
@@ -72,9 +75,16 @@ export function snapshotRoutes(app: FastifyInstance, store: Store, snapshots: Sn
       const expires = change.expires === undefined ? snapshot.expires : Date.parse(change.expires);
       if (change.expires !== undefined && expires! <= now) throw errors.invalidAttribute('expires', 'must be in the future');
       const doNotDelete = change.doNotDelete ?? snapshot.doNotDelete;
-      store.write(() => store.backup.putSnapshot(cluster.rowid, { id: snapshot.id, ts: snapshot.ts, expires, doNotDelete, deleted: false, body: null }));
+      store.write(() =>
+        store.backup.putSnapshot(cluster.rowid, { id: snapshot.id, ts: snapshot.ts, expires, doNotDelete, deleted: false, body: null }),
+      );
       const changed = snapshots.get(cluster, now, snapshot.id)!;
-      operations.send(request, reply, entity(withLinks(changed.view(), links(request, params, cluster.name)), query.envelope), query.pretty);
+      operations.send(
+        request,
+        reply,
+        entity(withLinks(changed.view(), links(request, params, cluster.name)), query.envelope),
+        query.pretty,
+      );
     }),
     DELETE: operation(item, (request, reply) => {
       const { params } = request;

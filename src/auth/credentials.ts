@@ -10,7 +10,6 @@ import { principalOf, type Principal } from '../model/authentication.js';
 // credential (its principal, its Digest H(A1) values, its secret's digest) is derived once and
 // cached; a store write drops the cache, and the next request derives it again from the store.
 
-
 type Kind = Principal['kind'];
 
 interface Entry {
@@ -51,7 +50,8 @@ export class Credentials {
   private declared(kind: Kind, id: string): DeclaredCredential | undefined {
     const stored = kind === 'apiKey' ? this.store.apiKey(id) : this.store.serviceAccount(id);
     if (stored) return stored;
-    const [defaultId, secret] = kind === 'apiKey' ? [this.defaults.publicKey, this.defaults.privateKey] : [this.defaults.clientId, this.defaults.clientSecret];
+    const [defaultId, secret] =
+      kind === 'apiKey' ? [this.defaults.publicKey, this.defaults.privateKey] : [this.defaults.clientId, this.defaults.clientSecret];
     return id === defaultId ? { id, secret, projects: '*', accessList: undefined } : undefined;
   }
 

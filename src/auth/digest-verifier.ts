@@ -4,9 +4,7 @@ import type { AuthFailureReason, Principal } from '../model/authentication.js';
 import type { Credentials } from './credentials.js';
 import type { NonceService, NonceUsage } from './nonce.js';
 
-export type DigestResult =
-  | { ok: true; principal: Principal }
-  | { ok: false; reason: AuthFailureReason; stale: boolean; username?: string };
+export type DigestResult = { ok: true; principal: Principal } | { ok: false; reason: AuthFailureReason; stale: boolean; username?: string };
 
 const NC = /^[0-9a-fA-F]{8}$/;
 

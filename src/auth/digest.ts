@@ -65,7 +65,17 @@ function blanks(header: string, i: number): number {
 
 /** The auth-params of `header` from `from` on (names are case-insensitive); undefined when malformed or a name repeats. */
 function parseParams(header: string, from: number): Params | undefined {
-  const params: Params = { username: undefined, realm: undefined, nonce: undefined, uri: undefined, response: undefined, algorithm: undefined, qop: undefined, nc: undefined, cnonce: undefined };
+  const params: Params = {
+    username: undefined,
+    realm: undefined,
+    nonce: undefined,
+    uri: undefined,
+    response: undefined,
+    algorithm: undefined,
+    qop: undefined,
+    nc: undefined,
+    cnonce: undefined,
+  };
   let others: Set<string> | undefined;
   const n = header.length;
   let i = from;
@@ -143,4 +153,3 @@ export function expectedResponse(credentials: DigestCredentials, method: string,
   const ha2 = hash(algorithm, `${method}:${credentials.uri}`);
   return hash(algorithm, `${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`);
 }
-

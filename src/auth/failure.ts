@@ -9,5 +9,6 @@ export function logAuthFailure(request: FastifyRequest, reason: AuthFailureReaso
   request.authFailure = reason;
   // A bare challenge request is the normal first half of a Digest handshake, not news.
   // The request id is named here: requests get no child logger of their own (app.ts).
-  if (reason !== 'missing_credentials') request.log.info({ reqId: request.id, authFailure: reason, ...fields }, 'request refused by authentication');
+  if (reason !== 'missing_credentials')
+    request.log.info({ reqId: request.id, authFailure: reason, ...fields }, 'request refused by authentication');
 }

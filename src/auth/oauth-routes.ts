@@ -101,7 +101,8 @@ export async function oauthRoutes(app: FastifyInstance, options: OAuthRoutesOpti
     const clientId = clientOf(request, credentials);
     const grantType = form.get('grant_type');
     if (grantType === null) throw new OAuthError('invalid_request', 'The parameter grant_type is required.');
-    if (grantType !== 'client_credentials') throw new OAuthError('unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
+    if (grantType !== 'client_credentials')
+      throw new OAuthError('unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
     // An access list is enforced when the token is used, not when it is minted (docs/authentication.md).
     const { token, expiresIn } = tokens.mint(clientId);
     noStore(reply)

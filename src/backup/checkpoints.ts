@@ -66,7 +66,8 @@ export class Checkpoints {
       validUntil: Math.min(next, oldestMs + windowMs),
       page: (offset, limit) => {
         const rows = offset < stored ? this.store.page(cluster, first + offset, Math.min(limit, stored - offset)) : [];
-        for (let i = Math.max(0, offset - stored); rows.length < limit && i < derived; i++) rows.push(this.derived(cluster, slotOf(spans, i)));
+        for (let i = Math.max(0, offset - stored); rows.length < limit && i < derived; i++)
+          rows.push(this.derived(cluster, slotOf(spans, i)));
         return rows;
       },
     };
@@ -97,7 +98,11 @@ export class Checkpoints {
     const spans =
       cluster.type === 'SHARDED'
         ? segments
-            .map((s) => ({ from: Math.max(s.from, now - windowMs), to: Math.min(s.to, now), every: s.schedule.clusterCheckpointIntervalMin * MINUTE }))
+            .map((s) => ({
+              from: Math.max(s.from, now - windowMs),
+              to: Math.min(s.to, now),
+              every: s.schedule.clusterCheckpointIntervalMin * MINUTE,
+            }))
             .filter((s) => s.to > s.from)
         : [];
     return { windowMs, spans, segments };

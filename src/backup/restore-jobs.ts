@@ -26,7 +26,10 @@ const DEFAULT_MAX_DOWNLOADS = 1;
 const WRITE_ONLY = new Set(['checkpointId', 'oplogInc', 'oplogTs', 'pointInTimeUTCMillis']);
 
 /** When a job created at `created` finishes, and when its download (HTTP delivery only) expires. */
-export function jobTimes(created: number, delivery: { methodName: string; expirationHours?: number }): { finishes: number; downloadExpires: number | null } {
+export function jobTimes(
+  created: number,
+  delivery: { methodName: string; expirationHours?: number },
+): { finishes: number; downloadExpires: number | null } {
   const finishes = created + JOB_DURATION;
   const http = delivery.methodName === 'HTTP' || delivery.methodName === 'CLIENT_PIT_HTTP';
   return { finishes, downloadExpires: http ? finishes + (delivery.expirationHours ?? DEFAULT_EXPIRATION_HOURS) * HOUR : null };
@@ -74,7 +77,12 @@ export class RestoreJobs {
    * Creates the jobs a request asks for, stores them and returns their rows. `assertAccess`
    * throws when the caller may not use the target project of an automated restore.
    */
-  create(cluster: ClusterRecord, request: RestoreJobRequest, now: number, assertAccess: (groupId: string) => void = () => {}): RestoreJobRow[] {
+  create(
+    cluster: ClusterRecord,
+    request: RestoreJobRequest,
+    now: number,
+    assertAccess: (groupId: string) => void = () => {},
+  ): RestoreJobRow[] {
     const point = this.restorePoint(cluster, request, now);
     const { methodName, targetGroupId, targetClusterName, targetClusterId } = request.delivery;
     if (methodName === 'AUTOMATED_RESTORE') {
@@ -82,7 +90,10 @@ export class RestoreJobs {
       if (targetClusterName === undefined && targetClusterId === undefined) throw errors.missingAttribute('delivery.targetClusterName');
       if (!this.store.project(targetGroupId)) throw errors.groupNotFound(targetGroupId);
       assertAccess(targetGroupId);
-      const target = targetClusterName === undefined ? this.store.clustersOf(targetGroupId).find((c) => c.clusterId === targetClusterId) : this.store.cluster(targetGroupId, targetClusterName);
+      const target =
+        targetClusterName === undefined
+          ? this.store.clustersOf(targetGroupId).find((c) => c.clusterId === targetClusterId)
+          : this.store.cluster(targetGroupId, targetClusterName);
       if (!target) throw errors.clusterNotFound(targetClusterName ?? targetClusterId!, targetGroupId);
     }
     // A cluster's jobs and batches have their own ObjectId makers; jobs count from the number it has.
@@ -142,7 +153,15 @@ export class RestoreJobs {
       });
       if (finished) shown.hashes = [{ fileName: file, hash: sha1, typeName: 'SHA1' }];
     }
-    shown.delivery = Object.fromEntries(Object.keys(delivery).sort().map((k) => [k, delivery[k]!]));
-    return Object.fromEntries(Object.keys(shown).sort().map((key) => [key, shown[key]!]));
+    shown.delivery = Object.fromEntries(
+      Object.keys(delivery)
+        .sort()
+        .map((k) => [k, delivery[k]!]),
+    );
+    return Object.fromEntries(
+      Object.keys(shown)
+        .sort()
+        .map((key) => [key, shown[key]!]),
+    );
   }
 }

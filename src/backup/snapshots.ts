@@ -61,7 +61,12 @@ export function expiryOf(time: number, schedule: Required<Schedule>): number {
 
 /** The longest a snapshot taken under `schedule` can be kept. */
 const longestKept = (s: Required<Schedule>) =>
-  Math.max(s.snapshotRetentionDays * DAY, s.dailySnapshotRetentionDays * DAY, s.weeklySnapshotRetentionWeeks * 7 * DAY, s.monthlySnapshotRetentionMonths * 31 * DAY);
+  Math.max(
+    s.snapshotRetentionDays * DAY,
+    s.dailySnapshotRetentionDays * DAY,
+    s.weeklySnapshotRetentionWeeks * 7 * DAY,
+    s.monthlySnapshotRetentionMonths * 31 * DAY,
+  );
 
 /** What a snapshot needs to know of its cluster. */
 type SnapshotCluster = Pick<ClusterRecord, 'projectId' | 'name' | 'clusterId' | 'type' | 'shards'>;
@@ -128,13 +133,26 @@ class SnapshotTaker {
 }
 
 /** Snapshots generated for a fixture (static data): `count` of them, one every interval after `after`. */
-export function* generateSnapshots(seed: number, cluster: SnapshotCluster, schedule: Required<Schedule>, count: number, after: number): Generator<SnapshotRow> {
+export function* generateSnapshots(
+  seed: number,
+  cluster: SnapshotCluster,
+  schedule: Required<Schedule>,
+  count: number,
+  after: number,
+): Generator<SnapshotRow> {
   const every = schedule.snapshotIntervalHours * HOUR;
   const taker = new SnapshotTaker(seededFaker(0), seed, cluster);
   for (let n = 0; n < count; n++) {
     const time = nthSlot(after, every, n);
     const view = taker.taken(time, schedule);
-    yield { id: view.id as string, ts: time, expires: expiryOf(time, schedule), doNotDelete: false, deleted: false, body: JSON.stringify({ complete: true, ...view }) };
+    yield {
+      id: view.id as string,
+      ts: time,
+      expires: expiryOf(time, schedule),
+      doNotDelete: false,
+      deleted: false,
+      body: JSON.stringify({ complete: true, ...view }),
+    };
   }
 }
 
@@ -142,7 +160,11 @@ export function* generateSnapshots(seed: number, cluster: SnapshotCluster, sched
 function view(body: Record<string, Json>, doNotDelete: boolean, expires: number | null, keepExpiry = false): Record<string, Json> {
   const shown: Record<string, Json> = { ...body, doNotDelete };
   if ((keepExpiry || !doNotDelete) && expires !== null) shown.expires = isoSeconds(expires);
-  return Object.fromEntries(Object.keys(shown).sort().map((key) => [key, shown[key]!]));
+  return Object.fromEntries(
+    Object.keys(shown)
+      .sort()
+      .map((key) => [key, shown[key]!]),
+  );
 }
 
 export class Snapshots {
@@ -166,7 +188,10 @@ export class Snapshots {
     );
     // The list changes when the next snapshot is taken or completes, or a kept one expires.
     const every = segments.at(-1)!.schedule.snapshotIntervalHours * HOUR;
-    const events = [nthSlot(now, every, 0), ...all.flatMap((s) => [s.complete ? Infinity : s.ts + SNAPSHOT_DURATION, s.doNotDelete || s.expires === null ? Infinity : s.expires])];
+    const events = [
+      nthSlot(now, every, 0),
+      ...all.flatMap((s) => [s.complete ? Infinity : s.ts + SNAPSHOT_DURATION, s.doNotDelete || s.expires === null ? Infinity : s.expires]),
+    ];
     return { snapshots: all, validUntil: Math.min(...events) };
   }
 

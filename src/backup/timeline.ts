@@ -6,9 +6,10 @@ import type { ScheduleSegment } from '../store/backup-store.js';
 // without listing them, and the same clock moves give the same events. A change of schedule
 // starts a new segment; what happened before keeps the schedule it happened under.
 
-
 /** The schedule a cluster starts with: the defaults of the schedule's schema. */
-export const DEFAULT_SCHEDULE = Object.fromEntries(SCHEDULE_FIELDS.map((field) => [field, ScheduleSchema.properties[field].default])) as Required<Schedule>;
+export const DEFAULT_SCHEDULE = Object.fromEntries(
+  SCHEDULE_FIELDS.map((field) => [field, ScheduleSchema.properties[field].default]),
+) as Required<Schedule>;
 
 /** How many multiples of `every` lie in (from, to]. */
 export function slotsIn(from: number, to: number, every: number): number {

@@ -22,7 +22,8 @@ export class BodySpool {
     try {
       for await (const chunk of stream) {
         spool.write(chunk as Buffer);
-        if (spool.size > limit) throw Object.assign(new Error(`the body exceeds ${limit} bytes`), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+        if (spool.size > limit)
+          throw Object.assign(new Error(`the body exceeds ${limit} bytes`), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
       }
     } catch (err) {
       spool.dispose();
@@ -57,7 +58,8 @@ export class BodySpool {
       return;
     }
     const buffer = Buffer.allocUnsafe(CHUNK);
-    for (let position = 0, n: number; (n = readSync(this.file.fd, buffer, 0, CHUNK, position)) > 0; position += n) yield buffer.subarray(0, n);
+    for (let position = 0, n: number; (n = readSync(this.file.fd, buffer, 0, CHUNK, position)) > 0; position += n)
+      yield buffer.subarray(0, n);
   }
 
   dispose(): void {

@@ -29,7 +29,13 @@ export async function dataRoutes(fastify: FastifyInstance): Promise<void> {
 
   // The scope may come in the query string or in a JSON body, so that neither is silently ignored.
   const resets = 'Back to the start-up dataset (data), an empty journal, no fault rules, the clock at its start setting; or all four.';
-  const reset = controlSchema({ summary: resets, querystring: ResetQuerySchema, body: ResetBodySchema, ok: { 200: ResetResultSchema }, badRequest: true });
+  const reset = controlSchema({
+    summary: resets,
+    querystring: ResetQuerySchema,
+    body: ResetBodySchema,
+    ok: { 200: ResetResultSchema },
+    badRequest: true,
+  });
   app.post('/reset', { ...reset, preValidation: absentBodyIsEmpty }, (request, reply) => {
     const scope = request.query.scope ?? request.body.scope ?? 'all';
     resetEmulator(state, scope);
@@ -58,14 +64,21 @@ export async function dataRoutes(fastify: FastifyInstance): Promise<void> {
       BodySpool.receive(payload, FIXTURE_BODY_LIMIT).then((spool) => done(null, spool), done);
     });
     const loads = 'Loads a fixture document in one transaction; a refused document changes nothing.';
-    const route = controlSchema({ summary: loads, querystring: LoadQuerySchema, body: FixtureDocumentSchema, ok: { 200: LoadResultSchema }, badRequest: true });
+    const route = controlSchema({
+      summary: loads,
+      querystring: LoadQuerySchema,
+      body: FixtureDocumentSchema,
+      ok: { 200: LoadResultSchema },
+      badRequest: true,
+    });
     // The body schema documents the route; the body itself is what the parser above makes of
     // it (nothing when no body came), and the loader checks the document part by part.
     load.post<{ Body: BodySpool | undefined }, ContextConfigDefault, typeof route.schema>(
       '/fixtures',
       {
         ...route,
-        validatorCompiler: ({ schema, httpPart }) => (httpPart === 'body' ? () => true : load.validatorCompiler!({ schema, httpPart } as never)),
+        validatorCompiler: ({ schema, httpPart }) =>
+          httpPart === 'body' ? () => true : load.validatorCompiler!({ schema, httpPart } as never),
       },
       (request, reply) => {
         const spool = request.body;
@@ -73,7 +86,14 @@ export async function dataRoutes(fastify: FastifyInstance): Promise<void> {
         try {
           if (spool.bytes === 0) throw invalid('body', 'is empty');
           const { mode } = request.query;
-          reply.send({ mode, counts: loadFixture(state, textSource('body', () => spool.chunks()), mode) });
+          reply.send({
+            mode,
+            counts: loadFixture(
+              state,
+              textSource('body', () => spool.chunks()),
+              mode,
+            ),
+          });
         } finally {
           spool.dispose();
         }

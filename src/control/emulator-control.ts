@@ -32,7 +32,8 @@ export function moveClock(clock: EmulatorClock, move: ClockMove): ClockState {
     if (move.set !== undefined) clock.set(Date.parse(move.set));
     if (move.advance !== undefined) {
       const ms = durationMs(move.advance);
-      if (ms === undefined) throw invalid('advance', 'must be an ISO 8601 duration of weeks, days, hours, minutes or seconds, like PT6H or P2D');
+      if (ms === undefined)
+        throw invalid('advance', 'must be an ISO 8601 duration of weeks, days, hours, minutes or seconds, like PT6H or P2D');
       clock.advance(ms);
     }
     if (move.frozen !== undefined) clock.freeze(move.frozen);

@@ -40,4 +40,3 @@ declare module 'fastify' {
     emulator: EmulatorState;
   }
 }
-

@@ -7,15 +7,24 @@ import { controlSchema, FaultIdSchema, FaultListSchema, FaultRuleInputSchema, Fa
 export async function faultRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const { faults } = app.emulator;
-  const adds = 'Adds a fault rule. Rules apply to authenticated API requests unless everyRequest is true; the first live matching rule applies.';
+  const adds =
+    'Adds a fault rule. Rules apply to authenticated API requests unless everyRequest is true; the first live matching rule applies.';
 
-  app.post('/faults', controlSchema({ summary: adds, body: FaultRuleInputSchema, ok: { 201: FaultRuleSchema }, badRequest: true }), (request, reply) => {
-    reply.code(201).send(faults.add(request.body).view());
-  });
+  app.post(
+    '/faults',
+    controlSchema({ summary: adds, body: FaultRuleInputSchema, ok: { 201: FaultRuleSchema }, badRequest: true }),
+    (request, reply) => {
+      reply.code(201).send(faults.add(request.body).view());
+    },
+  );
 
-  app.get('/faults', controlSchema({ summary: 'The rules, with how often each has applied.', ok: { 200: FaultListSchema } }), (_request, reply) => {
-    reply.send({ faults: faults.list().map((rule) => rule.view()) });
-  });
+  app.get(
+    '/faults',
+    controlSchema({ summary: 'The rules, with how often each has applied.', ok: { 200: FaultListSchema } }),
+    (_request, reply) => {
+      reply.send({ faults: faults.list().map((rule) => rule.view()) });
+    },
+  );
 
   app.delete('/faults', controlSchema({ summary: 'Removes every rule.', ok: { 204: {} } }), (_request, reply) => {
     faults.clear();

@@ -16,11 +16,15 @@ const FIDELITY_GAPS = [
 
 function authMethods(app: FastifyInstance): string[] {
   const methods = ['HTTP Digest (RFC 7616; challenge MD5, qop=auth; answers with SHA-256 and -sess accepted)'];
-  if (app.hasRoute({ method: 'POST', url: '/api/oauth/token' })) methods.push('OAuth 2.0 client credentials (Bearer tokens from /api/oauth/token)');
+  if (app.hasRoute({ method: 'POST', url: '/api/oauth/token' }))
+    methods.push('OAuth 2.0 client credentials (Bearer tokens from /api/oauth/token)');
   return methods;
 }
 
-/** The Atlas operations served ("GET /api/atlas/v2/groups/:groupId/..."): the routes of one method that serve an API version (a resource's 405 route answers every other method; it is no operation). */
+/**
+ * The Atlas operations served ("GET /api/atlas/v2/groups/:groupId/..."): the routes of one method that serve an API
+ * version (a resource's 405 route answers every other method; it is no operation).
+ */
 function atlasOperations(app: FastifyInstance): string[] {
   return app.emulator.routes
     .under('/api/atlas/')

@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { journalFilter } from '../http/journal.js';
-import { absentBodyIsEmpty, controlSchema, CountSchema, JournalFilterSchema, JournalListingSchema, JournalQuerySchema } from '../model/control-schemas.js';
+import {
+  absentBodyIsEmpty,
+  controlSchema,
+  CountSchema,
+  JournalFilterSchema,
+  JournalListingSchema,
+  JournalQuerySchema,
+} from '../model/control-schemas.js';
 
 /** The request journal: list (with filters), count with a matcher, clear. */
 export async function journalRoutes(fastify: FastifyInstance): Promise<void> {

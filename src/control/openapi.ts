@@ -15,7 +15,9 @@ const OPENAPI = {
     title: 'atlas-backup-emulator control API',
     version: VERSION,
     description:
-      'Test-suite control of the emulator, outside Atlas authentication. When ATLAS_EMU_ADMIN_TOKEN is set, every route but health, ready and the inspector page requires `Authorization: Bearer <token>`. Errors use the Atlas error body `{detail, error, errorCode, parameters, reason}`. Control requests are neither journaled nor faulted.',
+      'Test-suite control of the emulator, outside Atlas authentication. When ATLAS_EMU_ADMIN_TOKEN is set, every route but ' +
+      'health, ready and the inspector page requires `Authorization: Bearer <token>`. Errors use the Atlas error body ' +
+      '`{detail, error, errorCode, parameters, reason}`. Control requests are neither journaled nor faulted.',
   },
   components: { securitySchemes: { adminToken: { type: 'http' as const, scheme: 'bearer' } } },
   security: [{ adminToken: [] }],

@@ -5,7 +5,13 @@ import type { FastifyReply } from 'fastify';
  * and what the inspector relays of them all leave through here. The body is bytes, so
  * Fastify sends the Content-Type as given (no charset added) and serializes nothing.
  */
-export function sendAtlas(reply: FastifyReply, status: number, contentType: string, body: Buffer, headers?: Record<string, string>): FastifyReply {
+export function sendAtlas(
+  reply: FastifyReply,
+  status: number,
+  contentType: string,
+  body: Buffer,
+  headers?: Record<string, string>,
+): FastifyReply {
   reply.code(status).header('content-type', contentType);
   if (headers !== undefined) for (const name in headers) reply.header(name, headers[name]);
   return reply.send(body);

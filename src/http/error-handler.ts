@@ -84,7 +84,9 @@ function endWithError(socket: Duplex, error: AtlasError): void {
   const headers = { 'Content-Type': ERROR_CONTENT_TYPE, 'X-Error-Code': error.errorCode, ...error.headers };
   socket.end(
     `HTTP/1.1 ${error.status} ${error.reason}\r\n` +
-      Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('') +
+      Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('') +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Connection: close\r\n\r\n' +
       body,

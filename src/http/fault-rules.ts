@@ -54,7 +54,8 @@ function effectOf(input: ValidFaultRule['effect']): FaultEffect {
     case 'delay': {
       const { ms, minMs, maxMs } = input;
       if (ms !== undefined && minMs === undefined && maxMs === undefined) return { type: 'delay', ms };
-      if (ms !== undefined || minMs === undefined || maxMs === undefined) throw invalid('effect', 'a delay gives either ms or both minMs and maxMs');
+      if (ms !== undefined || minMs === undefined || maxMs === undefined)
+        throw invalid('effect', 'a delay gives either ms or both minMs and maxMs');
       if (maxMs < minMs) throw invalid('effect.maxMs', `must be at least minMs (${minMs})`);
       return { type: 'delay', minMs, maxMs };
     }
@@ -146,8 +147,17 @@ export class FaultRules {
     if (match.method !== undefined) match.method = match.method.toUpperCase();
     const everyRequest = input.everyRequest ?? false;
     // Unauthenticated requests have no key to match: such a rule could never fire.
-    if (everyRequest && match.key !== undefined) throw invalid('match.key', 'needs an authenticated request; it cannot be combined with everyRequest');
-    const rule = new FaultRule(`fault-${this.nextId++}`, match, effect, input.times ?? null, input.probability ?? null, everyRequest, input.seed ?? this.defaultSeed);
+    if (everyRequest && match.key !== undefined)
+      throw invalid('match.key', 'needs an authenticated request; it cannot be combined with everyRequest');
+    const rule = new FaultRule(
+      `fault-${this.nextId++}`,
+      match,
+      effect,
+      input.times ?? null,
+      input.probability ?? null,
+      everyRequest,
+      input.seed ?? this.defaultSeed,
+    );
     this.rules.push(rule);
     return rule;
   }

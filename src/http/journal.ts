@@ -83,7 +83,12 @@ export interface JournalFilter {
 export function compilePathPattern(pattern: string): RegExp {
   const source = pattern
     .split('**')
-    .map((part) => part.split('*').map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*'))
+    .map((part) =>
+      part
+        .split('*')
+        .map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('[^/]*'),
+    )
     .join('.*');
   return new RegExp(`^${source}$`);
 }
@@ -174,22 +179,25 @@ export class RequestJournal {
     readonly capacity: number,
     private readonly clock: Clock,
   ) {
-    this.ring = Array.from({ length: capacity }, (): Recorded => ({
-      seq: 0,
-      at: 0,
-      method: '',
-      url: '',
-      accept: undefined,
-      userAgent: undefined,
-      contentType: undefined,
-      authScheme: undefined,
-      authUser: undefined,
-      status: null,
-      latencyMs: 0,
-      principal: undefined,
-      authFailure: undefined,
-      fault: null,
-    }));
+    this.ring = Array.from(
+      { length: capacity },
+      (): Recorded => ({
+        seq: 0,
+        at: 0,
+        method: '',
+        url: '',
+        accept: undefined,
+        userAgent: undefined,
+        contentType: undefined,
+        authScheme: undefined,
+        authUser: undefined,
+        status: null,
+        latencyMs: 0,
+        principal: undefined,
+        authFailure: undefined,
+        fault: null,
+      }),
+    );
   }
 
   /** Requests recorded since the start or the last clear, including those evicted. */

@@ -46,9 +46,14 @@ const ListParamsSchema = {
   required: ['version', 'groupId', 'clusterName', 'resource'],
   properties: { version: { enum: API_VERSIONS }, groupId: STRING, clusterName: STRING, resource: { enum: RESOURCES } },
 } as const;
-const ItemParamsSchema = { ...ListParamsSchema, required: [...ListParamsSchema.required, 'id'], properties: { ...ListParamsSchema.properties, id: STRING } } as const;
+const ItemParamsSchema = {
+  ...ListParamsSchema,
+  required: [...ListParamsSchema.required, 'id'],
+  properties: { ...ListParamsSchema.properties, id: STRING },
+} as const;
 const ATLAS_BODY = { description: 'What the Atlas operation answers: its JSON, status and Content-Type.' };
-const ATLAS_NOT_FOUND = 'The Atlas operation’s own errors, as it answers them (GROUP_NOT_FOUND, CLUSTER_NOT_FOUND, CHECKPOINT_NOT_FOUND, ...).';
+const ATLAS_NOT_FOUND =
+  'The Atlas operation’s own errors, as it answers them (GROUP_NOT_FOUND, CLUSTER_NOT_FOUND, CHECKPOINT_NOT_FOUND, ...).';
 
 /** GET /api/atlas/{version}/groups/{groupId}/clusters/{clusterName}/{resource}[/{id}]: Atlas reads without Digest. */
 export async function atlasReadRoutes(app: FastifyInstance): Promise<void> {
@@ -61,11 +66,22 @@ export async function atlasReadRoutes(app: FastifyInstance): Promise<void> {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     reader ??= atlasReader(app, app.emulator);
     const { host, accept } = request.headers;
-    const res = await reader.inject({ method: 'GET', url: request.url.slice(PREFIX.length), headers: { ...(host && { host }), ...(accept && { accept }) } });
+    const res = await reader.inject({
+      method: 'GET',
+      url: request.url.slice(PREFIX.length),
+      headers: { ...(host && { host }), ...(accept && { accept }) },
+    });
     const errorCode = res.headers['x-error-code'];
-    return sendAtlas(reply, res.statusCode, String(res.headers['content-type']), res.rawPayload, errorCode === undefined ? undefined : { 'x-error-code': String(errorCode) });
+    return sendAtlas(
+      reply,
+      res.statusCode,
+      String(res.headers['content-type']),
+      res.rawPayload,
+      errorCode === undefined ? undefined : { 'x-error-code': String(errorCode) },
+    );
   };
-  const route = (summary: string, params: object) => controlSchema({ summary: reads(summary), params, ok: { 200: ATLAS_BODY }, badRequest: true, notFound: ATLAS_NOT_FOUND });
+  const route = (summary: string, params: object) =>
+    controlSchema({ summary: reads(summary), params, ok: { 200: ATLAS_BODY }, badRequest: true, notFound: ATLAS_NOT_FOUND });
   app.get(list, route('A page of a cluster’s checkpoints, snapshots or restore jobs', ListParamsSchema), handler);
   app.get(`${list}/:id`, route('One checkpoint, snapshot or restore job', ItemParamsSchema), handler);
 }

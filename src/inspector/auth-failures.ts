@@ -13,7 +13,8 @@ interface Explanation {
 // compile until it is explained here), for people reading the journal.
 export const AUTH_FAILURES: Record<AuthFailureReason, Explanation> = {
   missing_credentials: {
-    meaning: 'The request carried no credentials, so the emulator answered 401 with a challenge: for the Atlas API, a Digest nonce to sign with.',
+    meaning:
+      'The request carried no credentials, so the emulator answered 401 with a challenge: for the Atlas API, a Digest nonce to sign with.',
     advice:
       'Nothing, when the client follows with a signed request: this is the first half of every Digest handshake. ' +
       'If none follows, set the client up for HTTP Digest with the public and private key ' +
@@ -35,7 +36,8 @@ export const AUTH_FAILURES: Record<AuthFailureReason, Explanation> = {
   },
   uri_mismatch: {
     meaning: 'The uri signed in the Digest header is not the path and query string the request was sent to.',
-    advice: 'Sign exactly the request-target you send, query string included; look for a client or proxy that re-encodes or reorders the URL after signing.',
+    advice:
+      'Sign exactly the request-target you send, query string included; look for a client or proxy that re-encodes or reorders the URL after signing.',
   },
   bad_qop: {
     meaning: 'The Digest header lacks qop=auth, a cnonce or a nonce count (nc of 8 hexadecimal digits).',

@@ -11,7 +11,10 @@ import { ClockStateSchema, controlSchema } from '../model/control-schemas.js';
 
 const STRING = { type: 'string' } as const;
 /** Null: the API refuses the cluster's Legacy Backup resources (it is on Cloud Backup). */
-const LISTED = { type: ['integer', 'null'], description: 'as the list operation counts them now (null: the cluster is on Cloud Backup)' } as const;
+const LISTED = {
+  type: ['integer', 'null'],
+  description: 'as the list operation counts them now (null: the cluster is on Cloud Backup)',
+} as const;
 const PROJECTS = { anyOf: [{ const: '*' }, { type: 'array', items: STRING }], description: "'*' (every project) or project ids" } as const;
 
 const ClusterSchema = {
@@ -27,7 +30,10 @@ const ClusterSchema = {
     liveFrom: { type: ['string', 'null'], format: 'date-time', description: 'when a live cluster went live' },
     schedule: { ...ScheduleSchema, description: 'the snapshot schedule in force now' },
     checkpoints: LISTED,
-    snapshots: { ...LISTED, description: 'completed or not, as the list counts them with completed=all now (null: the cluster is on Cloud Backup)' },
+    snapshots: {
+      ...LISTED,
+      description: 'completed or not, as the list counts them with completed=all now (null: the cluster is on Cloud Backup)',
+    },
     restoreJobs: LISTED,
   },
 } as const;
@@ -39,7 +45,10 @@ const CredentialSchema = {
     id: { ...STRING, description: 'public key or client id' },
     projects: PROJECTS,
     accessList: { type: 'array', items: STRING },
-    source: { enum: ['options', 'fixture'], description: 'the default credential of the options, or one a fixture declares (which wins on a clash)' },
+    source: {
+      enum: ['options', 'fixture'],
+      description: 'the default credential of the options, or one a fixture declares (which wins on a clash)',
+    },
   },
 } as const;
 const OverviewSchema = {
@@ -78,10 +87,15 @@ function clusterView(state: EmulatorState, cluster: ClusterRecord, now: number) 
 
 /** The credentials that authenticate now, as the auth side resolves them: declared ones win over the options' defaults. */
 function activeCredentials({ store, config }: EmulatorState) {
-  const access = (c: { projects: '*' | string[]; accessList?: string[] }) => ({ projects: c.projects, ...(c.accessList ? { accessList: c.accessList } : {}) });
+  const access = (c: { projects: '*' | string[]; accessList?: string[] }) => ({
+    projects: c.projects,
+    ...(c.accessList ? { accessList: c.accessList } : {}),
+  });
   const declared = [
     ...store.credentials.apiKeys().map((key) => ({ kind: 'apiKey', id: key.publicKey, ...access(key), source: 'fixture' })),
-    ...store.credentials.serviceAccounts().map((account) => ({ kind: 'serviceAccount', id: account.clientId, ...access(account), source: 'fixture' })),
+    ...store.credentials
+      .serviceAccounts()
+      .map((account) => ({ kind: 'serviceAccount', id: account.clientId, ...access(account), source: 'fixture' })),
   ];
   const defaults = [
     { kind: 'apiKey', id: config.publicKey, projects: '*', source: 'options' },

@@ -66,7 +66,11 @@ function sendAsset(name: string, request: FastifyRequest, reply: FastifyReply): 
   const gzip = takesGzip(request.headers['accept-encoding']);
   const etag = gzip ? found.gzippedEtag : found.etag;
   // Revalidated on every load, so that a newer emulator's page is never mixed with an older one's script.
-  reply.header('cache-control', 'no-cache').header('etag', etag).header('vary', 'accept-encoding').header('x-content-type-options', 'nosniff');
+  reply
+    .header('cache-control', 'no-cache')
+    .header('etag', etag)
+    .header('vary', 'accept-encoding')
+    .header('x-content-type-options', 'nosniff');
   if (name === PAGE) reply.header('content-security-policy', CSP).header('referrer-policy', 'no-referrer');
   if (request.headers['if-none-match'] === etag) return void reply.code(304).send();
   if (gzip) reply.header('content-encoding', 'gzip');
@@ -92,12 +96,20 @@ export async function pageRoutes(fastify: FastifyInstance): Promise<void> {
     summary: 'The inspector page (HTML). It holds no data: it reads the other control routes, with the admin token when one is set.',
     security: [],
   };
-  app.get('/ui', { ...open, schema: { ...page, response: { 200: SERVED('The page.', 'text/html'), 304: NOT_MODIFIED } } }, (request, reply) => {
-    sendAsset(PAGE, request, reply);
-  });
+  app.get(
+    '/ui',
+    { ...open, schema: { ...page, response: { 200: SERVED('The page.', 'text/html'), 304: NOT_MODIFIED } } },
+    (request, reply) => {
+      sendAsset(PAGE, request, reply);
+    },
+  );
 
   const files = { summary: 'The inspector’s stylesheet and script.', security: [], params: FileParamsSchema };
-  const response = { 200: SERVED('The file.', 'text/css', 'text/javascript'), 304: NOT_MODIFIED, 404: { ...ErrorSchema, description: 'RESOURCE_NOT_FOUND' } };
+  const response = {
+    200: SERVED('The file.', 'text/css', 'text/javascript'),
+    304: NOT_MODIFIED,
+    404: { ...ErrorSchema, description: 'RESOURCE_NOT_FOUND' },
+  };
   app.get('/ui/:file', { ...open, schema: { ...files, response } }, (request, reply) => {
     const { file } = request.params;
     if (file === PAGE || !Object.hasOwn(TYPES, file)) return answerNotFound(request, reply);

@@ -34,9 +34,15 @@ const ExtentSchema = {
 } as const;
 const TotalsSchema = {
   type: ['object', 'null'],
-  description: 'as the list operations count them now (snapshots: the completed ones, the list’s default); null: the cluster is on Cloud Backup',
+  description:
+    'as the list operations count them now (snapshots: the completed ones, the list’s default); null: the cluster is on Cloud Backup',
   required: ['checkpoints', 'snapshots', 'restoreJobs', 'restoreBatches'],
-  properties: { checkpoints: COUNT, snapshots: COUNT, restoreJobs: COUNT, restoreBatches: { ...COUNT, description: 'restore jobs grouped by batchId (a job without one is a batch of its own)' } },
+  properties: {
+    checkpoints: COUNT,
+    snapshots: COUNT,
+    restoreJobs: COUNT,
+    restoreBatches: { ...COUNT, description: 'restore jobs grouped by batchId (a job without one is a batch of its own)' },
+  },
 } as const;
 const SummaryClusterSchema = {
   type: 'object',
@@ -49,7 +55,11 @@ const SummaryClusterSchema = {
     live: { type: 'boolean' },
     liveFrom: { type: ['string', 'null'], format: 'date-time' },
     schedule: { ...ScheduleSchema, description: 'the snapshot schedule in force now' },
-    version: { type: ['string', 'null'], description: 'changes whenever what the cluster’s lists show may have changed (a write, or the clock passing a moment that changes them)' },
+    version: {
+      type: ['string', 'null'],
+      description:
+        'changes whenever what the cluster’s lists show may have changed (a write, or the clock passing a moment that changes them)',
+    },
     totals: TotalsSchema,
     extent: ExtentSchema,
   },
@@ -62,7 +72,11 @@ const SummarySchema = {
     projects: {
       type: 'array',
       description: 'in the order they were loaded (a document’s order), each with its clusters in that order',
-      items: { type: 'object', required: ['id', 'name', 'clusters'], properties: { id: STRING, name: STRING, clusters: { type: 'array', items: SummaryClusterSchema } } },
+      items: {
+        type: 'object',
+        required: ['id', 'name', 'clusters'],
+        properties: { id: STRING, name: STRING, clusters: { type: 'array', items: SummaryClusterSchema } },
+      },
     },
   },
 } as const;
@@ -71,7 +85,10 @@ const marks = (item: object, description: string) =>
   ({
     type: 'object',
     required: ['inRange', 'marks'],
-    properties: { inRange: { ...COUNT, description }, marks: { type: 'array', maxItems: MAX_MARKS, items: item, description: `oldest first; at most ${MAX_MARKS}, evenly chosen` } },
+    properties: {
+      inRange: { ...COUNT, description },
+      marks: { type: 'array', maxItems: MAX_MARKS, items: item, description: `oldest first; at most ${MAX_MARKS}, evenly chosen` },
+    },
   }) as const;
 const CheckpointMarkSchema = { type: 'object', required: ['id', 'timestamp'], properties: { id: STRING, timestamp: INSTANT } } as const;
 const SnapshotMarkSchema = {
@@ -83,7 +100,10 @@ const SnapshotMarkSchema = {
     expires: { type: ['string', 'null'], format: 'date-time', description: 'null: kept until deleted (doNotDelete, or no expiry)' },
     complete: { type: 'boolean' },
     doNotDelete: { type: 'boolean' },
-    retention: { enum: ['monthly', 'weekly', 'daily', 'recent'], description: 'which retention of its schedule keeps it (recent: snapshotRetentionDays)' },
+    retention: {
+      enum: ['monthly', 'weekly', 'daily', 'recent'],
+      description: 'which retention of its schedule keeps it (recent: snapshotRetentionDays)',
+    },
   },
 } as const;
 const JobStatus = { type: ['string', 'null'], description: 'statusName as the API shows it now' } as const;
@@ -93,7 +113,11 @@ const BatchMarkSchema = {
   properties: {
     batchId: { type: ['string', 'null'], description: 'null: a job without a batch' },
     created: INSTANT,
-    finishes: { type: ['string', 'null'], format: 'date-time', description: 'when its jobs are FINISHED; null: a loaded job whose status is as listed' },
+    finishes: {
+      type: ['string', 'null'],
+      format: 'date-time',
+      description: 'when its jobs are FINISHED; null: a loaded job whose status is as listed',
+    },
     statusName: JobStatus,
     jobs: { type: 'array', items: { type: 'object', required: ['id', 'statusName'], properties: { id: STRING, statusName: JobStatus } } },
   },
@@ -133,7 +157,12 @@ function listsOf({ store, checkpoints, snapshots }: EmulatorState, cluster: Clus
   const taken = snapshots.list(cluster, now);
   const jobs = store.backup.restoreJobs(cluster.rowid, 0, store.backup.restoreJobCount(cluster.rowid));
   const changes = Math.min(listing.validUntil, taken.validUntil, store.backup.nextRestoreJobChange(cluster.rowid, now));
-  return { checkpoints: listing, snapshots: taken.snapshots, jobs, version: `${store.generation}/${changes === Infinity ? 'writes' : changes}` };
+  return {
+    checkpoints: listing,
+    snapshots: taken.snapshots,
+    jobs,
+    version: `${store.generation}/${changes === Infinity ? 'writes' : changes}`,
+  };
 }
 
 const checkpointAt = (listing: CheckpointListing, i: number) => JSON.parse(listing.page(i, 1)[0]!) as { id: string; timestamp: string };
@@ -160,7 +189,8 @@ function chosen<T>(count: number, item: (i: number) => T): T[] {
 function extentOf(lists: Lists): { from: string; to: string } | null {
   const times: number[] = [];
   const { checkpoints, snapshots, jobs } = lists;
-  if (checkpoints.total > 0) times.push(Date.parse(checkpointAt(checkpoints, 0).timestamp), Date.parse(checkpointAt(checkpoints, checkpoints.total - 1).timestamp));
+  if (checkpoints.total > 0)
+    times.push(Date.parse(checkpointAt(checkpoints, 0).timestamp), Date.parse(checkpointAt(checkpoints, checkpoints.total - 1).timestamp));
   for (const s of snapshots) times.push(s.ts);
   for (const job of jobs) times.push(job.created, job.finishes ?? job.created);
   return times.length === 0 ? null : { from: iso(Math.min(...times)), to: iso(Math.max(...times)) };
@@ -192,12 +222,15 @@ function summaryOf(state: EmulatorState, cluster: ClusterRecord, now: number) {
 
 /** Projects and their clusters in the order they were loaded (clusters' rows follow a document's order). */
 function inLoadOrder(store: Store): { id: string; name: string; clusters: ClusterRecord[] }[] {
-  const projects = store.projects().map((project) => ({ ...project, clusters: store.clustersOf(project.id).sort((a, b) => a.rowid - b.rowid) }));
+  const projects = store
+    .projects()
+    .map((project) => ({ ...project, clusters: store.clustersOf(project.id).sort((a, b) => a.rowid - b.rowid) }));
   const first = (p: (typeof projects)[number]) => p.clusters[0]?.rowid ?? Infinity;
   return projects.sort((a, b) => (first(a) === first(b) ? 0 : first(a) < first(b) ? -1 : 1));
 }
 
-const scheduleAt = (segments: Segment[], time: number) => (segments.find((s) => time > s.from && time <= s.to) ?? segments.at(-1))?.schedule ?? currentSchedule(segments);
+const scheduleAt = (segments: Segment[], time: number) =>
+  (segments.find((s) => time > s.from && time <= s.to) ?? segments.at(-1))?.schedule ?? currentSchedule(segments);
 
 function clusterTimeline(state: EmulatorState, cluster: ClusterRecord, now: number, from: number, to: number) {
   const lists = listsOf(state, cluster, now);
@@ -205,7 +238,9 @@ function clusterTimeline(state: EmulatorState, cluster: ClusterRecord, now: numb
   const first = firstWhere(listing.total, (i) => Date.parse(checkpointAt(listing, i).timestamp) >= from);
   const end = firstWhere(listing.total, (i) => Date.parse(checkpointAt(listing, i).timestamp) > to);
   const checkpoints =
-    end - first <= MAX_MARKS ? listing.page(first, end - first).map((body) => JSON.parse(body) as { id: string; timestamp: string }) : chosen(end - first, (i) => checkpointAt(listing, first + i));
+    end - first <= MAX_MARKS
+      ? listing.page(first, end - first).map((body) => JSON.parse(body) as { id: string; timestamp: string })
+      : chosen(end - first, (i) => checkpointAt(listing, first + i));
 
   const segments = segmentsOf(state.store.backup.schedules(cluster.rowid));
   const kept = (s: Snapshot) => (s.doNotDelete ? null : s.expires);
@@ -220,10 +255,19 @@ function clusterTimeline(state: EmulatorState, cluster: ClusterRecord, now: numb
   }
   const shown = [...batches.values()]
     .map(({ rows, batchId }) => {
-      const jobs = rows.map((row) => ({ id: row.id, statusName: (state.restoreJobs.view(row, now, '').statusName as string | undefined) ?? null }));
+      const jobs = rows.map((row) => ({
+        id: row.id,
+        statusName: (state.restoreJobs.view(row, now, '').statusName as string | undefined) ?? null,
+      }));
       const finishes = rows.every((row) => row.finishes !== null) ? Math.max(...rows.map((row) => row.finishes!)) : null;
       const created = Math.min(...rows.map((row) => row.created));
-      return { batchId, created, finishes, statusName: jobs.find((job) => job.statusName !== 'FINISHED')?.statusName ?? jobs[0]!.statusName, jobs };
+      return {
+        batchId,
+        created,
+        finishes,
+        statusName: jobs.find((job) => job.statusName !== 'FINISHED')?.statusName ?? jobs[0]!.statusName,
+        jobs,
+      };
     })
     .filter((batch) => batch.created <= to && (batch.finishes ?? batch.created) >= from)
     .sort((a, b) => a.created - b.created);
@@ -236,7 +280,14 @@ function clusterTimeline(state: EmulatorState, cluster: ClusterRecord, now: numb
       marks: chosen(snapshots.length, (i) => {
         const s = snapshots[i]!;
         const expires = kept(s);
-        return { id: s.id, created: iso(s.ts), expires: expires === null ? null : iso(expires), complete: s.complete, doNotDelete: s.doNotDelete, retention: classOf(s.ts, scheduleAt(segments, s.ts)) };
+        return {
+          id: s.id,
+          created: iso(s.ts),
+          expires: expires === null ? null : iso(expires),
+          complete: s.complete,
+          doNotDelete: s.doNotDelete,
+          retention: classOf(s.ts, scheduleAt(segments, s.ts)),
+        };
       }),
     },
     restoreBatches: {
@@ -254,19 +305,31 @@ export async function timelineRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const state = app.emulator;
   const summary =
-    'Every project and cluster in the order they were loaded: the totals the Legacy Backup lists give now, the time their marks span, the schedule, and a version that changes whenever what the lists show may have changed.';
+    'Every project and cluster in the order they were loaded: the totals the Legacy Backup lists give now, the time ' +
+    'their marks span, the schedule, and a version that changes whenever what the lists show may have changed.';
   app.get('/timeline', controlSchema({ summary, ok: { 200: SummarySchema } }), (_request, reply) => {
     const now = state.clock.now();
     reply.send({
       clock: state.clock.state(),
-      projects: inLoadOrder(state.store).map(({ clusters, ...project }) => ({ ...project, clusters: clusters.map((cluster) => summaryOf(state, cluster, now)) })),
+      projects: inLoadOrder(state.store).map(({ clusters, ...project }) => ({
+        ...project,
+        clusters: clusters.map((cluster) => summaryOf(state, cluster, now)),
+      })),
     });
   });
 
   const one =
-    'One cluster’s checkpoints, snapshots (created to expiry, with the retention that keeps them) and restore batches (created to end, with their jobs’ status) that its lists show now, within from and to.';
+    'One cluster’s checkpoints, snapshots (created to expiry, with the retention that keeps them) and restore batches ' +
+    '(created to end, with their jobs’ status) that its lists show now, within from and to.';
   const notFound = 'GROUP_NOT_FOUND or CLUSTER_NOT_FOUND; 400 BACKUP_JOB_NOT_FOUND for a cluster on Cloud Backup, as the API answers.';
-  const schema = controlSchema({ summary: one, params: ClusterParamsSchema, querystring: RangeQuerySchema, ok: { 200: ClusterTimelineSchema }, badRequest: true, notFound });
+  const schema = controlSchema({
+    summary: one,
+    params: ClusterParamsSchema,
+    querystring: RangeQuerySchema,
+    ok: { 200: ClusterTimelineSchema },
+    badRequest: true,
+    notFound,
+  });
   app.get('/timeline/:groupId/:clusterName', schema, (request, reply) => {
     const { groupId, clusterName } = request.params;
     const range = request.query;

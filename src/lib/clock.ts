@@ -67,7 +67,10 @@ export class EmulatorClock implements Clock {
   /** Jumps to an instant, frozen or running as before. */
   set(instant: number): void {
     const now = this.now();
-    if (instant < now) throw new ClockError(`the emulator clock only moves forward: ${new Date(instant).toISOString()} is before its time, ${new Date(now).toISOString()}`);
+    if (instant < now)
+      throw new ClockError(
+        `the emulator clock only moves forward: ${new Date(instant).toISOString()} is before its time, ${new Date(now).toISOString()}`,
+      );
     if (this.frozenAt !== undefined) this.frozenAt = instant;
     else this.offset = instant - this.system();
   }

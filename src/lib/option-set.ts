@@ -65,7 +65,14 @@ export class OptionSet<Options extends Record<string, unknown>> {
       const value = schema.default as string | number | boolean | undefined;
       const enumeration = Array.isArray(schema.enum) ? `: ${schema.enum.join(', ')}` : '';
       const describe = `${schema.description as string}${enumeration}`;
-      return { key, env: this.envName(key), flag: this.flagName(key), kind: this.kind(key), default: value === undefined ? undefined : String(value), describe };
+      return {
+        key,
+        env: this.envName(key),
+        flag: this.flagName(key),
+        kind: this.kind(key),
+        default: value === undefined ? undefined : String(value),
+        describe,
+      };
     });
   }
 

@@ -55,7 +55,8 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** `digits` lowercase hexadecimal digits drawn from `faker`: the random parts of ids and keys. */
-export const hexDigits = (faker: Faker, digits: number): string => faker.string.hexadecimal({ length: digits, casing: 'lower', prefix: '' });
+export const hexDigits = (faker: Faker, digits: number): string =>
+  faker.string.hexadecimal({ length: digits, casing: 'lower', prefix: '' });
 
 /** `value` in `digits` hexadecimal digits (the lowest ones when it has more). */
 function hex(value: number, digits: number): string {

@@ -107,14 +107,18 @@ export function expected(schema: SchemaNode): string {
   if (typeof schema[ACCEPTS] === 'string') return schema[ACCEPTS];
   if (Array.isArray(schema.enum)) return `one of ${schema.enum.join(', ')}`;
   if (schema.const !== undefined) return JSON.stringify(schema.const);
-  if (typeof schema.description === 'string' && (schema.pattern !== undefined || schema.format !== undefined || schema.anyOf !== undefined)) {
+  if (
+    typeof schema.description === 'string' &&
+    (schema.pattern !== undefined || schema.format !== undefined || schema.anyOf !== undefined)
+  ) {
     return schema.description;
   }
   switch (schema.type) {
     case 'integer':
       return `an integer${range(schema.minimum, schema.maximum)}`;
     case 'number':
-      if (schema.exclusiveMinimum !== undefined && schema.maximum !== undefined) return `a number in (${schema.exclusiveMinimum}, ${schema.maximum}]`;
+      if (schema.exclusiveMinimum !== undefined && schema.maximum !== undefined)
+        return `a number in (${schema.exclusiveMinimum}, ${schema.maximum}]`;
       return `a number${range(schema.minimum, schema.maximum)}`;
     case 'string':
       return schema.minLength === 1 ? 'a non-empty string' : 'a string';

@@ -7,7 +7,10 @@ export const FilledClusterIdSchema = {
   description: "a 24-hexadecimal-digit id: the cluster's clusterId (filled in when left out)",
 } as const;
 export const FilledClusterNameSchema = { type: 'string', description: "the cluster's name (filled in when left out)" } as const;
-export const FilledGroupIdSchema = { ...ObjectIdSchema, description: "a 24-hexadecimal-digit id: the project's id (filled in when left out)" } as const;
+export const FilledGroupIdSchema = {
+  ...ObjectIdSchema,
+  description: "a 24-hexadecimal-digit id: the project's id (filled in when left out)",
+} as const;
 
 // The Legacy Backup shapes beyond checkpoints, as JSON Schema: the snapshot schedule, snapshots
 // and restore jobs as fixture documents list them (Atlas's shape without links), and the
@@ -21,7 +24,11 @@ export const ScheduleSchema = {
   description: 'the snapshot schedule; every field has a default',
   properties: {
     clusterCheckpointIntervalMin: { enum: [15, 30, 60], default: 15, description: 'minutes between checkpoints (sharded clusters only)' },
-    dailySnapshotRetentionDays: { enum: [0, 3, 4, 5, 6, 7, 15, 30, 60, 90, 120, 180, 360], default: 7, description: 'days a daily snapshot is kept (0: none)' },
+    dailySnapshotRetentionDays: {
+      enum: [0, 3, 4, 5, 6, 7, 15, 30, 60, 90, 120, 180, 360],
+      default: 7,
+      description: 'days a daily snapshot is kept (0: none)',
+    },
     monthlySnapshotRetentionMonths: {
       enum: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 18, 24, 36],
       default: 13,
@@ -56,7 +63,12 @@ function withoutDefaults<P extends Record<string, object>>(properties: P): { [K 
 export const SchedulePatchSchema = {
   ...ScheduleSchema,
   description: 'the fields to change',
-  properties: { ...withoutDefaults(ScheduleSchema.properties), clusterId: ObjectIdSchema, groupId: ObjectIdSchema, links: { type: 'array' } },
+  properties: {
+    ...withoutDefaults(ScheduleSchema.properties),
+    clusterId: ObjectIdSchema,
+    groupId: ObjectIdSchema,
+    links: { type: 'array' },
+  },
 } as const;
 export type SchedulePatch = FromSchema<typeof SchedulePatchSchema>;
 
@@ -109,7 +121,15 @@ export const SnapshotPatchSchema = {
 } as const;
 export type SnapshotPatch = FromSchema<typeof SnapshotPatchSchema>;
 
-export const DELIVERY_METHODS = ['CLIENT_PIT_HTTP', 'QUERY', 'AUTOMATED_RESTORE', 'HTTP', 'THIRD_PARTY_COPY', 'CLIENT_PIT_SCP', 'SCP'] as const;
+export const DELIVERY_METHODS = [
+  'CLIENT_PIT_HTTP',
+  'QUERY',
+  'AUTOMATED_RESTORE',
+  'HTTP',
+  'THIRD_PARTY_COPY',
+  'CLIENT_PIT_SCP',
+  'SCP',
+] as const;
 
 const deliveryInput = {
   methodName: { enum: DELIVERY_METHODS },
@@ -156,7 +176,9 @@ export const RestoreJobSchema = {
         authHeader: { type: 'string' },
         authValue: { type: 'string' },
         expires: DateTimeSchema,
-        statusName: { enum: ['NOT_STARTED', 'IN_PROGRESS', 'READY', 'FAILED', 'INTERRUPTED', 'EXPIRED', 'MAX_DOWNLOADS_EXCEEDED', 'PENDING'] },
+        statusName: {
+          enum: ['NOT_STARTED', 'IN_PROGRESS', 'READY', 'FAILED', 'INTERRUPTED', 'EXPIRED', 'MAX_DOWNLOADS_EXCEEDED', 'PENDING'],
+        },
         url: { type: 'string' },
         urlV2: { type: 'string' },
       },

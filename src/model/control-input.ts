@@ -17,7 +17,10 @@ export function controlError(validationErrors: ErrorObject[], part: string) {
 }
 
 function fieldName(path: Path): string {
-  return path.reduce<string>((text, segment, i) => (typeof segment === 'number' ? `${text}[${segment}]` : i === 0 ? segment : `${text}.${segment}`), '');
+  return path.reduce<string>(
+    (text, segment, i) => (typeof segment === 'number' ? `${text}[${segment}]` : i === 0 ? segment : `${text}.${segment}`),
+    '',
+  );
 }
 
 const ajv = createAjv();

@@ -11,7 +11,11 @@ import { ACCEPTS } from '../lib/validation.js';
 const STRING = { type: 'string' } as const;
 const INTEGER = { type: 'integer' } as const;
 const pathPattern = (of: string) =>
-  ({ type: 'string', pattern: '^/', description: `a path pattern starting with / (the ${of}; * matches within a segment, ** across segments)` }) as const;
+  ({
+    type: 'string',
+    pattern: '^/',
+    description: `a path pattern starting with / (the ${of}; * matches within a segment, ** across segments)`,
+  }) as const;
 
 export const ErrorSchema = {
   type: 'object',
@@ -30,7 +34,11 @@ export type ResetScope = (typeof RESET_SCOPES)[number];
 const ResetScopeSchema = { enum: RESET_SCOPES, description: 'all (default), data, journal, faults or clock' } as const;
 export const ResetQuerySchema = { type: 'object', additionalProperties: false, properties: { scope: ResetScopeSchema } } as const;
 export const ResetBodySchema = { ...ResetQuerySchema, description: 'The scope may come here instead of the query string.' } as const;
-export const ResetResultSchema = { type: 'object', required: ['scope', 'counts'], properties: { scope: ResetScopeSchema, counts: CountsSchema } } as const;
+export const ResetResultSchema = {
+  type: 'object',
+  required: ['scope', 'counts'],
+  properties: { scope: ResetScopeSchema, counts: CountsSchema },
+} as const;
 
 export const LOAD_MODES = ['merge', 'replace'] as const;
 export const LoadQuerySchema = {
@@ -38,10 +46,18 @@ export const LoadQuerySchema = {
   additionalProperties: false,
   required: ['mode'],
   properties: {
-    mode: { enum: LOAD_MODES, default: 'merge', description: 'merge (default: upsert projects, clusters and credentials, merge checkpoints by id) or replace' },
+    mode: {
+      enum: LOAD_MODES,
+      default: 'merge',
+      description: 'merge (default: upsert projects, clusters and credentials, merge checkpoints by id) or replace',
+    },
   },
 } as const;
-export const LoadResultSchema = { type: 'object', required: ['mode', 'counts'], properties: { mode: { enum: LOAD_MODES }, counts: CountsSchema } } as const;
+export const LoadResultSchema = {
+  type: 'object',
+  required: ['mode', 'counts'],
+  properties: { mode: { enum: LOAD_MODES }, counts: CountsSchema },
+} as const;
 export { FixtureDocumentSchema };
 
 export const AUTH_OUTCOMES = ['authenticated', 'challenge', 'rejected', 'none'] as const;
@@ -69,7 +85,10 @@ export const JournalFilterSchema = {
 export const JournalQuerySchema = {
   type: 'object',
   additionalProperties: false,
-  properties: { ...journalFilterFields, limit: { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'at most this many, the newest' } },
+  properties: {
+    ...journalFilterFields,
+    limit: { type: 'integer', minimum: 1, maximum: 1_000_000, description: 'at most this many, the newest' },
+  },
 } as const;
 export type JournalFilterInput = FromSchema<typeof JournalFilterSchema>;
 export type JournalQuery = FromSchema<typeof JournalQuerySchema>;
@@ -84,7 +103,11 @@ export const JournalEntrySchema = {
     url: STRING,
     path: STRING,
     query: { type: 'object', additionalProperties: { anyOf: [STRING, { type: 'array', items: STRING }] } },
-    headers: { type: 'object', additionalProperties: STRING, description: 'accept, authorization (scheme and user name only), content-type, user-agent' },
+    headers: {
+      type: 'object',
+      additionalProperties: STRING,
+      description: 'accept, authorization (scheme and user name only), content-type, user-agent',
+    },
     status: { type: ['integer', 'null'], description: 'null when a drop fault closed the connection' },
     latencyMs: { type: 'number' },
     auth: {
@@ -97,7 +120,12 @@ export const JournalEntrySchema = {
       },
     },
     challenge: { type: 'boolean' },
-    fault: { anyOf: [{ type: 'object', required: ['id', 'effect'], properties: { id: STRING, effect: STRING, delayMs: INTEGER } }, { type: 'null' }] },
+    fault: {
+      anyOf: [
+        { type: 'object', required: ['id', 'effect'], properties: { id: STRING, effect: STRING, delayMs: INTEGER } },
+        { type: 'null' },
+      ],
+    },
   },
 } as const;
 export const JournalListingSchema = {
@@ -112,7 +140,8 @@ export const JournalListingSchema = {
 
 export const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 /** A pattern matching any of the words in any case (JSON Schema has no case-insensitive flag). */
-const anyCase = (words: readonly string[]) => `^(?:${words.map((w) => [...w].map((c) => `[${c.toUpperCase()}${c.toLowerCase()}]`).join('')).join('|')})$`;
+const anyCase = (words: readonly string[]) =>
+  `^(?:${words.map((w) => [...w].map((c) => `[${c.toUpperCase()}${c.toLowerCase()}]`).join('')).join('|')})$`;
 export const MAX_DELAY_MS = 600_000;
 const DELAY = { type: 'integer', minimum: 0, maximum: MAX_DELAY_MS } as const;
 
@@ -202,7 +231,11 @@ export const FaultRuleSchema = {
     applied: { type: 'integer', description: 'how often it has applied' },
   },
 } as const;
-export const FaultListSchema = { type: 'object', required: ['faults'], properties: { faults: { type: 'array', items: FaultRuleSchema } } } as const;
+export const FaultListSchema = {
+  type: 'object',
+  required: ['faults'],
+  properties: { faults: { type: 'array', items: FaultRuleSchema } },
+} as const;
 export const FaultIdSchema = { type: 'object', required: ['id'], properties: { id: STRING } } as const;
 
 export const GroupParamsSchema = { type: 'object', required: ['groupId'], properties: { groupId: STRING } } as const;
@@ -243,7 +276,7 @@ export const ClockMoveSchema = {
   additionalProperties: false,
   description: 'exactly one of set, advance, frozen',
   properties: {
-    set: { ...DateTimeSchema, description: 'a real UTC date-time to jump to (not before the clock\'s time)' },
+    set: { ...DateTimeSchema, description: "a real UTC date-time to jump to (not before the clock's time)" },
     advance: {
       type: 'string',
       pattern: '^P',

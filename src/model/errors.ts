@@ -48,7 +48,14 @@ export class AtlasError extends (Stackless as unknown as ErrorConstructor) {
   }
 
   /** Atlas's compact wire body: alphabetical keys, no whitespace. */
-  toJSON(): { badRequestDetail?: BadRequestDetail; detail: string; error: number; errorCode: string; parameters: string[]; reason: string } {
+  toJSON(): {
+    badRequestDetail?: BadRequestDetail;
+    detail: string;
+    error: number;
+    errorCode: string;
+    parameters: string[];
+    reason: string;
+  } {
     return {
       ...(this.badRequestDetail ? { badRequestDetail: this.badRequestDetail } : {}),
       detail: this.detail,
@@ -102,31 +109,21 @@ export class UnauthorizedError extends AtlasError {
 }
 
 export const errors = {
-  invalidGroupId: (groupId: string) =>
-    new AtlasError(404, 'INVALID_GROUP_ID', `An invalid group ID ${groupId} was specified.`, [groupId]),
-  groupNotFound: (groupId: string) =>
-    new AtlasError(404, 'GROUP_NOT_FOUND', `No group with ID ${groupId} exists.`, [groupId]),
+  invalidGroupId: (groupId: string) => new AtlasError(404, 'INVALID_GROUP_ID', `An invalid group ID ${groupId} was specified.`, [groupId]),
+  groupNotFound: (groupId: string) => new AtlasError(404, 'GROUP_NOT_FOUND', `No group with ID ${groupId} exists.`, [groupId]),
   clusterNotFound: (clusterName: string, groupId: string) =>
-    new AtlasError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${clusterName} exists in group ${groupId}.`, [
-      clusterName,
-      groupId,
-    ]),
+    new AtlasError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${clusterName} exists in group ${groupId}.`, [clusterName, groupId]),
   invalidCheckpointId: (checkpointId: string) =>
-    new AtlasError(404, 'INVALID_CHECKPOINT_ID', `An invalid checkpoint ID ${checkpointId} was specified.`, [
-      checkpointId,
-    ]),
+    new AtlasError(404, 'INVALID_CHECKPOINT_ID', `An invalid checkpoint ID ${checkpointId} was specified.`, [checkpointId]),
   checkpointNotFound: (checkpointId: string, clusterName: string) =>
-    new AtlasError(
-      404,
-      'CHECKPOINT_NOT_FOUND',
-      `No checkpoint with ID ${checkpointId} exists for cluster ${clusterName}.`,
-      [checkpointId, clusterName],
-    ),
+    new AtlasError(404, 'CHECKPOINT_NOT_FOUND', `No checkpoint with ID ${checkpointId} exists for cluster ${clusterName}.`, [
+      checkpointId,
+      clusterName,
+    ]),
   // The misspelling is Atlas's own error code.
   checkpointsOnlyOnContinuousBackup: () =>
     new AtlasError(400, 'CHECKPOINTS_ONLY_ON_CONTINOUS_BACKUP', 'Checkpoints do not exist for Cloud Backups.'),
-  resourceNotFound: (path: string) =>
-    new AtlasError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${path}.`, [path]),
+  resourceNotFound: (path: string) => new AtlasError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${path}.`, [path]),
   methodNotAllowed: (method: string, path: string, allowed: string[]) =>
     new AtlasError(405, 'METHOD_NOT_ALLOWED', `Method ${method} is not allowed on resource ${path}.`, [method, path], {
       allow: allowed.join(', '),
@@ -139,21 +136,43 @@ export const errors = {
   invalidAttribute: (field: string, description: string) =>
     new AtlasError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${field} specified.`, [field], {}, { fields: [{ field, description }] }),
   missingAttribute: (field: string) =>
-    new AtlasError(400, 'MISSING_ATTRIBUTE', `The required attribute ${field} was not specified.`, [field], {}, { fields: [{ field, description: 'is required' }] }),
+    new AtlasError(
+      400,
+      'MISSING_ATTRIBUTE',
+      `The required attribute ${field} was not specified.`,
+      [field],
+      {},
+      { fields: [{ field, description: 'is required' }] },
+    ),
   /** A rule between body fields (the spec's generic VALIDATION_ERROR). */
   validationError: (detail: string) => new AtlasError(400, 'VALIDATION_ERROR', detail),
   restoreSourceRequired: () =>
-    new AtlasError(400, 'VALIDATION_ERROR', 'Exactly one of snapshotId, checkpointId, pointInTimeUTCMillis, or oplogTs with oplogInc must be set.'),
+    new AtlasError(
+      400,
+      'VALIDATION_ERROR',
+      'Exactly one of snapshotId, checkpointId, pointInTimeUTCMillis, or oplogTs with oplogInc must be set.',
+    ),
   pointInTimeOutsideWindow: (point: string, hours: number) =>
-    new AtlasError(400, 'INVALID_RESTORE_POINT', `The point in time ${point} is not within the last ${hours} hours.`, [point, String(hours)]),
+    new AtlasError(400, 'INVALID_RESTORE_POINT', `The point in time ${point} is not within the last ${hours} hours.`, [
+      point,
+      String(hours),
+    ]),
   /** A Legacy Backup resource of a cluster on Cloud Backup. */
   legacyBackupNotEnabled: () => new AtlasError(400, 'BACKUP_JOB_NOT_FOUND', 'Backups are not enabled for this cluster.'),
-  invalidSnapshotId: (snapshotId: string) => new AtlasError(404, 'INVALID_SNAPSHOT_ID', `An invalid snapshot ID ${snapshotId} was specified.`, [snapshotId]),
+  invalidSnapshotId: (snapshotId: string) =>
+    new AtlasError(404, 'INVALID_SNAPSHOT_ID', `An invalid snapshot ID ${snapshotId} was specified.`, [snapshotId]),
   snapshotNotFound: (snapshotId: string, clusterName: string) =>
-    new AtlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${snapshotId} exists for cluster ${clusterName}.`, [snapshotId, clusterName]),
-  invalidRestoreJobId: (jobId: string) => new AtlasError(404, 'INVALID_RESTORE_JOB_ID', `An invalid restore job ID ${jobId} was specified.`, [jobId]),
+    new AtlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${snapshotId} exists for cluster ${clusterName}.`, [
+      snapshotId,
+      clusterName,
+    ]),
+  invalidRestoreJobId: (jobId: string) =>
+    new AtlasError(404, 'INVALID_RESTORE_JOB_ID', `An invalid restore job ID ${jobId} was specified.`, [jobId]),
   restoreJobNotFound: (jobId: string, clusterName: string) =>
-    new AtlasError(404, 'RESTORE_JOB_NOT_FOUND', `No restore job with ID ${jobId} exists for cluster ${clusterName}.`, [jobId, clusterName]),
+    new AtlasError(404, 'RESTORE_JOB_NOT_FOUND', `No restore job with ID ${jobId} exists for cluster ${clusterName}.`, [
+      jobId,
+      clusterName,
+    ]),
   cannotAccessGroup: () => new AtlasError(401, 'USER_CANNOT_ACCESS_GROUP', 'User cannot access this group.'),
   ipNotOnAccessList: (ip: string) =>
     new AtlasError(403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', `IP address ${ip} is not allowed to access this resource.`, [ip]),

@@ -58,9 +58,26 @@ export const ClusterSchema = {
       additionalProperties: false,
       required: ['count'],
       properties: {
-        count: { type: 'integer', minimum: 0, maximum: MAX_GENERATED, description: 'checkpoints generated after the last listed one (or from 2018-02-08)' },
-        intervalMinutes: { type: 'integer', minimum: 1, maximum: 525_600, default: 360, description: 'minutes between generated checkpoints (±10% jitter)' },
-        snapshots: { type: 'integer', minimum: 0, maximum: 100_000, default: 0, description: 'snapshots generated after the last listed one (or from 2018-02-08), snapshotIntervalHours apart' },
+        count: {
+          type: 'integer',
+          minimum: 0,
+          maximum: MAX_GENERATED,
+          description: 'checkpoints generated after the last listed one (or from 2018-02-08)',
+        },
+        intervalMinutes: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 525_600,
+          default: 360,
+          description: 'minutes between generated checkpoints (±10% jitter)',
+        },
+        snapshots: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 100_000,
+          default: 0,
+          description: 'snapshots generated after the last listed one (or from 2018-02-08), snapshotIntervalHours apart',
+        },
       },
     },
     schedule: { ...ScheduleSchema, default: {} },
@@ -69,9 +86,13 @@ export const ClusterSchema = {
     live: {
       type: 'boolean',
       default: false,
-      description: 'time passes in its data: new checkpoints and snapshots as the emulator clock moves, old ones leaving (see docs/fixtures.md)',
+      description:
+        'time passes in its data: new checkpoints and snapshots as the emulator clock moves, old ones leaving (see docs/fixtures.md)',
     },
-    liveFrom: { ...DateTimeSchema, description: 'a real UTC date-time: when a live cluster starts taking checkpoints and snapshots (default: when it is loaded)' },
+    liveFrom: {
+      ...DateTimeSchema,
+      description: 'a real UTC date-time: when a live cluster starts taking checkpoints and snapshots (default: when it is loaded)',
+    },
   },
 } as const;
 
@@ -96,8 +117,16 @@ const AccessListSchema = {
   description: 'addresses the credential may be used from (default: anywhere)',
 } as const;
 // Identifiers travel in Digest's quoted username and before HTTP Basic's colon; secrets are hashed.
-const CredentialIdSchema = { type: 'string', pattern: '^[A-Za-z0-9._~@+-]{1,128}$', description: '1 to 128 letters, digits or ._~@+-' } as const;
-const SecretSchema = { type: 'string', pattern: '^[\\x21-\\x7e]{1,256}$', description: '1 to 256 printable ASCII characters without spaces' } as const;
+const CredentialIdSchema = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9._~@+-]{1,128}$',
+  description: '1 to 128 letters, digits or ._~@+-',
+} as const;
+const SecretSchema = {
+  type: 'string',
+  pattern: '^[\\x21-\\x7e]{1,256}$',
+  description: '1 to 256 printable ASCII characters without spaces',
+} as const;
 
 export const ApiKeySchema = {
   type: 'object',

@@ -21,7 +21,11 @@ export function prettyJson(value: Json, depth = 0): string {
 export function sortedKeys(value: Json): Json {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(sortedKeys);
-  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys(value[key]!)]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortedKeys(value[key]!)]),
+  );
 }
 
 export function renderJson(value: Json, pretty: boolean): string {

@@ -40,7 +40,14 @@ export function listLinks({ collection, echo, pageNum, itemsPerPage, hasNext }: 
  * The links of one entity of a cluster (`resource`: backupCheckpoints/<id>, snapshots/<id>,
  * restoreJobs/<id>, snapshotSchedule): self, plus its cluster and project when shown on its own.
  */
-export function entityLinks(version: ApiVersion, base: string, groupId: string, clusterName: string, resource: string, standalone: boolean): Json {
+export function entityLinks(
+  version: ApiVersion,
+  base: string,
+  groupId: string,
+  clusterName: string,
+  resource: string,
+  standalone: boolean,
+): Json {
   const cluster = `${base}${clusterPath(version, groupId, clusterName)}`;
   const links: Link[] = [{ href: `${cluster}/${resource}`, rel: 'self' }];
   if (standalone) {

@@ -61,4 +61,3 @@ export function parseRateLimit(text: string): RateLimit {
   const [, capacity, period, unit] = /^(\d+)\/(\d+)([sm])$/.exec(text)!;
   return { capacity: Number(capacity), periodMs: Number(period) * (unit === 'm' ? 60_000 : 1000) };
 }
-

@@ -38,12 +38,21 @@ export const ListQuerySchema = {
   properties: {
     pageNum: { type: 'string', pattern: decimalUpTo(2 ** 31 - 1), default: '1', description: 'Page to return, from 1.' },
     itemsPerPage: { type: 'string', pattern: decimalUpTo(500), default: '100', description: 'Items per page, 1 to 500.' },
-    includeCount: { type: 'string', pattern: BOOLEAN, default: 'true', description: 'Whether the response counts every item (totalCount).' },
+    includeCount: {
+      type: 'string',
+      pattern: BOOLEAN,
+      default: 'true',
+      description: 'Whether the response counts every item (totalCount).',
+    },
     envelope: ENVELOPE,
     pretty: PRETTY,
   },
 } as const;
-export const ItemQuerySchema = { type: 'object', required: ['envelope', 'pretty'], properties: { envelope: ENVELOPE, pretty: PRETTY } } as const;
+export const ItemQuerySchema = {
+  type: 'object',
+  required: ['envelope', 'pretty'],
+  properties: { envelope: ENVELOPE, pretty: PRETTY },
+} as const;
 
 /** The validated query: every parameter there (defaults filled in), as text. */
 export type ListQueryText = FromSchema<typeof ListQuerySchema>;
@@ -72,7 +81,11 @@ export const SnapshotListQuerySchema = {
   required: [...ListQuerySchema.required, 'completed'],
   properties: {
     ...ListQuerySchema.properties,
-    completed: { enum: ['all', 'true', 'false'], default: 'true', description: 'Completed snapshots (true), incomplete ones (false) or all.' },
+    completed: {
+      enum: ['all', 'true', 'false'],
+      default: 'true',
+      description: 'Completed snapshots (true), incomplete ones (false) or all.',
+    },
   },
 } as const;
 export type SnapshotListQueryText = FromSchema<typeof SnapshotListQuerySchema>;
@@ -91,7 +104,11 @@ export type RestoreJobListQueryText = FromSchema<typeof RestoreJobListQuerySchem
 // type the handlers; the Atlas operations check the values in Atlas's order and words
 // (operations.ts). The control plane's cluster routes take ClusterParamsSchema too.
 const TEXT = { type: 'string' } as const;
-export const ClusterParamsSchema = { type: 'object', required: ['groupId', 'clusterName'], properties: { groupId: TEXT, clusterName: TEXT } } as const;
+export const ClusterParamsSchema = {
+  type: 'object',
+  required: ['groupId', 'clusterName'],
+  properties: { groupId: TEXT, clusterName: TEXT },
+} as const;
 export type ClusterParams = FromSchema<typeof ClusterParamsSchema>;
 export const CheckpointParamsSchema = {
   type: 'object',

@@ -30,7 +30,9 @@ export class AtomicFile {
     try {
       this.fd = openSync(this.temporary, 'wx', 0o644);
     } catch (err) {
-      throw new RecordError(`cannot write ${target}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} in ${dirname(target)}`);
+      throw new RecordError(
+        `cannot write ${target}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} in ${dirname(target)}`,
+      );
     }
   }
 

@@ -23,7 +23,12 @@ export const RecordOptionsSchema = {
     sourcePrivateKey: { ...TEXT, description: "private key of the source's API key pair" },
     sourceClientId: { ...TEXT, description: "client id of the source's service account (with --source-client-secret)" },
     sourceClientSecret: { ...TEXT, description: "client secret of the source's service account" },
-    group: { type: 'string', pattern: ObjectIdSchema.pattern, [ACCEPTS]: 'a project id of 24 hexadecimal digits', description: 'the project (group) id to record' },
+    group: {
+      type: 'string',
+      pattern: ObjectIdSchema.pattern,
+      [ACCEPTS]: 'a project id of 24 hexadecimal digits',
+      description: 'the project (group) id to record',
+    },
     clusters: {
       type: 'array',
       items: ClusterNameSchema,
@@ -35,7 +40,11 @@ export const RecordOptionsSchema = {
     },
     out: { ...TEXT, description: 'the fixture file to write (an existing one is replaced when the recording is complete)' },
     api: { enum: ['v2', 'v1.0'], default: 'v2', description: 'the API version to read through' },
-    anonymize: { type: 'boolean', default: false, description: 'rewrite ids, names, host names, hashes, file names, URLs and tokens consistently' },
+    anonymize: {
+      type: 'boolean',
+      default: false,
+      description: 'rewrite ids, names, host names, hashes, file names, URLs and tokens consistently',
+    },
     seed: {
       type: 'integer',
       minimum: 0,
@@ -61,7 +70,9 @@ export const RECORD_OPTIONS = new OptionSet<RecordSettings & Record<string, unkn
 );
 
 /** The credentials a recording reads with: Atlas's two kinds. */
-export type SourceCredentials = { kind: 'apiKey'; publicKey: string; privateKey: string } | { kind: 'serviceAccount'; clientId: string; clientSecret: string };
+export type SourceCredentials =
+  | { kind: 'apiKey'; publicKey: string; privateKey: string }
+  | { kind: 'serviceAccount'; clientId: string; clientSecret: string };
 
 /** The source's credentials from the options: one whole key pair or one whole service account. */
 export function credentialsOf(settings: RecordSettings, nameOf: (key: RecordOptionKey) => string): SourceCredentials {
@@ -76,7 +87,8 @@ export function credentialsOf(settings: RecordSettings, nameOf: (key: RecordOpti
       throw new ConfigError(`${nameOf(missing)} is required with ${nameOf(given)}`);
     }
   }
-  if (sourcePublicKey !== undefined && sourceClientId !== undefined) throw new ConfigError('give one kind of source credentials: an API key pair or a service account, not both');
+  if (sourcePublicKey !== undefined && sourceClientId !== undefined)
+    throw new ConfigError('give one kind of source credentials: an API key pair or a service account, not both');
   if (sourcePublicKey !== undefined) return { kind: 'apiKey', publicKey: sourcePublicKey, privateKey: sourcePrivateKey! };
   if (sourceClientId !== undefined) return { kind: 'serviceAccount', clientId: sourceClientId, clientSecret: sourceClientSecret! };
   const names = pairs.map((pair) => pair.map(nameOf).join(' and ')).join(', or ');
@@ -87,11 +99,15 @@ export function credentialsOf(settings: RecordSettings, nameOf: (key: RecordOpti
  * The settings from layers of options (e.g. the environment, then flags), checked alone and
  * together; `nameOf` names an option in messages as the caller knows it.
  */
-export function resolveRecordOptions(layers: Partial<RecordOptions>[], nameOf: (key: RecordOptionKey) => string = (key) => `option ${key}`): { settings: RecordSettings; credentials: SourceCredentials } {
+export function resolveRecordOptions(
+  layers: Partial<RecordOptions>[],
+  nameOf: (key: RecordOptionKey) => string = (key) => `option ${key}`,
+): { settings: RecordSettings; credentials: SourceCredentials } {
   const settings = RECORD_OPTIONS.resolve(layers as Partial<RecordSettings>[], nameOf as (key: string) => string);
   const source = new URL(settings.source);
   // Not echoed: it would print them.
-  if (source.username !== '' || source.password !== '') throw new ConfigError(`${nameOf('source')} must not hold credentials: give them as the source's key pair or service account`);
+  if (source.username !== '' || source.password !== '')
+    throw new ConfigError(`${nameOf('source')} must not hold credentials: give them as the source's key pair or service account`);
   if (settings.seed !== undefined && !settings.anonymize) throw new ConfigError(`${nameOf('seed')} applies to ${nameOf('anonymize')} only`);
   const credentials = credentialsOf(settings, nameOf);
   return { settings: Object.freeze({ ...settings, source: settings.source.replace(/\/+$/, '') }), credentials };

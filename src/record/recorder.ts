@@ -59,7 +59,11 @@ export interface RecordSummary {
 }
 
 type Item = Record<string, unknown>;
-type SchemaNode = { readonly properties?: Readonly<Record<string, SchemaNode>>; readonly items?: SchemaNode; readonly [keyword: string]: unknown };
+type SchemaNode = {
+  readonly properties?: Readonly<Record<string, SchemaNode>>;
+  readonly items?: SchemaNode;
+  readonly [keyword: string]: unknown;
+};
 
 interface ListKind {
   collection: string;
@@ -72,9 +76,30 @@ interface ListKind {
 }
 
 const LISTS: ListKind[] = [
-  { collection: 'backupCheckpoints', key: 'checkpoints', noun: 'checkpoint', query: '', schema: CheckpointSchema, validate: precompiledValidator(precompiled.fixtureCheckpoint) },
-  { collection: 'snapshots', key: 'snapshots', noun: 'snapshot', query: 'completed=all&', schema: SnapshotSchema, validate: precompiledValidator(precompiled.fixtureSnapshot) },
-  { collection: 'restoreJobs', key: 'restoreJobs', noun: 'restore job', query: '', schema: RestoreJobSchema, validate: precompiledValidator(precompiled.fixtureRestoreJob) },
+  {
+    collection: 'backupCheckpoints',
+    key: 'checkpoints',
+    noun: 'checkpoint',
+    query: '',
+    schema: CheckpointSchema,
+    validate: precompiledValidator(precompiled.fixtureCheckpoint),
+  },
+  {
+    collection: 'snapshots',
+    key: 'snapshots',
+    noun: 'snapshot',
+    query: 'completed=all&',
+    schema: SnapshotSchema,
+    validate: precompiledValidator(precompiled.fixtureSnapshot),
+  },
+  {
+    collection: 'restoreJobs',
+    key: 'restoreJobs',
+    noun: 'restore job',
+    query: '',
+    schema: RestoreJobSchema,
+    validate: precompiledValidator(precompiled.fixtureRestoreJob),
+  },
 ];
 const validateCluster = precompiledValidator(precompiled.fixtureCluster);
 
@@ -83,7 +108,11 @@ function fitted(schema: SchemaNode, value: unknown): unknown {
   if (Array.isArray(value)) return schema.items ? value.map((element) => fitted(schema.items!, element)) : value;
   if (value === null || typeof value !== 'object' || !schema.properties) return value;
   const properties = schema.properties;
-  return Object.fromEntries(Object.entries(value).flatMap(([key, member]) => (Object.hasOwn(properties, key) && member !== null ? [[key, fitted(properties[key]!, member)]] : [])));
+  return Object.fromEntries(
+    Object.entries(value).flatMap(([key, member]) =>
+      Object.hasOwn(properties, key) && member !== null ? [[key, fitted(properties[key]!, member)]] : [],
+    ),
+  );
 }
 
 /**
@@ -117,7 +146,11 @@ class Topology {
 /** A list page's parts, or a RecordError when the answer is not one. */
 function pageOf(body: Item, shown: string): { results: Item[]; totalCount: number } {
   const { results, totalCount } = body;
-  if (!Array.isArray(results) || typeof totalCount !== 'number' || !results.every((r) => typeof r === 'object' && r !== null && typeof (r as Item).id === 'string')) {
+  if (
+    !Array.isArray(results) ||
+    typeof totalCount !== 'number' ||
+    !results.every((r) => typeof r === 'object' && r !== null && typeof (r as Item).id === 'string')
+  ) {
     throw new RecordError(`the source's answer to ${shown} is not a list page (links, results with ids, totalCount)`);
   }
   return { results: results as Item[], totalCount };
@@ -135,7 +168,14 @@ class Recording {
     private readonly io: Required<Omit<RecordIo, 'signal' | 'progress'>> & Pick<RecordIo, 'signal' | 'progress'>,
   ) {
     const clientIo: ClientIo = { fetch: io.fetch, now: io.now, sleep: io.sleep, signal: io.signal };
-    this.client = new SourceClient(settings.source, settings.group, settings.api, credentials, new Pacer(settings.rate, clientIo), clientIo);
+    this.client = new SourceClient(
+      settings.source,
+      settings.group,
+      settings.api,
+      credentials,
+      new Pacer(settings.rate, clientIo),
+      clientIo,
+    );
     this.anonymizer = settings.anonymize ? new Anonymizer(settings.seed, () => randomBytes(32), new Set(settings.clusters)) : undefined;
     // A schedule and at least one page of each list per cluster.
     this.progress = { pagesRead: 0, pagesKnown: settings.clusters.length * (1 + LISTS.length) };
@@ -150,7 +190,9 @@ class Recording {
   private description(): string {
     const { source, group, clusters, api, anonymize } = this.settings;
     const when = new Date(this.io.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const what = anonymize ? `${clusters.length} cluster${clusters.length === 1 ? '' : 's'}, anonymized` : `project ${group} (${clusters.join(', ')}) of ${source}`;
+    const what = anonymize
+      ? `${clusters.length} cluster${clusters.length === 1 ? '' : 's'}, anonymized`
+      : `project ${group} (${clusters.join(', ')}) of ${source}`;
     return `Recorded by atlas-backup-emulator ${VERSION} record at ${when} through the ${api} API: ${what}.`;
   }
 
@@ -160,14 +202,19 @@ class Recording {
     const schedules: { name: string; clusterId: string; schedule: Item }[] = [];
     for (const name of clusters) {
       const body = await this.client.get(`/clusters/${encodeURIComponent(name)}/snapshotSchedule`, { cluster: name });
-      if (typeof body.clusterId !== 'string' || !HEX24.test(body.clusterId)) throw new RecordError(`the source's snapshot schedule of cluster ${name} has no clusterId`);
-      const schedule = Object.fromEntries(SCHEDULE_FIELDS.filter((field) => body[field] !== undefined && body[field] !== null).map((field) => [field, body[field]]));
+      if (typeof body.clusterId !== 'string' || !HEX24.test(body.clusterId))
+        throw new RecordError(`the source's snapshot schedule of cluster ${name} has no clusterId`);
+      const schedule = Object.fromEntries(
+        SCHEDULE_FIELDS.filter((field) => body[field] !== undefined && body[field] !== null).map((field) => [field, body[field]]),
+      );
       schedules.push({ name, clusterId: body.clusterId, schedule });
       this.advance(1);
     }
     const q = JSON.stringify;
     const a = this.anonymizer;
-    this.file.write(`{"$schema":${q(FIXTURE_SCHEMA_REF)},"description":${q(this.description())},"projects":[{"id":${q(a ? a.id(group) : group)},"clusters":[`);
+    this.file.write(
+      `{"$schema":${q(FIXTURE_SCHEMA_REF)},"description":${q(this.description())},"projects":[{"id":${q(a ? a.id(group) : group)},"clusters":[`,
+    );
     const recorded: RecordedCluster[] = [];
     for (const [i, { name, clusterId, schedule }] of schedules.entries()) {
       const header = { name: a ? a.name(name) : name, clusterId: a ? a.id(clusterId) : clusterId, backup: 'LEGACY', live: false, schedule };
@@ -199,7 +246,10 @@ class Recording {
       const start = this.file.position();
       const count = await this.pages(cluster, list, topology);
       if (count !== undefined) return count;
-      if (read === MAX_LIST_READS) throw new RecordError(`the ${list.noun}s of cluster ${cluster} kept changing while they were read (${MAX_LIST_READS} times): try again`);
+      if (read === MAX_LIST_READS)
+        throw new RecordError(
+          `the ${list.noun}s of cluster ${cluster} kept changing while they were read (${MAX_LIST_READS} times): try again`,
+        );
       this.file.rewind(start);
       // Its first page once more.
       this.advance(0, 1);
@@ -219,7 +269,10 @@ class Recording {
     let pageNum = 1;
     for (; ; pageNum++) {
       const shown = `GET ${path}?${list.query}pageNum=${pageNum}`;
-      const { results, totalCount } = pageOf(await this.client.get(`${path}?${list.query}pageNum=${pageNum}&itemsPerPage=${PAGE_SIZE}`, place), shown);
+      const { results, totalCount } = pageOf(
+        await this.client.get(`${path}?${list.query}pageNum=${pageNum}&itemsPerPage=${PAGE_SIZE}`, place),
+        shown,
+      );
       if (first === undefined) {
         first = { total: totalCount, id: results[0]?.id };
         this.advance(1, Math.max(0, Math.ceil(totalCount / PAGE_SIZE) - 1));

@@ -29,7 +29,17 @@ const V2_MEDIA_TYPE = 'application/vnd.atlas.2023-01-01+json';
 const RETRIED = new Set([429, 502, 503, 504]);
 const TLS_ERROR = /^(?:ERR_SSL_|ERR_TLS_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT$|SELF_SIGNED_CERT_IN_CHAIN$|UNABLE_TO_|HOSTNAME_MISMATCH$)/;
 /** A connection that broke: worth another try. */
-const BROKEN = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const BROKEN = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 
 /** Spaces requests so that at most `perMinute` start in any minute. */
@@ -117,7 +127,8 @@ export class SourceClient {
       if (this.io.signal?.aborted) throw new RecordError('interrupted');
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       const code = cause?.code ?? (err as { code?: string }).code ?? '';
-      if (TLS_ERROR.test(code) || /ssl|tls|certificate/i.test(cause?.message ?? '')) throw new RecordError(`TLS failure with ${this.host}: ${code || cause?.message}`);
+      if (TLS_ERROR.test(code) || /ssl|tls|certificate/i.test(cause?.message ?? ''))
+        throw new RecordError(`TLS failure with ${this.host}: ${code || cause?.message}`);
       if (UNREACHABLE.has(code)) throw new RecordError(`cannot reach ${this.host}: ${code}`);
       if (timeout.aborted) throw new Unanswered(`no answer from ${this.host} within ${REQUEST_TIMEOUT_MS / 1000} s`);
       if (BROKEN.has(code)) throw new Unanswered(`the connection to ${this.host} broke (${code})`);
@@ -132,7 +143,9 @@ export class SourceClient {
   /** A GET signed with the Digest nonce in hand, or answered with a challenge to take one from. */
   private async digestGet(url: string): Promise<Answer> {
     const { publicKey, privateKey } = this.credentials as Extract<SourceCredentials, { kind: 'apiKey' }>;
-    let answer = this.digest ? await this.send(url, { headers: { accept: this.accept(), authorization: this.authorization(url) } }) : await this.send(url, { headers: { accept: this.accept() } });
+    let answer = this.digest
+      ? await this.send(url, { headers: { accept: this.accept(), authorization: this.authorization(url) } })
+      : await this.send(url, { headers: { accept: this.accept() } });
     if (answer.status !== 401) return answer;
     const challenge = challengeParams(answer.headers.get('www-authenticate'));
     if (!challenge) {
@@ -140,7 +153,9 @@ export class SourceClient {
       throw this.refused(answer);
     }
     const nonce = challenge.get('nonce');
-    const algorithm = (['MD5', 'SHA-256', 'MD5-sess', 'SHA-256-sess'] as const).find((a) => a.toLowerCase() === (challenge.get('algorithm') ?? 'MD5').toLowerCase());
+    const algorithm = (['MD5', 'SHA-256', 'MD5-sess', 'SHA-256-sess'] as const).find(
+      (a) => a.toLowerCase() === (challenge.get('algorithm') ?? 'MD5').toLowerCase(),
+    );
     const qops = (challenge.get('qop') ?? '').split(',').map((q) => q.trim());
     // Atlas's realm is what the project's Digest hashing is for (auth/digest.ts).
     if (nonce === undefined || algorithm === undefined || !qops.includes('auth') || challenge.get('realm') !== REALM) {
@@ -161,10 +176,21 @@ export class SourceClient {
     const uri = new URL(url).pathname + new URL(url).search;
     const nc = (++state.nc).toString(16).padStart(8, '0');
     const cnonce = randomBytes(8).toString('hex');
-    const credentials = { username: publicKey, realm: REALM, nonce: state.nonce, uri, response: '', algorithm: state.algorithm, qop: 'auth', nc, cnonce };
+    const credentials = {
+      username: publicKey,
+      realm: REALM,
+      nonce: state.nonce,
+      uri,
+      response: '',
+      algorithm: state.algorithm,
+      qop: 'auth',
+      nc,
+      cnonce,
+    };
     const response = expectedResponse(credentials, 'GET', this.ha1!);
     const opaque = state.opaque === undefined ? '' : `, opaque=${quoted(state.opaque)}`;
-    return `Digest username=${quoted(publicKey)}, realm=${quoted(REALM)}, nonce=${quoted(state.nonce)}, uri=${quoted(uri)}, algorithm=${state.algorithm}, response="${response}", qop=auth, nc=${nc}, cnonce="${cnonce}"${opaque}`;
+    const signed = `nonce=${quoted(state.nonce)}, uri=${quoted(uri)}, algorithm=${state.algorithm}, response="${response}"`;
+    return `Digest username=${quoted(publicKey)}, realm=${quoted(REALM)}, ${signed}, qop=auth, nc=${nc}, cnonce="${cnonce}"${opaque}`;
   }
 
   /** A service account's access token (RFC 6749 section 4.4), minted when there is none or it is about to expire. */
@@ -175,7 +201,11 @@ export class SourceClient {
     const answer = await this.retried(() =>
       this.send(url, {
         method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
         body: 'grant_type=client_credentials',
       }),
     );
@@ -187,7 +217,9 @@ export class SourceClient {
     }
     if (answer.status === 401 && body !== undefined) throw this.refused(answer);
     if (answer.status !== 200 || typeof body?.access_token !== 'string') {
-      throw this.confirmed ? this.unexpected(answer, 'POST /api/oauth/token', body) : this.notAtlas(`${answer.status} to POST /api/oauth/token`);
+      throw this.confirmed
+        ? this.unexpected(answer, 'POST /api/oauth/token', body)
+        : this.notAtlas(`${answer.status} to POST /api/oauth/token`);
     }
     this.confirmed = true;
     // A minute's margin: a token is never sent in its last minute.
@@ -242,13 +274,16 @@ export class SourceClient {
     try {
       body = JSON.parse(answer.text);
     } catch {
-      throw this.confirmed ? new RecordError(`the source answered ${answer.status} to ${shown} with a body that is not JSON`) : this.notAtlas(`${answer.status} without JSON to ${shown}`);
+      throw this.confirmed
+        ? new RecordError(`the source answered ${answer.status} to ${shown} with a body that is not JSON`)
+        : this.notAtlas(`${answer.status} without JSON to ${shown}`);
     }
     if (answer.status === 200 && typeof body === 'object' && body !== null && !Array.isArray(body)) {
       this.confirmed = true;
       return body as Record<string, unknown>;
     }
-    if (answer.status === 404 && !this.confirmed && typeof (body as { errorCode?: unknown }).errorCode !== 'string') throw this.notAtlas(`404 to ${shown}`);
+    if (answer.status === 404 && !this.confirmed && typeof (body as { errorCode?: unknown }).errorCode !== 'string')
+      throw this.notAtlas(`404 to ${shown}`);
     throw this.problem(answer, body as { errorCode?: unknown; detail?: unknown }, shown, place);
   }
 
@@ -266,7 +301,9 @@ export class SourceClient {
       case 'USER_CANNOT_ACCESS_GROUP':
         return new RecordError(`the source's credentials may not read project ${this.group} (USER_CANNOT_ACCESS_GROUP)`);
       case 'IP_ADDRESS_NOT_ON_ACCESS_LIST':
-        return new RecordError(`the source refused this machine's address: add it to the access list of the credentials (IP_ADDRESS_NOT_ON_ACCESS_LIST)`);
+        return new RecordError(
+          `the source refused this machine's address: add it to the access list of the credentials (IP_ADDRESS_NOT_ON_ACCESS_LIST)`,
+        );
       default:
         return this.unexpected(answer, shown, body);
     }
@@ -290,8 +327,12 @@ export class SourceClient {
     } catch {
       code = undefined;
     }
-    if (code === 'USER_CANNOT_ACCESS_GROUP') return new RecordError(`the source's credentials may not read project ${this.group} (USER_CANNOT_ACCESS_GROUP)`);
-    const what = this.credentials.kind === 'apiKey' ? 'API key pair (its public or private key is wrong' : 'service account (its client id or secret is wrong';
+    if (code === 'USER_CANNOT_ACCESS_GROUP')
+      return new RecordError(`the source's credentials may not read project ${this.group} (USER_CANNOT_ACCESS_GROUP)`);
+    const what =
+      this.credentials.kind === 'apiKey'
+        ? 'API key pair (its public or private key is wrong'
+        : 'service account (its client id or secret is wrong';
     return new RecordError(`the source refused the ${what}, or it has been revoked)`);
   }
 }

@@ -61,11 +61,17 @@ export class BackupStore {
          ON CONFLICT (cluster, id) DO UPDATE SET ts = excluded.ts, expires = excluded.expires, do_not_delete = excluded.do_not_delete,
            deleted = excluded.deleted, body = coalesce(excluded.body, body)`,
       ),
-      lastSnapshot: db.prepare<[number], { ts: number }>('SELECT ts FROM snapshots WHERE cluster = ? AND body IS NOT NULL ORDER BY ts DESC, id DESC LIMIT 1'),
+      lastSnapshot: db.prepare<[number], { ts: number }>(
+        'SELECT ts FROM snapshots WHERE cluster = ? AND body IS NOT NULL ORDER BY ts DESC, id DESC LIMIT 1',
+      ),
       jobCount: db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM restore_jobs WHERE cluster = ?'),
-      jobs: db.prepare<[number, number, number], RestoreJobRow>(`SELECT ${JOB_COLUMNS} FROM restore_jobs WHERE cluster = ? ORDER BY created, id LIMIT ? OFFSET ?`),
+      jobs: db.prepare<[number, number, number], RestoreJobRow>(
+        `SELECT ${JOB_COLUMNS} FROM restore_jobs WHERE cluster = ? ORDER BY created, id LIMIT ? OFFSET ?`,
+      ),
       // A batch's jobs: the batchId is in the stored job only (few jobs per cluster: no index).
-      batchCount: db.prepare<[number, string], { n: number }>("SELECT count(*) AS n FROM restore_jobs WHERE cluster = ? AND json_extract(body, '$.batchId') = ?"),
+      batchCount: db.prepare<[number, string], { n: number }>(
+        "SELECT count(*) AS n FROM restore_jobs WHERE cluster = ? AND json_extract(body, '$.batchId') = ?",
+      ),
       batch: db.prepare<[number, string, number, number], RestoreJobRow>(
         `SELECT ${JOB_COLUMNS} FROM restore_jobs WHERE cluster = ? AND json_extract(body, '$.batchId') = ? ORDER BY created, id LIMIT ? OFFSET ?`,
       ),

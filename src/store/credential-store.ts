@@ -48,11 +48,15 @@ export class CredentialStore {
          ON CONFLICT (client_id) DO UPDATE SET client_secret = excluded.client_secret, projects = excluded.projects,
            access_list = excluded.access_list`,
       ),
-      key: db.prepare<[string], CredentialRow>('SELECT public_key AS id, private_key AS secret, projects, access_list AS accessList FROM api_keys WHERE public_key = ?'),
+      key: db.prepare<[string], CredentialRow>(
+        'SELECT public_key AS id, private_key AS secret, projects, access_list AS accessList FROM api_keys WHERE public_key = ?',
+      ),
       account: db.prepare<[string], CredentialRow>(
         'SELECT client_id AS id, client_secret AS secret, projects, access_list AS accessList FROM service_accounts WHERE client_id = ?',
       ),
-      keys: db.prepare<[], CredentialRow>('SELECT public_key AS id, private_key AS secret, projects, access_list AS accessList FROM api_keys ORDER BY public_key'),
+      keys: db.prepare<[], CredentialRow>(
+        'SELECT public_key AS id, private_key AS secret, projects, access_list AS accessList FROM api_keys ORDER BY public_key',
+      ),
       accounts: db.prepare<[], CredentialRow>(
         'SELECT client_id AS id, client_secret AS secret, projects, access_list AS accessList FROM service_accounts ORDER BY client_id',
       ),
@@ -82,17 +86,26 @@ export class CredentialStore {
   }
 
   apiKeys(): ApiKeyFixture[] {
-    return this.sql.keys.all().map(declared).map((c) => ({ publicKey: c.id, privateKey: c.secret, ...accessFields(c) }));
+    return this.sql.keys
+      .all()
+      .map(declared)
+      .map((c) => ({ publicKey: c.id, privateKey: c.secret, ...accessFields(c) }));
   }
 
   serviceAccounts(): ServiceAccountFixture[] {
-    return this.sql.accounts.all().map(declared).map((c) => ({ clientId: c.id, clientSecret: c.secret, ...accessFields(c) }));
+    return this.sql.accounts
+      .all()
+      .map(declared)
+      .map((c) => ({ clientId: c.id, clientSecret: c.secret, ...accessFields(c) }));
   }
 
   /** The credentials as fixture-document members (`,"apiKeys":[...]`); none when there are none. */
   exportFields(): string {
     const apiKeys = this.apiKeys();
     const serviceAccounts = this.serviceAccounts();
-    return (apiKeys.length > 0 ? `,"apiKeys":${JSON.stringify(apiKeys)}` : '') + (serviceAccounts.length > 0 ? `,"serviceAccounts":${JSON.stringify(serviceAccounts)}` : '');
+    return (
+      (apiKeys.length > 0 ? `,"apiKeys":${JSON.stringify(apiKeys)}` : '') +
+      (serviceAccounts.length > 0 ? `,"serviceAccounts":${JSON.stringify(serviceAccounts)}` : '')
+    );
   }
 }

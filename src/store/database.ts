@@ -127,13 +127,16 @@ function verifyExisting(location: string): void {
     try {
       refuseNewer(location, db.pragma('user_version', { simple: true }) as number);
       const check = db.pragma('quick_check(1)', { simple: true }) as string;
-      if (check !== 'ok') throw new DatabaseOpenError(`database ${location} is corrupt (${check.replace(/\s+/g, ' ')}); refusing to open it`);
+      if (check !== 'ok')
+        throw new DatabaseOpenError(`database ${location} is corrupt (${check.replace(/\s+/g, ' ')}); refusing to open it`);
     } finally {
       db.close();
     }
   } catch (err) {
     if (err instanceof DatabaseOpenError) throw err;
-    throw new DatabaseOpenError(`database ${location} is corrupt or not a SQLite database (${(err as Error).message}); refusing to open it`);
+    throw new DatabaseOpenError(
+      `database ${location} is corrupt or not a SQLite database (${(err as Error).message}); refusing to open it`,
+    );
   } finally {
     for (const file of created) rmSync(file, { force: true });
   }

@@ -78,7 +78,15 @@ export interface AppliedCluster extends StagedCluster {
 export type StagedKind = 'snapshots' | 'restoreJobs';
 
 /** Where a problem is: a project, a cluster, an item of one of its lists (checkpoints by default), a credential. */
-export type Place = { pi: number; ci?: number; k?: number; list?: 'checkpoints' | StagedKind; field?: string; kind?: StagedCredential['kind']; i?: number };
+export type Place = {
+  pi: number;
+  ci?: number;
+  k?: number;
+  list?: 'checkpoints' | StagedKind;
+  field?: string;
+  kind?: StagedCredential['kind'];
+  i?: number;
+};
 export interface StagingProblem {
   place: Place;
   problem: string;
@@ -129,7 +137,10 @@ export class Staging {
         PRIMARY KEY (kind, i));
     `);
     this.sql = {
-      clear: () => db.exec('DELETE FROM load_projects; DELETE FROM load_clusters; DELETE FROM load_checkpoints; DELETE FROM load_items; DELETE FROM load_credentials;'),
+      clear: () =>
+        db.exec(
+          'DELETE FROM load_projects; DELETE FROM load_clusters; DELETE FROM load_checkpoints; DELETE FROM load_items; DELETE FROM load_credentials;',
+        ),
       project: db.prepare('INSERT INTO load_projects (pi, id, name) VALUES (?, ?, ?)'),
       cluster: db.prepare(
         `INSERT INTO load_clusters (pi, ci, name, cluster_id, type, shards, backup, generate_count, interval_minutes, generate_snapshots, schedule, live, live_from)
@@ -158,7 +169,9 @@ export class Staging {
         `INSERT INTO load_checkpoints (pi, ci, k, id, ts, completed, cluster_id, group_id, rest)
          VALUES (:pi, :ci, :k, :id, :ts, :completed, :clusterId, :groupId, :rest)`,
       ),
-      credential: db.prepare('INSERT INTO load_credentials (kind, i, id, secret, projects, access_list) VALUES (:kind, :i, :id, :secret, :projects, :accessList)'),
+      credential: db.prepare(
+        'INSERT INTO load_credentials (kind, i, id, secret, projects, access_list) VALUES (:kind, :i, :id, :secret, :projects, :accessList)',
+      ),
       // The second of two projects with one id, clusters with one name, credentials with one id.
       duplicateProject: db.prepare<[], { pi: number; id: string }>(
         'SELECT pi, id FROM load_projects a WHERE EXISTS (SELECT 1 FROM load_projects b WHERE b.id = a.id AND b.pi < a.pi) ORDER BY pi LIMIT 1',
@@ -190,7 +203,10 @@ export class Staging {
           ORDER BY l.pi, l.ci, l.k LIMIT 1`,
       ),
       projects: db.prepare<[], StagedProject & { pi: number }>('SELECT pi, id, name FROM load_projects ORDER BY pi'),
-      clusters: db.prepare<[], Omit<StagedCluster, 'schedule' | 'live'> & { pi: number; ci: number; projectId: string; schedule: string; live: number }>(
+      clusters: db.prepare<
+        [],
+        Omit<StagedCluster, 'schedule' | 'live'> & { pi: number; ci: number; projectId: string; schedule: string; live: number }
+      >(
         `SELECT c.pi, c.ci, p.id AS projectId, c.name, c.cluster_id AS clusterId, c.type, c.shards, c.backup,
                 c.generate_count AS generateCount, c.interval_minutes AS intervalMinutes, c.generate_snapshots AS generateSnapshots,
                 c.schedule, c.live, c.live_from AS liveFrom
@@ -198,7 +214,9 @@ export class Staging {
       ),
       setLive: db.prepare('UPDATE clusters SET live = ?, live_from = ? WHERE rowid = ?'),
       stagedCount: db.prepare<[number, number], { n: number }>('SELECT count(*) AS n FROM load_checkpoints WHERE pi = ? AND ci = ?'),
-      firstStaged: db.prepare<[number, number], { ts: number; id: string }>('SELECT ts, id FROM load_checkpoints WHERE pi = ? AND ci = ? ORDER BY ts, id LIMIT 1'),
+      firstStaged: db.prepare<[number, number], { ts: number; id: string }>(
+        'SELECT ts, id FROM load_checkpoints WHERE pi = ? AND ci = ? ORDER BY ts, id LIMIT 1',
+      ),
       overlaps: db.prepare<[number, number, number], { one: number }>(
         `SELECT 1 AS one FROM load_checkpoints l WHERE l.pi = ? AND l.ci = ?
             AND EXISTS (SELECT 1 FROM checkpoints c WHERE c.cluster = ? AND c.id = l.id) LIMIT 1`,
@@ -225,7 +243,9 @@ export class Staging {
       deleteCheckpoints: db.prepare('DELETE FROM checkpoints WHERE cluster = ?'),
       setCount: db.prepare('UPDATE clusters SET checkpoint_count = ? WHERE rowid = ?'),
       insert: db.prepare('INSERT INTO checkpoints (cluster, ord, id, ts, body) VALUES (?, ?, ?, ?, ?)'),
-      insertBatch: db.prepare(`INSERT INTO checkpoints (cluster, ord, id, ts, body) VALUES ${'(?, ?, ?, ?, ?), '.repeat(INSERT_BATCH - 1)}(?, ?, ?, ?, ?)`),
+      insertBatch: db.prepare(
+        `INSERT INTO checkpoints (cluster, ord, id, ts, body) VALUES ${'(?, ?, ?, ?, ?), '.repeat(INSERT_BATCH - 1)}(?, ?, ?, ?, ?)`,
+      ),
       credentials: db.prepare<[], StagedCredential>(
         'SELECT kind, id, secret, projects, access_list AS accessList FROM load_credentials ORDER BY kind, i',
       ),
@@ -273,7 +293,10 @@ export class Staging {
     const foreign = this.sql.foreignId.get();
     if (foreign) {
       const whose = foreign.field === 'clusterId' ? "the cluster's clusterId" : "the project's id";
-      return { place: { pi: foreign.pi, ci: foreign.ci, k: foreign.k, field: foreign.field }, problem: `must be ${whose} ${foreign.expected} when given` };
+      return {
+        place: { pi: foreign.pi, ci: foreign.ci, k: foreign.k, field: foreign.field },
+        problem: `must be ${whose} ${foreign.expected} when given`,
+      };
     }
     const item = this.sql.duplicateItem.get();
     if (item) return { place: { pi: item.pi, ci: item.ci, k: item.k, list: item.kind, field: 'id' }, problem: `duplicates ${item.id}` };
@@ -302,13 +325,24 @@ export class Staging {
   apply(steps: ApplySteps): void {
     for (const project of this.sql.projects.all()) this.sql.upsertProject.run(project.id, project.name);
     for (const staged of this.sql.clusters.all()) {
-      const { rowid, checkpointCount } = this.sql.upsertCluster.get(staged.projectId, staged.name, staged.clusterId, staged.type, staged.shards, staged.backup)!;
+      const { rowid, checkpointCount } = this.sql.upsertCluster.get(
+        staged.projectId,
+        staged.name,
+        staged.clusterId,
+        staged.type,
+        staged.shards,
+        staged.backup,
+      )!;
       let count = 0;
       if (staged.backup === 'LEGACY') {
         count = this.mergeListed(rowid, checkpointCount, staged.pi, staged.ci, staged.clusterId, staged.projectId);
         if (staged.generateCount > 0) {
           const lastTs = count > 0 ? this.sql.last.get(rowid)!.ts : undefined;
-          count = this.append(rowid, count, steps.generate({ ...staged, schedule: JSON.parse(staged.schedule), live: staged.live === 1, rowid, lastTs }));
+          count = this.append(
+            rowid,
+            count,
+            steps.generate({ ...staged, schedule: JSON.parse(staged.schedule), live: staged.live === 1, rowid, lastTs }),
+          );
         }
       } else {
         this.sql.deleteCheckpoints.run(rowid);

@@ -56,7 +56,9 @@ export class Store {
       project: db.prepare<[string], ProjectRecord>('SELECT id, name FROM projects WHERE id = ?'),
       cluster: db.prepare<[string, string], RawCluster>(`SELECT ${CLUSTER_COLUMNS} FROM clusters WHERE project_id = ? AND name = ?`),
       tsAt: db.prepare<[number, number], { ts: number }>('SELECT ts FROM checkpoints WHERE cluster = ? AND ord = ?'),
-      page: db.prepare<[number, number, number], { body: string }>('SELECT body FROM checkpoints WHERE cluster = ? AND ord >= ? AND ord < ? ORDER BY ord'),
+      page: db.prepare<[number, number, number], { body: string }>(
+        'SELECT body FROM checkpoints WHERE cluster = ? AND ord >= ? AND ord < ? ORDER BY ord',
+      ),
       checkpoint: db.prepare<[number, string], { body: string }>('SELECT body FROM checkpoints WHERE cluster = ? AND id = ?'),
       deleteCluster: db.prepare('DELETE FROM clusters WHERE project_id = ? AND name = ?'),
       deleteProject: db.prepare('DELETE FROM projects WHERE id = ?'),
@@ -135,7 +137,9 @@ export class Store {
     try {
       result = this.db.transaction(() => {
         if (replace) {
-          this.db.exec('DELETE FROM checkpoints; DELETE FROM schedules; DELETE FROM snapshots; DELETE FROM restore_jobs; DELETE FROM clusters; DELETE FROM projects;');
+          this.db.exec(
+            'DELETE FROM checkpoints; DELETE FROM schedules; DELETE FROM snapshots; DELETE FROM restore_jobs; DELETE FROM clusters; DELETE FROM projects;',
+          );
           this.credentials.clear();
         }
         return fn();

@@ -18,7 +18,10 @@ t.test('401 challenge: before routing and validation, Atlas body and header exac
     t.match(res.headers['www-authenticate'], CHALLENGE);
     t.equal(res.headers['x-error-code'], undefined, 'the challenge has no X-Error-Code');
   }
-  const wrong = await send(app, { url: CLUSTER0, headers: { authorization: 'Digest username="emulator", realm="MMS Public API", nonce="x", uri="/", response="0"' } });
+  const wrong = await send(app, {
+    url: CLUSTER0,
+    headers: { authorization: 'Digest username="emulator", realm="MMS Public API", nonce="x", uri="/", response="0"' },
+  });
   t.equal(wrong.statusCode, 401);
   t.equal(wrong.body, UNAUTHORIZED_BODY);
   // A bare request takes a shorter path (src/auth/plugin.ts): the same headers, in the same order.
@@ -30,17 +33,29 @@ testErrorRows(t, [
   {
     name: 'unknown path',
     url: `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/backupSnapshots?pageNum=1`,
-    status: 404, reason: 'Not Found', errorCode: 'RESOURCE_NOT_FOUND',
+    status: 404,
+    reason: 'Not Found',
+    errorCode: 'RESOURCE_NOT_FOUND',
     detail: `Cannot find resource /api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/backupSnapshots.`,
     parameters: [`/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/backupSnapshots`],
   },
-  ...[undefined, 'application/json', '*/*', 'application/vnd.atlas.2022-12-31+json', 'application/vnd.atlas.2023-02-30+json', 'application/vnd.atlas.latest+json'].map(
+  ...[
+    undefined,
+    'application/json',
+    '*/*',
+    'application/vnd.atlas.2022-12-31+json',
+    'application/vnd.atlas.2023-02-30+json',
+    'application/vnd.atlas.latest+json',
+  ].map(
     (accept): ErrorRow => ({
       name: `v2 with Accept ${accept ?? '(none)'}`,
       url: CLUSTER0.replace('/v1.0/', '/v2/'),
       headers: accept === undefined ? {} : { accept },
-      status: 406, reason: 'Not Acceptable', errorCode: 'INVALID_VERSION_DATE',
-      detail: 'Invalid accept header or version date.', parameters: [],
+      status: 406,
+      reason: 'Not Acceptable',
+      errorCode: 'INVALID_VERSION_DATE',
+      detail: 'Invalid accept header or version date.',
+      parameters: [],
     }),
   ),
 ]);

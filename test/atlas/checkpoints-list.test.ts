@@ -63,7 +63,11 @@ t.test('the default list is the documentation example followed by 59 generated c
   t.same(body.links, [{ href: `${HOST}${CLUSTER0}?pageNum=1&itemsPerPage=100`, rel: 'self' }]);
   t.strictSame(body.results.slice(0, 2), DOC_CHECKPOINTS);
   // Compact JSON with Atlas's alphabetical keys, byte for byte.
-  t.ok(res.body.startsWith(`{"links":[{"href":"${HOST}${CLUSTER0}?pageNum=1&itemsPerPage=100","rel":"self"}],"results":[{"clusterId":"6b8cd61180eef547110159d9","completed":"2018-02-08T23:20:25Z","groupId":"${GROUP}","id":"5a7cdb3980eef53de5bffdcf","links":[`));
+  t.ok(
+    res.body.startsWith(
+      `{"links":[{"href":"${HOST}${CLUSTER0}?pageNum=1&itemsPerPage=100","rel":"self"}],"results":[{"clusterId":"6b8cd61180eef547110159d9","completed":"2018-02-08T23:20:25Z","groupId":"${GROUP}","id":"5a7cdb3980eef53de5bffdcf","links":[`,
+    ),
+  );
   t.ok(res.body.endsWith('],"totalCount":61}'));
 });
 
@@ -89,7 +93,11 @@ t.test('generated checkpoints are plausible and consistent', async (t) => {
         ['Cluster0-config-0', 'CONFIG_SERVER_REPLICA_SET'],
       ],
     );
-    t.equal(c.restorable, c.parts.every((p: { tokenDiscovered: boolean }) => p.tokenDiscovered), 'restorable iff every token was discovered');
+    t.equal(
+      c.restorable,
+      c.parts.every((p: { tokenDiscovered: boolean }) => p.tokenDiscovered),
+      'restorable iff every token was discovered',
+    );
   }
 });
 
@@ -111,7 +119,10 @@ t.test('the other clusters of the default dataset', async (t) => {
   const app = buildTestApp(t);
   const rs = await authed(app, { url: `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster1/backupCheckpoints` });
   t.equal(rs.statusCode, 200, 'a replica set on legacy backup lists no checkpoints (chosen)');
-  t.equal(rs.body, `{"links":[{"href":"${HOST}/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster1/backupCheckpoints?pageNum=1&itemsPerPage=100","rel":"self"}],"results":[],"totalCount":0}`);
+  t.equal(
+    rs.body,
+    `{"links":[{"href":"${HOST}/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster1/backupCheckpoints?pageNum=1&itemsPerPage=100","rel":"self"}],"results":[],"totalCount":0}`,
+  );
   const second = json(await authed(app, { url: `/api/atlas/v1.0/groups/${GROUP2}/clusters/Cluster0/backupCheckpoints` }));
   t.equal(second.totalCount, 12);
   t.equal(second.results.length, 12);

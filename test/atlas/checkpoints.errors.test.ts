@@ -1,7 +1,17 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp, CLUSTER0, GROUP, load, V2_ACCEPT, type TestClock } from '../helpers/test-app.js';
-import { atlasError, call, errorApps, FARAWAY, testDeclaredErrors, testErrorRows, type DeclaredErrors, type ErrorRow, type Version } from '../helpers/atlas-answers.js';
+import {
+  atlasError,
+  call,
+  errorApps,
+  FARAWAY,
+  testDeclaredErrors,
+  testErrorRows,
+  type DeclaredErrors,
+  type ErrorRow,
+  type Version,
+} from '../helpers/atlas-answers.js';
 
 // The checkpoint operations' errors: one test per row (exact status, body and headers), then
 // the errors each operation declares in the spec on v1.0 and v2: the list 401, 403, 404, 429,
@@ -13,71 +23,106 @@ testErrorRows(t, [
   {
     name: 'malformed groupId (the documentation example ID)',
     url: '/api/atlas/v1.0/groups/6b8cd3c380eef5349ef77gf7/clusters/Cluster0/backupCheckpoints',
-    status: 404, reason: 'Not Found', errorCode: 'INVALID_GROUP_ID',
-    detail: 'An invalid group ID 6b8cd3c380eef5349ef77gf7 was specified.', parameters: ['6b8cd3c380eef5349ef77gf7'],
+    status: 404,
+    reason: 'Not Found',
+    errorCode: 'INVALID_GROUP_ID',
+    detail: 'An invalid group ID 6b8cd3c380eef5349ef77gf7 was specified.',
+    parameters: ['6b8cd3c380eef5349ef77gf7'],
   },
   {
     name: 'unknown project',
     url: '/api/atlas/v1.0/groups/111111111111111111111111/clusters/Cluster0/backupCheckpoints',
-    status: 404, reason: 'Not Found', errorCode: 'GROUP_NOT_FOUND',
-    detail: 'No group with ID 111111111111111111111111 exists.', parameters: ['111111111111111111111111'],
+    status: 404,
+    reason: 'Not Found',
+    errorCode: 'GROUP_NOT_FOUND',
+    detail: 'No group with ID 111111111111111111111111 exists.',
+    parameters: ['111111111111111111111111'],
   },
   {
     name: 'unknown cluster',
     url: `/api/atlas/v1.0/groups/${GROUP}/clusters/cluster-989/backupCheckpoints`,
-    status: 404, reason: 'Not Found', errorCode: 'CLUSTER_NOT_FOUND',
-    detail: `No cluster named cluster-989 exists in group ${GROUP}.`, parameters: ['cluster-989', GROUP],
+    status: 404,
+    reason: 'Not Found',
+    errorCode: 'CLUSTER_NOT_FOUND',
+    detail: `No cluster named cluster-989 exists in group ${GROUP}.`,
+    parameters: ['cluster-989', GROUP],
   },
   {
     name: 'cluster name outside the allowed pattern',
     url: `/api/atlas/v2/groups/${GROUP}/clusters/-bad_name/backupCheckpoints`,
     headers: { accept: V2_ACCEPT },
-    status: 404, reason: 'Not Found', errorCode: 'CLUSTER_NOT_FOUND',
-    detail: `No cluster named -bad_name exists in group ${GROUP}.`, parameters: ['-bad_name', GROUP],
+    status: 404,
+    reason: 'Not Found',
+    errorCode: 'CLUSTER_NOT_FOUND',
+    detail: `No cluster named -bad_name exists in group ${GROUP}.`,
+    parameters: ['-bad_name', GROUP],
   },
   {
     name: 'cluster on Cloud Backup (list)',
     url: `/api/atlas/v1.0/groups/${GROUP}/clusters/CloudCluster/backupCheckpoints`,
-    status: 400, reason: 'Bad Request', errorCode: 'CHECKPOINTS_ONLY_ON_CONTINOUS_BACKUP',
-    detail: 'Checkpoints do not exist for Cloud Backups.', parameters: [],
+    status: 400,
+    reason: 'Bad Request',
+    errorCode: 'CHECKPOINTS_ONLY_ON_CONTINOUS_BACKUP',
+    detail: 'Checkpoints do not exist for Cloud Backups.',
+    parameters: [],
   },
   {
     name: 'cluster on Cloud Backup (one)',
     url: `/api/atlas/v2/groups/${GROUP}/clusters/CloudCluster/backupCheckpoints/5a7cdb3980eef53de5bffdcf`,
     headers: { accept: V2_ACCEPT },
-    status: 400, reason: 'Bad Request', errorCode: 'CHECKPOINTS_ONLY_ON_CONTINOUS_BACKUP',
-    detail: 'Checkpoints do not exist for Cloud Backups.', parameters: [],
+    status: 400,
+    reason: 'Bad Request',
+    errorCode: 'CHECKPOINTS_ONLY_ON_CONTINOUS_BACKUP',
+    detail: 'Checkpoints do not exist for Cloud Backups.',
+    parameters: [],
   },
   {
     name: 'malformed checkpointId',
     url: `${CLUSTER0}/5A7CDB3980EEF53DE5BFFDCF`,
-    status: 404, reason: 'Not Found', errorCode: 'INVALID_CHECKPOINT_ID',
-    detail: 'An invalid checkpoint ID 5A7CDB3980EEF53DE5BFFDCF was specified.', parameters: ['5A7CDB3980EEF53DE5BFFDCF'],
+    status: 404,
+    reason: 'Not Found',
+    errorCode: 'INVALID_CHECKPOINT_ID',
+    detail: 'An invalid checkpoint ID 5A7CDB3980EEF53DE5BFFDCF was specified.',
+    parameters: ['5A7CDB3980EEF53DE5BFFDCF'],
   },
   {
     name: 'unknown checkpoint',
     url: `${CLUSTER0}/5a7cdb3980eef53de5bffd00`,
-    status: 404, reason: 'Not Found', errorCode: 'CHECKPOINT_NOT_FOUND',
-    detail: 'No checkpoint with ID 5a7cdb3980eef53de5bffd00 exists for cluster Cluster0.', parameters: ['5a7cdb3980eef53de5bffd00', 'Cluster0'],
+    status: 404,
+    reason: 'Not Found',
+    errorCode: 'CHECKPOINT_NOT_FOUND',
+    detail: 'No checkpoint with ID 5a7cdb3980eef53de5bffd00 exists for cluster Cluster0.',
+    parameters: ['5a7cdb3980eef53de5bffd00', 'Cluster0'],
   },
   {
     name: 'checkpoint of another cluster',
     url: `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster1/backupCheckpoints/5a7cdb3980eef53de5bffdcf`,
-    status: 404, reason: 'Not Found', errorCode: 'CHECKPOINT_NOT_FOUND',
-    detail: 'No checkpoint with ID 5a7cdb3980eef53de5bffdcf exists for cluster Cluster1.', parameters: ['5a7cdb3980eef53de5bffdcf', 'Cluster1'],
+    status: 404,
+    reason: 'Not Found',
+    errorCode: 'CHECKPOINT_NOT_FOUND',
+    detail: 'No checkpoint with ID 5a7cdb3980eef53de5bffdcf exists for cluster Cluster1.',
+    parameters: ['5a7cdb3980eef53de5bffdcf', 'Cluster1'],
   },
   {
     name: 'another method on a known path',
-    url: CLUSTER0, method: 'POST',
-    status: 405, reason: 'Method Not Allowed', errorCode: 'METHOD_NOT_ALLOWED',
-    detail: `Method POST is not allowed on resource ${CLUSTER0}.`, parameters: ['POST', CLUSTER0],
+    url: CLUSTER0,
+    method: 'POST',
+    status: 405,
+    reason: 'Method Not Allowed',
+    errorCode: 'METHOD_NOT_ALLOWED',
+    detail: `Method POST is not allowed on resource ${CLUSTER0}.`,
+    parameters: ['POST', CLUSTER0],
     extraHeaders: { allow: 'GET, HEAD' },
   },
   {
     name: 'DELETE on one checkpoint',
-    url: ONE, method: 'DELETE',
-    status: 405, reason: 'Method Not Allowed', errorCode: 'METHOD_NOT_ALLOWED',
-    detail: `Method DELETE is not allowed on resource ${ONE}.`, parameters: ['DELETE', ONE],
+    url: ONE,
+    method: 'DELETE',
+    status: 405,
+    reason: 'Method Not Allowed',
+    errorCode: 'METHOD_NOT_ALLOWED',
+    detail: `Method DELETE is not allowed on resource ${ONE}.`,
+    parameters: ['DELETE', ONE],
     extraHeaders: { allow: 'GET, HEAD' },
   },
   ...(
@@ -95,17 +140,25 @@ testErrorRows(t, [
       ['pretty=yes', 'pretty'],
       ['pageNum=1&pageNum=2', 'pageNum'],
     ] as const
-  ).map(([query, name]): ErrorRow => ({
-    name: `list query ${query}`,
-    url: `${CLUSTER0}?${query}`,
-    status: 400, reason: 'Bad Request', errorCode: 'INVALID_QUERY_PARAMETER',
-    detail: `Invalid query parameter ${name} specified.`, parameters: [name],
-  })),
+  ).map(
+    ([query, name]): ErrorRow => ({
+      name: `list query ${query}`,
+      url: `${CLUSTER0}?${query}`,
+      status: 400,
+      reason: 'Bad Request',
+      errorCode: 'INVALID_QUERY_PARAMETER',
+      detail: `Invalid query parameter ${name} specified.`,
+      parameters: [name],
+    }),
+  ),
   {
     name: 'get-one query pretty=1',
     url: `${ONE}?pretty=1`,
-    status: 400, reason: 'Bad Request', errorCode: 'INVALID_QUERY_PARAMETER',
-    detail: 'Invalid query parameter pretty specified.', parameters: ['pretty'],
+    status: 400,
+    reason: 'Bad Request',
+    errorCode: 'INVALID_QUERY_PARAMETER',
+    detail: 'Invalid query parameter pretty specified.',
+    parameters: ['pretty'],
   },
 ]);
 
@@ -116,7 +169,10 @@ const unknownCluster = (version: Version, suffix: string): DeclaredErrors['missi
   `No cluster named Nowhere exists in group ${GROUP}.`,
   ['Nowhere', GROUP],
 ];
-const allowed = (version: Version) => ({ request: call(version, `${clusterUrl(version, GROUP, 'Nowhere')}/snapshotSchedule`), status: 404 });
+const allowed = (version: Version) => ({
+  request: call(version, `${clusterUrl(version, GROUP, 'Nowhere')}/snapshotSchedule`),
+  status: 404,
+});
 const OPERATIONS: { name: string; errors: (version: Version) => DeclaredErrors }[] = [
   {
     name: 'listGroupClusterBackupCheckpoints',
@@ -152,7 +208,8 @@ const OPERATIONS: { name: string; errors: (version: Version) => DeclaredErrors }
 ];
 
 t.test('errors the spec declares, on v1.0 and v2', async (t) => {
-  const build = (clock: TestClock, rateLimit?: string): FastifyInstance => buildTestApp(t, rateLimit === undefined ? {} : { rateLimit }, { clock });
+  const build = (clock: TestClock, rateLimit?: string): FastifyInstance =>
+    buildTestApp(t, rateLimit === undefined ? {} : { rateLimit }, { clock });
   const apps = errorApps(build);
   load(apps.app, { apiKeys: [{ ...FARAWAY, projects: '*', accessList: ['192.0.2.0/24'] }] });
   await testDeclaredErrors(t, apps, OPERATIONS);

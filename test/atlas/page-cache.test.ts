@@ -57,7 +57,11 @@ t.test('a fixture load drops every cached page: the next responses show the chan
   const seventh = JSON.parse(after[2]!);
   t.equal(seventh.results.length, 2, 'page 7 of 10 now holds the 61st and 62nd checkpoints');
   t.equal(seventh.results[1].id, NEW_CHECKPOINT);
-  t.same(seventh.links.map((l: { rel: string }) => l.rel), ['self', 'previous'], 'and is still the last page');
+  t.same(
+    seventh.links.map((l: { rel: string }) => l.rel),
+    ['self', 'previous'],
+    'and is still the last page',
+  );
   t.equal(JSON.parse(after[3]!).totalCount, 62, 'the pretty envelope counts it too');
   t.match(after[3]!, /^\{\n {2}"links" : \[/, 'and is still pretty');
   t.equal(JSON.parse(after[5]!).completed, '2018-02-09T01:02:03Z', 'the single checkpoint shows its new fields');

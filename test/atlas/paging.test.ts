@@ -66,7 +66,11 @@ t.test('a page past the end is 200 with empty results and a previous link', asyn
   );
   const last = json(await authed(app, { url: `${CLUSTER0}?pageNum=7&itemsPerPage=10` }));
   t.equal(last.results.length, 1);
-  t.same(last.links.map((l: { rel: string }) => l.rel), ['self', 'previous'], 'no next link on the last page');
+  t.same(
+    last.links.map((l: { rel: string }) => l.rel),
+    ['self', 'previous'],
+    'no next link on the last page',
+  );
 });
 
 t.test('includeCount=false: totalCount 0 and no next link, as observed on Atlas', async (t) => {
@@ -98,7 +102,11 @@ t.test('pretty=true prints like Jackson: two-space indent, "key" : value, inline
   const res = await authed(app, { url: `${CLUSTER0}?pretty=true&itemsPerPage=1&pageNum=61` });
   t.equal(res.statusCode, 200);
   t.equal(json(res).totalCount, 61, 'still JSON');
-  t.ok(res.body.startsWith(`{\n  "links" : [ {\n    "href" : "${HOST}${CLUSTER0}?pretty=true&pageNum=61&itemsPerPage=1",\n    "rel" : "self"\n  }, {\n`));
+  t.ok(
+    res.body.startsWith(
+      `{\n  "links" : [ {\n    "href" : "${HOST}${CLUSTER0}?pretty=true&pageNum=61&itemsPerPage=1",\n    "rel" : "self"\n  }, {\n`,
+    ),
+  );
   t.ok(res.body.includes('\n  "results" : [ {\n    "clusterId" : "6b8cd61180eef547110159d9",\n'));
   t.ok(res.body.includes('"parts" : [ {\n      "replicaSetName" : "Cluster0-shard-1",'));
   t.ok(res.body.endsWith('  } ],\n  "totalCount" : 61\n}'), 'no trailing newline');

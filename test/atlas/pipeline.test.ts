@@ -55,7 +55,10 @@ function lastEntry(app: FastifyInstance): unknown {
 async function signed(app: FastifyInstance, request: Request): Promise<Request> {
   const challenge = await app.inject({ method: 'GET', url: CLUSTER0, headers: { host: HOST } });
   const { nonce } = parseChallenge(String(challenge.headers['www-authenticate']));
-  return { ...request, headers: { ...request.headers, authorization: digestHeader({ method: request.method, uri: request.url, nonce: nonce! }) } };
+  return {
+    ...request,
+    headers: { ...request.headers, authorization: digestHeader({ method: request.method, uri: request.url, nonce: nonce! }) },
+  };
 }
 
 t.test('a request over a socket and through inject() get the same answer and journal entry', async (t) => {

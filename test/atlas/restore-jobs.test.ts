@@ -3,7 +3,19 @@ import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { fnv1a, hexDigits, seededFaker } from '../../src/lib/random.js';
 import { authed, buildTestApp, GROUP, json, load, TestClock, type Call } from '../helpers/test-app.js';
-import { assertError, atlasError, call, CONTENT_TYPE, errorApps, FARAWAY, invalidAttribute, sorted, testDeclaredErrors, type DeclaredErrors, type Version } from '../helpers/atlas-answers.js';
+import {
+  assertError,
+  atlasError,
+  call,
+  CONTENT_TYPE,
+  errorApps,
+  FARAWAY,
+  invalidAttribute,
+  sorted,
+  testDeclaredErrors,
+  type DeclaredErrors,
+  type Version,
+} from '../helpers/atlas-answers.js';
 
 // The restore job operations on v1.0 and v2: list, get and create (exactly one restore source,
 // the delivery method, automated-restore targets, a sharded cluster's batch answered as a list),
@@ -28,7 +40,14 @@ const clusterUrl = (version: Version, group: string, cluster: string) => `/api/a
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const secondHex = (ms: number) => Math.floor(ms / 1000).toString(16);
 
-const missingAttribute = (field: string) => atlasError(400, 'MISSING_ATTRIBUTE', `The required attribute ${field} was not specified.`, [field], [{ field, description: 'is required' }]);
+const missingAttribute = (field: string) =>
+  atlasError(
+    400,
+    'MISSING_ATTRIBUTE',
+    `The required attribute ${field} was not specified.`,
+    [field],
+    [{ field, description: 'is required' }],
+  );
 
 // Project RG: a static replica set with a complete and an incomplete snapshot and two listed
 // jobs (one finished as listed, one that progresses with the clock), a live sharded cluster
@@ -92,7 +111,11 @@ function links(version: Version, cluster: ClusterRef, id: string, standalone: bo
   const base = `${HOST}${clusterUrl(version, cluster.group, cluster.name)}`;
   const self = { href: `${base}/restoreJobs/${id}`, rel: 'self' };
   if (!standalone) return [self];
-  return [self, { href: base, rel: `${REL[version]}cluster` }, { href: `${HOST}/api/atlas/${version}/groups/${cluster.group}`, rel: `${REL[version]}group` }];
+  return [
+    self,
+    { href: base, rel: `${REL[version]}cluster` },
+    { href: `${HOST}/api/atlas/${version}/groups/${cluster.group}`, rel: `${REL[version]}group` },
+  ];
 }
 
 interface Job {
@@ -147,10 +170,21 @@ const WRITE_ONLY = ['checkpointId', 'oplogInc', 'oplogTs', 'pointInTimeUTCMillis
 /** A job listed with its status: served as listed without its writeOnly fields, the cluster's ids filled in. */
 function listedView(job: Record<string, unknown>, cluster: ClusterRef, version: Version, standalone: boolean) {
   const shown = Object.fromEntries(Object.entries(job).filter(([key]) => !WRITE_ONLY.includes(key)));
-  return sorted({ ...shown, clusterId: cluster.clusterId, clusterName: cluster.name, groupId: cluster.group, links: links(version, cluster, job.id as string, standalone) });
+  return sorted({
+    ...shown,
+    clusterId: cluster.clusterId,
+    clusterName: cluster.name,
+    groupId: cluster.group,
+    links: links(version, cluster, job.id as string, standalone),
+  });
 }
 
-const J2_JOB: Job = { id: J2.id, created: J2_CREATED, fields: { encryptionEnabled: false, timestamp: J2.timestamp }, delivery: J2.delivery };
+const J2_JOB: Job = {
+  id: J2.id,
+  created: J2_CREATED,
+  fields: { encryptionEnabled: false, timestamp: J2.timestamp },
+  delivery: J2.delivery,
+};
 
 function appWithFixture(t: Test, clock = new TestClock(), rateLimit?: string): FastifyInstance {
   const app = buildTestApp(t, { seed: SEED, ...(rateLimit === undefined ? {} : { rateLimit }) }, { clock });
@@ -159,7 +193,11 @@ function appWithFixture(t: Test, clock = new TestClock(), rateLimit?: string): F
 }
 
 /** The answer to a create: the new jobs as a one-page list whose self link is the collection. */
-const created = (version: Version, cluster: ClusterRef, results: unknown[]) => ({ links: [{ href: `${HOST}${jobsUrl(version, cluster)}`, rel: 'self' }], results, totalCount: results.length });
+const created = (version: Version, cluster: ClusterRef, results: unknown[]) => ({
+  links: [{ href: `${HOST}${jobsUrl(version, cluster)}`, rel: 'self' }],
+  results,
+  totalCount: results.length,
+});
 
 t.test('list and get: listed jobs (as listed, or progressing with the clock), exact on v1.0 and v2', async (t) => {
   const clock = new TestClock();
@@ -216,7 +254,12 @@ t.test('create from a snapshot: exact answer on v1.0 and v2; the jobs then progr
     t.match(id, /^[a-f0-9]{24}$/);
     t.equal(id.slice(0, 8), secondHex(T0), 'an ObjectId of the creation second');
     t.notOk([J1.id, J2.id, ...jobs.map((j) => j.id)].includes(id), 'a new id');
-    const job: Job = { id, created: T0, fields: { encryptionEnabled: false, snapshotId: R1.id, timestamp: R1.lastOplogAppliedTimestamp }, delivery: request.delivery };
+    const job: Job = {
+      id,
+      created: T0,
+      fields: { encryptionEnabled: false, snapshotId: R1.id, timestamp: R1.lastOplogAppliedTimestamp },
+      delivery: request.delivery,
+    };
     jobs.push(job);
     const expected = created(version, RS, [jobView(job, RS, T0, version, false)]);
     t.strictSame(json(res), expected);
@@ -238,7 +281,11 @@ t.test('create from a snapshot: exact answer on v1.0 and v2; the jobs then progr
     const { statusName, delivery } = json(await authed(app, { url: `${jobsUrl('v1.0', RS)}/${jobs[0]!.id}` }));
     states.push([statusName, delivery.statusName]);
     const list = json(await authed(app, { url: jobsUrl('v1.0', RS) }));
-    t.strictSame(list.results, [listedView(J1, RS, 'v1.0', false), jobView(J2_JOB, RS, at, 'v1.0', false), ...jobs.map((j) => jobView(j, RS, at, 'v1.0', false))], `list at ${iso(at)}`);
+    t.strictSame(
+      list.results,
+      [listedView(J1, RS, 'v1.0', false), jobView(J2_JOB, RS, at, 'v1.0', false), ...jobs.map((j) => jobView(j, RS, at, 'v1.0', false))],
+      `list at ${iso(at)}`,
+    );
     t.equal(list.totalCount, 4);
   }
   // The states the clock moved the job and its download through, spelled out.
@@ -265,7 +312,10 @@ t.test('a sharded cluster restores as one job per shard plus the config server, 
 
   let batches = 0;
   for (const version of VERSIONS) {
-    const res = await authed(app, call(version, jobsUrl(version, cluster0), 'POST', { checkpointId: checkpoint.id, delivery: { methodName: 'HTTP' } }));
+    const res = await authed(
+      app,
+      call(version, jobsUrl(version, cluster0), 'POST', { checkpointId: checkpoint.id, delivery: { methodName: 'HTTP' } }),
+    );
     t.equal(res.statusCode, 200);
     t.equal(res.headers['content-type'], CONTENT_TYPE[version]);
     const results: { id: string; batchId: string }[] = json(res).results;
@@ -281,82 +331,129 @@ t.test('a sharded cluster restores as one job per shard plus the config server, 
       fields: { batchId, encryptionEnabled: false, timestamp: { date: checkpoint.timestamp, increment: 1 } },
       delivery: { methodName: 'HTTP', expirationHours: DEFAULT_EXPIRATION_HOURS, maxDownloads: DEFAULT_MAX_DOWNLOADS },
     }));
-    t.strictSame(json(res), created(version, cluster0, jobs.map((j) => jobView(j, cluster0, T0, version, false))));
+    t.strictSame(
+      json(res),
+      created(
+        version,
+        cluster0,
+        jobs.map((j) => jobView(j, cluster0, T0, version, false)),
+      ),
+    );
     batches++;
 
     const list = json(await authed(app, call(version, jobsUrl(version, cluster0))));
     t.equal(list.totalCount, fixture.restoreJobs.length + batches * parts);
-    t.strictSame(list.results.slice(-parts), jobs.map((j) => jobView(j, cluster0, T0, version, false)), 'the new batch last');
+    t.strictSame(
+      list.results.slice(-parts),
+      jobs.map((j) => jobView(j, cluster0, T0, version, false)),
+      'the new batch last',
+    );
   }
   const list = json(await authed(app, { url: jobsUrl('v1.0', cluster0) }));
   t.strictSame(list.results.slice(0, fixture.restoreJobs.length), listedJobs, "the default dataset's finished batch first");
   t.equal(new Set(list.results.map((j: { batchId: string }) => j.batchId)).size, 3, 'three batches');
 });
 
-t.test('list by batchId: the jobs of one batch, counted and paged alone, batchId kept in the links; malformed 400, unknown empty', async (t) => {
-  const clock = new TestClock();
-  const T0 = clock.now();
-  const app = buildTestApp(t, { seed: SEED }, { clock });
-  const DEFAULT = JSON.parse(readFileSync(new URL('../../fixtures/default.json', import.meta.url), 'utf8'));
-  const fixture = DEFAULT.projects[0].clusters.find((c: { name: string }) => c.name === 'Cluster0');
-  const cluster0: ClusterRef = { group: GROUP, name: 'Cluster0', clusterId: fixture.clusterId };
-  const listedBatch: string = fixture.restoreJobs[0].batchId;
-  const checkpoint = fixture.checkpoints[0];
-  const res = await authed(app, { url: jobsUrl('v1.0', cluster0), method: 'POST', payload: { checkpointId: checkpoint.id, delivery: { methodName: 'HTTP' } } });
-  const results: { id: string; batchId: string }[] = json(res).results;
-  const batchId = results[0]!.batchId;
-  const jobs: Job[] = results.map((r) => ({
-    id: r.id,
-    created: T0,
-    fields: { batchId, encryptionEnabled: false, timestamp: { date: checkpoint.timestamp, increment: 1 } },
-    delivery: { methodName: 'HTTP', expirationHours: DEFAULT_EXPIRATION_HOURS, maxDownloads: DEFAULT_MAX_DOWNLOADS },
-  }));
-  t.equal(jobs.length, fixture.shards + 1);
-
-  for (const version of VERSIONS) {
-    const url = jobsUrl(version, cluster0);
-    const one = await authed(app, call(version, `${url}?batchId=${batchId}`));
-    t.equal(one.statusCode, 200);
-    const expected = {
-      links: [{ href: `${HOST}${url}?batchId=${batchId}&pageNum=1&itemsPerPage=100`, rel: 'self' }],
-      results: jobs.map((j) => jobView(j, cluster0, T0, version, false)),
-      totalCount: jobs.length,
-    };
-    t.equal(one.body, JSON.stringify(expected), `${version}: the new batch alone`);
-    const listed = json(await authed(app, call(version, `${url}?batchId=${listedBatch}`)));
-    t.strictSame(listed.results, fixture.restoreJobs.map((j: Record<string, unknown>) => listedView(j, cluster0, version, false)), `${version}: the listed batch alone`);
-    t.equal(listed.totalCount, fixture.restoreJobs.length);
-
-    // Paged within the batch; batchId first in every link, as the other parameters a client sends.
-    const page = json(await authed(app, call(version, `${url}?pretty=false&itemsPerPage=1&pageNum=2&batchId=${batchId}&includeCount=true`)));
-    const echo = `batchId=${batchId}&includeCount=true&pretty=false&`;
-    t.strictSame(page, {
-      links: [
-        { href: `${HOST}${url}?${echo}pageNum=2&itemsPerPage=1`, rel: 'self' },
-        { href: `${HOST}${url}?${echo}itemsPerPage=1&pageNum=1`, rel: 'previous' },
-        { href: `${HOST}${url}?${echo}itemsPerPage=1&pageNum=3`, rel: 'next' },
-      ],
-      results: [jobView(jobs[1]!, cluster0, T0, version, false)],
-      totalCount: jobs.length,
+t.test(
+  'list by batchId: the jobs of one batch, counted and paged alone, batchId kept in the links; malformed 400, unknown empty',
+  async (t) => {
+    const clock = new TestClock();
+    const T0 = clock.now();
+    const app = buildTestApp(t, { seed: SEED }, { clock });
+    const DEFAULT = JSON.parse(readFileSync(new URL('../../fixtures/default.json', import.meta.url), 'utf8'));
+    const fixture = DEFAULT.projects[0].clusters.find((c: { name: string }) => c.name === 'Cluster0');
+    const cluster0: ClusterRef = { group: GROUP, name: 'Cluster0', clusterId: fixture.clusterId };
+    const listedBatch: string = fixture.restoreJobs[0].batchId;
+    const checkpoint = fixture.checkpoints[0];
+    const res = await authed(app, {
+      url: jobsUrl('v1.0', cluster0),
+      method: 'POST',
+      payload: { checkpointId: checkpoint.id, delivery: { methodName: 'HTTP' } },
     });
+    const results: { id: string; batchId: string }[] = json(res).results;
+    const batchId = results[0]!.batchId;
+    const jobs: Job[] = results.map((r) => ({
+      id: r.id,
+      created: T0,
+      fields: { batchId, encryptionEnabled: false, timestamp: { date: checkpoint.timestamp, increment: 1 } },
+      delivery: { methodName: 'HTTP', expirationHours: DEFAULT_EXPIRATION_HOURS, maxDownloads: DEFAULT_MAX_DOWNLOADS },
+    }));
+    t.equal(jobs.length, fixture.shards + 1);
 
-    // A well-formed batchId of no job of this cluster: an empty list, as a page past the end.
-    const unknown = 'ffffffffffffffffffffffff';
-    for (const [target, id] of [[url, unknown], [jobsUrl(version, { group: GROUP, name: 'Cluster1', clusterId: '' }), batchId]] as const) {
-      const empty = await authed(app, call(version, `${target}?batchId=${id}`));
-      t.equal(empty.statusCode, 200);
-      t.equal(empty.body, JSON.stringify({ links: [{ href: `${HOST}${target}?batchId=${id}&pageNum=1&itemsPerPage=100`, rel: 'self' }], results: [], totalCount: 0 }));
+    for (const version of VERSIONS) {
+      const url = jobsUrl(version, cluster0);
+      const one = await authed(app, call(version, `${url}?batchId=${batchId}`));
+      t.equal(one.statusCode, 200);
+      const expected = {
+        links: [{ href: `${HOST}${url}?batchId=${batchId}&pageNum=1&itemsPerPage=100`, rel: 'self' }],
+        results: jobs.map((j) => jobView(j, cluster0, T0, version, false)),
+        totalCount: jobs.length,
+      };
+      t.equal(one.body, JSON.stringify(expected), `${version}: the new batch alone`);
+      const listed = json(await authed(app, call(version, `${url}?batchId=${listedBatch}`)));
+      t.strictSame(
+        listed.results,
+        fixture.restoreJobs.map((j: Record<string, unknown>) => listedView(j, cluster0, version, false)),
+        `${version}: the listed batch alone`,
+      );
+      t.equal(listed.totalCount, fixture.restoreJobs.length);
+
+      // Paged within the batch; batchId first in every link, as the other parameters a client sends.
+      const page = json(
+        await authed(app, call(version, `${url}?pretty=false&itemsPerPage=1&pageNum=2&batchId=${batchId}&includeCount=true`)),
+      );
+      const echo = `batchId=${batchId}&includeCount=true&pretty=false&`;
+      t.strictSame(page, {
+        links: [
+          { href: `${HOST}${url}?${echo}pageNum=2&itemsPerPage=1`, rel: 'self' },
+          { href: `${HOST}${url}?${echo}itemsPerPage=1&pageNum=1`, rel: 'previous' },
+          { href: `${HOST}${url}?${echo}itemsPerPage=1&pageNum=3`, rel: 'next' },
+        ],
+        results: [jobView(jobs[1]!, cluster0, T0, version, false)],
+        totalCount: jobs.length,
+      });
+
+      // A well-formed batchId of no job of this cluster: an empty list, as a page past the end.
+      const unknown = 'ffffffffffffffffffffffff';
+      for (const [target, id] of [
+        [url, unknown],
+        [jobsUrl(version, { group: GROUP, name: 'Cluster1', clusterId: '' }), batchId],
+      ] as const) {
+        const empty = await authed(app, call(version, `${target}?batchId=${id}`));
+        t.equal(empty.statusCode, 200);
+        t.equal(
+          empty.body,
+          JSON.stringify({
+            links: [{ href: `${HOST}${target}?batchId=${id}&pageNum=1&itemsPerPage=100`, rel: 'self' }],
+            results: [],
+            totalCount: 0,
+          }),
+        );
+      }
+      // Refused as a malformed pageNum is: 24 lowercase hexadecimal digits, given once.
+      for (const query of [
+        'batchId=xyz',
+        `batchId=${batchId.toUpperCase()}`,
+        `batchId=${batchId.slice(1)}`,
+        `batchId=${batchId}0`,
+        'batchId=',
+        `batchId=${batchId}&batchId=${batchId}`,
+      ]) {
+        const bad = await authed(app, call(version, `${url}?${query}`));
+        assertError(
+          t,
+          bad,
+          400,
+          'INVALID_QUERY_PARAMETER',
+          atlasError(400, 'INVALID_QUERY_PARAMETER', 'Invalid query parameter batchId specified.', ['batchId']),
+        );
+      }
     }
-    // Refused as a malformed pageNum is: 24 lowercase hexadecimal digits, given once.
-    for (const query of ['batchId=xyz', `batchId=${batchId.toUpperCase()}`, `batchId=${batchId.slice(1)}`, `batchId=${batchId}0`, 'batchId=', `batchId=${batchId}&batchId=${batchId}`]) {
-      const bad = await authed(app, call(version, `${url}?${query}`));
-      assertError(t, bad, 400, 'INVALID_QUERY_PARAMETER', atlasError(400, 'INVALID_QUERY_PARAMETER', 'Invalid query parameter batchId specified.', ['batchId']));
-    }
-  }
-  const all = json(await authed(app, { url: jobsUrl('v1.0', cluster0) }));
-  t.equal(all.totalCount, fixture.restoreJobs.length + jobs.length, 'without batchId: every job');
-  t.equal(all.links[0].href, `${HOST}${jobsUrl('v1.0', cluster0)}?pageNum=1&itemsPerPage=100`);
-});
+    const all = json(await authed(app, { url: jobsUrl('v1.0', cluster0) }));
+    t.equal(all.totalCount, fixture.restoreJobs.length + jobs.length, 'without batchId: every job');
+    t.equal(all.links[0].href, `${HOST}${jobsUrl('v1.0', cluster0)}?pageNum=1&itemsPerPage=100`);
+  },
+);
 
 t.test('restore sources: a point in time or an oplog position within the window; the window follows the schedule', async (t) => {
   const clock = new TestClock();
@@ -370,20 +467,39 @@ t.test('restore sources: a point in time or an oplog position within the window;
     const res = await authed(app, request);
     t.equal(res.statusCode, 200, JSON.stringify(payload));
     const id = json(res).results[0]?.id;
-    t.strictSame(json(res), created('v1.0', RS, [jobView({ id, created: T0, fields: { encryptionEnabled: false, ...fields }, delivery: filled }, RS, T0, 'v1.0', false)]));
+    t.strictSame(
+      json(res),
+      created('v1.0', RS, [
+        jobView({ id, created: T0, fields: { encryptionEnabled: false, ...fields }, delivery: filled }, RS, T0, 'v1.0', false),
+      ]),
+    );
   };
   const refuse = async (payload: Record<string, unknown>, point: number, hours: number) => {
     const res = await authed(app, { url, method: 'POST', payload: { ...payload, delivery } });
-    assertError(t, res, 400, 'INVALID_RESTORE_POINT', atlasError(400, 'INVALID_RESTORE_POINT', `The point in time ${iso(point)} is not within the last ${hours} hours.`, [iso(point), String(hours)]));
+    assertError(
+      t,
+      res,
+      400,
+      'INVALID_RESTORE_POINT',
+      atlasError(400, 'INVALID_RESTORE_POINT', `The point in time ${iso(point)} is not within the last ${hours} hours.`, [
+        iso(point),
+        String(hours),
+      ]),
+    );
   };
   // The window is (now - 24 h, now].
-  for (const point of [T0, T0 - DAY + 1000]) await accept({ pointInTimeUTCMillis: point }, { timestamp: { date: iso(point), increment: 1 } });
+  for (const point of [T0, T0 - DAY + 1000])
+    await accept({ pointInTimeUTCMillis: point }, { timestamp: { date: iso(point), increment: 1 } });
   for (const point of [T0 + 1000, T0 - DAY, T0 - 30 * HOUR]) await refuse({ pointInTimeUTCMillis: point }, point, 24);
   const oplogTs = iso(T0 - 12 * HOUR);
   await accept({ oplogTs, oplogInc: 7 }, { timestamp: { date: oplogTs, increment: 7 } });
   await refuse({ oplogTs: iso(T0 - 25 * HOUR), oplogInc: 1 }, T0 - 25 * HOUR, 24);
 
-  const patched = await authed(app, { url: `${clusterUrl('v1.0', RG, RS.name)}/snapshotSchedule`, method: 'PATCH', payload: { pointInTimeWindowHours: 48 } });
+  const patched = await authed(app, {
+    url: `${clusterUrl('v1.0', RG, RS.name)}/snapshotSchedule`,
+    method: 'PATCH',
+    payload: { pointInTimeWindowHours: 48 },
+  });
   t.equal(patched.statusCode, 200);
   await accept({ pointInTimeUTCMillis: T0 - 30 * HOUR }, { timestamp: { date: iso(T0 - 30 * HOUR), increment: 1 } });
   await refuse({ pointInTimeUTCMillis: T0 - 48 * HOUR }, T0 - 48 * HOUR, 48);
@@ -400,10 +516,19 @@ t.test("automated restores: the target project and cluster must exist and be the
     const res = await authed(app, call('v2', url, 'POST', { snapshotId: R1.id, delivery }));
     t.equal(res.statusCode, 200, JSON.stringify(target));
     const id = json(res).results[0]?.id;
-    const job: Job = { id, created: at, fields: { encryptionEnabled: false, snapshotId: R1.id, timestamp: R1.lastOplogAppliedTimestamp }, delivery };
+    const job: Job = {
+      id,
+      created: at,
+      fields: { encryptionEnabled: false, snapshotId: R1.id, timestamp: R1.lastOplogAppliedTimestamp },
+      delivery,
+    };
     t.strictSame(json(res), created('v2', RS, [jobView(job, RS, at, 'v2', false)]), 'no download for an automated restore');
     clock.advance(JOB_DURATION);
-    t.strictSame(json(await authed(app, call('v2', `${url}/${id}`))), jobView(job, RS, clock.now(), 'v2', true), 'finished, the delivery ready');
+    t.strictSame(
+      json(await authed(app, call('v2', `${url}/${id}`))),
+      jobView(job, RS, clock.now(), 'v2', true),
+      'finished, the delivery ready',
+    );
     clock.advance(DAY * 30);
     t.equal(json(await authed(app, call('v2', `${url}/${id}`))).delivery.statusName, 'READY', 'never expires');
   }
@@ -411,15 +536,30 @@ t.test("automated restores: the target project and cluster must exist and be the
   const refusals: [Record<string, unknown>, number, string, string][] = [
     [{}, 400, 'MISSING_ATTRIBUTE', missingAttribute('delivery.targetGroupId')],
     [{ targetGroupId: TG }, 400, 'MISSING_ATTRIBUTE', missingAttribute('delivery.targetClusterName')],
-    [{ targetGroupId: '6c0000000000000000000999', targetClusterName: 'Target' }, 404, 'GROUP_NOT_FOUND', atlasError(404, 'GROUP_NOT_FOUND', 'No group with ID 6c0000000000000000000999 exists.', ['6c0000000000000000000999'])],
-    [{ targetGroupId: TG, targetClusterName: 'Elsewhere' }, 404, 'CLUSTER_NOT_FOUND', atlasError(404, 'CLUSTER_NOT_FOUND', `No cluster named Elsewhere exists in group ${TG}.`, ['Elsewhere', TG])],
+    [
+      { targetGroupId: '6c0000000000000000000999', targetClusterName: 'Target' },
+      404,
+      'GROUP_NOT_FOUND',
+      atlasError(404, 'GROUP_NOT_FOUND', 'No group with ID 6c0000000000000000000999 exists.', ['6c0000000000000000000999']),
+    ],
+    [
+      { targetGroupId: TG, targetClusterName: 'Elsewhere' },
+      404,
+      'CLUSTER_NOT_FOUND',
+      atlasError(404, 'CLUSTER_NOT_FOUND', `No cluster named Elsewhere exists in group ${TG}.`, ['Elsewhere', TG]),
+    ],
     [
       { targetGroupId: TG, targetClusterId: RS.clusterId },
       404,
       'CLUSTER_NOT_FOUND',
       atlasError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${RS.clusterId} exists in group ${TG}.`, [RS.clusterId, TG]),
     ],
-    [{ targetGroupId: TG, targetClusterName: 'bad_name' }, 400, 'INVALID_ATTRIBUTE', invalidAttribute('delivery.targetClusterName', 'must be a cluster name matching ^[a-zA-Z0-9][a-zA-Z0-9-]*$ (at most 64 characters)')],
+    [
+      { targetGroupId: TG, targetClusterName: 'bad_name' },
+      400,
+      'INVALID_ATTRIBUTE',
+      invalidAttribute('delivery.targetClusterName', 'must be a cluster name matching ^[a-zA-Z0-9][a-zA-Z0-9-]*$ (at most 64 characters)'),
+    ],
   ];
   for (const [target, status, code, body] of refusals) {
     const res = await authed(app, call('v2', url, 'POST', { snapshotId: R1.id, delivery: { methodName: 'AUTOMATED_RESTORE', ...target } }));
@@ -428,13 +568,19 @@ t.test("automated restores: the target project and cluster must exist and be the
   // A key for RG only may restore within RG, not into TG.
   const own = await authed(
     app,
-    call('v1.0', jobsUrl('v1.0', RS), 'POST', { snapshotId: R1.id, delivery: { methodName: 'AUTOMATED_RESTORE', targetGroupId: RG, targetClusterName: RS.name } }),
+    call('v1.0', jobsUrl('v1.0', RS), 'POST', {
+      snapshotId: R1.id,
+      delivery: { methodName: 'AUTOMATED_RESTORE', targetGroupId: RG, targetClusterName: RS.name },
+    }),
     { username: ONLY_RG.publicKey, password: ONLY_RG.privateKey },
   );
   t.equal(own.statusCode, 200);
   const foreign = await authed(
     app,
-    call('v1.0', jobsUrl('v1.0', RS), 'POST', { snapshotId: R1.id, delivery: { methodName: 'AUTOMATED_RESTORE', targetGroupId: TG, targetClusterName: TARGET.name } }),
+    call('v1.0', jobsUrl('v1.0', RS), 'POST', {
+      snapshotId: R1.id,
+      delivery: { methodName: 'AUTOMATED_RESTORE', targetGroupId: TG, targetClusterName: TARGET.name },
+    }),
     { username: ONLY_RG.publicKey, password: ONLY_RG.privateKey },
   );
   assertError(t, foreign, 401, 'USER_CANNOT_ACCESS_GROUP', atlasError(401, 'USER_CANNOT_ACCESS_GROUP', 'User cannot access this group.'));
@@ -445,13 +591,35 @@ t.test('create refusals: exactly one source, a valid delivery, known and restora
   const app = appWithFixture(t);
   const url = jobsUrl('v2', RS);
   const http = { methodName: 'HTTP' };
-  const oneOf = atlasError(400, 'VALIDATION_ERROR', 'Exactly one of snapshotId, checkpointId, pointInTimeUTCMillis, or oplogTs with oplogInc must be set.');
+  const oneOf = atlasError(
+    400,
+    'VALIDATION_ERROR',
+    'Exactly one of snapshotId, checkpointId, pointInTimeUTCMillis, or oplogTs with oplogInc must be set.',
+  );
   const unknownId = '6c0000000000000000000999';
   const rows: [string, unknown, number, string, string][] = [
     ['no source', { delivery: http }, 400, 'VALIDATION_ERROR', oneOf],
-    ['two sources', { snapshotId: R1.id, pointInTimeUTCMillis: Date.UTC(2025, 11, 31, 20), delivery: http }, 400, 'VALIDATION_ERROR', oneOf],
-    ['an oplog position and a snapshot', { snapshotId: R1.id, oplogTs: '2025-12-31T20:00:00Z', oplogInc: 1, delivery: http }, 400, 'VALIDATION_ERROR', oneOf],
-    ['oplogTs without oplogInc', { oplogTs: '2025-12-31T20:00:00Z', delivery: http }, 400, 'MISSING_ATTRIBUTE', missingAttribute('oplogInc')],
+    [
+      'two sources',
+      { snapshotId: R1.id, pointInTimeUTCMillis: Date.UTC(2025, 11, 31, 20), delivery: http },
+      400,
+      'VALIDATION_ERROR',
+      oneOf,
+    ],
+    [
+      'an oplog position and a snapshot',
+      { snapshotId: R1.id, oplogTs: '2025-12-31T20:00:00Z', oplogInc: 1, delivery: http },
+      400,
+      'VALIDATION_ERROR',
+      oneOf,
+    ],
+    [
+      'oplogTs without oplogInc',
+      { oplogTs: '2025-12-31T20:00:00Z', delivery: http },
+      400,
+      'MISSING_ATTRIBUTE',
+      missingAttribute('oplogInc'),
+    ],
     ['oplogInc without oplogTs', { oplogInc: 2, delivery: http }, 400, 'MISSING_ATTRIBUTE', missingAttribute('oplogTs')],
     ['no delivery', { snapshotId: R1.id }, 400, 'MISSING_ATTRIBUTE', missingAttribute('delivery')],
     ['no delivery method', { snapshotId: R1.id, delivery: {} }, 400, 'MISSING_ATTRIBUTE', missingAttribute('delivery.methodName')],
@@ -460,10 +628,25 @@ t.test('create refusals: exactly one source, a valid delivery, known and restora
       { snapshotId: R1.id, delivery: { methodName: 'FTP' } },
       400,
       'INVALID_ATTRIBUTE',
-      invalidAttribute('delivery.methodName', 'must be one of CLIENT_PIT_HTTP, QUERY, AUTOMATED_RESTORE, HTTP, THIRD_PARTY_COPY, CLIENT_PIT_SCP, SCP'),
+      invalidAttribute(
+        'delivery.methodName',
+        'must be one of CLIENT_PIT_HTTP, QUERY, AUTOMATED_RESTORE, HTTP, THIRD_PARTY_COPY, CLIENT_PIT_SCP, SCP',
+      ),
     ],
-    ['expirationHours 0', { snapshotId: R1.id, delivery: { methodName: 'HTTP', expirationHours: 0 } }, 400, 'INVALID_ATTRIBUTE', invalidAttribute('delivery.expirationHours', 'must be an integer from 1 to 8760')],
-    ['a malformed snapshotId', { snapshotId: 'abc', delivery: http }, 400, 'INVALID_ATTRIBUTE', invalidAttribute('snapshotId', 'must be a 24-hexadecimal-digit id')],
+    [
+      'expirationHours 0',
+      { snapshotId: R1.id, delivery: { methodName: 'HTTP', expirationHours: 0 } },
+      400,
+      'INVALID_ATTRIBUTE',
+      invalidAttribute('delivery.expirationHours', 'must be an integer from 1 to 8760'),
+    ],
+    [
+      'a malformed snapshotId',
+      { snapshotId: 'abc', delivery: http },
+      400,
+      'INVALID_ATTRIBUTE',
+      invalidAttribute('snapshotId', 'must be a 24-hexadecimal-digit id'),
+    ],
     [
       'a point in time before 2008',
       { pointInTimeUTCMillis: 5, delivery: http },
@@ -471,24 +654,69 @@ t.test('create refusals: exactly one source, a valid delivery, known and restora
       'INVALID_ATTRIBUTE',
       invalidAttribute('pointInTimeUTCMillis', 'must be an integer from 1199145600000 to 253402300799999'),
     ],
-    ['oplogInc 0', { oplogTs: '2025-12-31T20:00:00Z', oplogInc: 0, delivery: http }, 400, 'INVALID_ATTRIBUTE', invalidAttribute('oplogInc', 'must be an integer from 1 to 2147483647')],
+    [
+      'oplogInc 0',
+      { oplogTs: '2025-12-31T20:00:00Z', oplogInc: 0, delivery: http },
+      400,
+      'INVALID_ATTRIBUTE',
+      invalidAttribute('oplogInc', 'must be an integer from 1 to 2147483647'),
+    ],
     ['not an object', [], 400, 'INVALID_ATTRIBUTE', invalidAttribute('(body)', 'must be an object')],
-    ['an unknown snapshot', { snapshotId: unknownId, delivery: http }, 404, 'SNAPSHOT_NOT_FOUND', atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${unknownId} exists for cluster RS.`, [unknownId, 'RS'])],
-    ['a snapshot not complete (chosen: as unknown)', { snapshotId: R2.id, delivery: http }, 404, 'SNAPSHOT_NOT_FOUND', atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${R2.id} exists for cluster RS.`, [R2.id, 'RS'])],
-    ['an unknown checkpoint', { checkpointId: unknownId, delivery: http }, 404, 'CHECKPOINT_NOT_FOUND', atlasError(404, 'CHECKPOINT_NOT_FOUND', `No checkpoint with ID ${unknownId} exists for cluster RS.`, [unknownId, 'RS'])],
+    [
+      'an unknown snapshot',
+      { snapshotId: unknownId, delivery: http },
+      404,
+      'SNAPSHOT_NOT_FOUND',
+      atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${unknownId} exists for cluster RS.`, [unknownId, 'RS']),
+    ],
+    [
+      'a snapshot not complete (chosen: as unknown)',
+      { snapshotId: R2.id, delivery: http },
+      404,
+      'SNAPSHOT_NOT_FOUND',
+      atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${R2.id} exists for cluster RS.`, [R2.id, 'RS']),
+    ],
+    [
+      'an unknown checkpoint',
+      { checkpointId: unknownId, delivery: http },
+      404,
+      'CHECKPOINT_NOT_FOUND',
+      atlasError(404, 'CHECKPOINT_NOT_FOUND', `No checkpoint with ID ${unknownId} exists for cluster RS.`, [unknownId, 'RS']),
+    ],
   ];
   for (const [name, payload, status, code, body] of rows) {
-    await t.test(name, async (t) => assertError(t, await authed(app, { ...call('v2', url, 'POST', {}), payload: JSON.stringify(payload) }), status, code, body));
+    await t.test(name, async (t) =>
+      assertError(t, await authed(app, { ...call('v2', url, 'POST', {}), payload: JSON.stringify(payload) }), status, code, body),
+    );
   }
   await t.test('an unknown field (one the job shows, readOnly in the description)', async (t) => {
-    const res = await authed(app, { ...call('v2', url, 'POST', { snapshotId: R1.id, delivery: http, clusterName: 'RS' }), sendsReadOnly: true });
+    const res = await authed(app, {
+      ...call('v2', url, 'POST', { snapshotId: R1.id, delivery: http, clusterName: 'RS' }),
+      sendsReadOnly: true,
+    });
     const allowed = 'checkpointId, delivery, oplogInc, oplogTs, pointInTimeUTCMillis, snapshotId';
     assertError(t, res, 400, 'INVALID_ATTRIBUTE', invalidAttribute('clusterName', `unknown field (allowed: ${allowed})`));
   });
-  const malformed = await authed(app, { url: jobsUrl('v1.0', RS), method: 'POST', headers: { 'content-type': 'application/json' }, payload: '{"snapshotId":' });
+  const malformed = await authed(app, {
+    url: jobsUrl('v1.0', RS),
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    payload: '{"snapshotId":',
+  });
   assertError(t, malformed, 400, 'INVALID_JSON', atlasError(400, 'INVALID_JSON', 'Received JSON is malformed.'));
-  const notAcceptable = await authed(app, { url, method: 'POST', headers: { accept: 'application/json' }, payload: { snapshotId: R1.id, delivery: http } });
-  assertError(t, notAcceptable, 406, 'INVALID_VERSION_DATE', atlasError(406, 'INVALID_VERSION_DATE', 'Invalid accept header or version date.'));
+  const notAcceptable = await authed(app, {
+    url,
+    method: 'POST',
+    headers: { accept: 'application/json' },
+    payload: { snapshotId: R1.id, delivery: http },
+  });
+  assertError(
+    t,
+    notAcceptable,
+    406,
+    'INVALID_VERSION_DATE',
+    atlasError(406, 'INVALID_VERSION_DATE', 'Invalid accept header or version date.'),
+  );
   t.equal(json(await authed(app, { url: jobsUrl('v1.0', RS) })).totalCount, 2, 'no refused request created a job');
 });
 
@@ -503,14 +731,27 @@ t.test('a live cluster: checkpoints and snapshots are restorable while the clust
   const snapshot = json(await authed(app, { url: `${base}/snapshots` })).results[0];
   t.equal(snapshot.created.date, iso(T0 + 6 * HOUR));
 
-  const fromCheckpoint = await authed(app, { url: `${base}/restoreJobs`, method: 'POST', payload: { checkpointId: checkpoint.id, delivery: { methodName: 'QUERY' } } });
+  const fromCheckpoint = await authed(app, {
+    url: `${base}/restoreJobs`,
+    method: 'POST',
+    payload: { checkpointId: checkpoint.id, delivery: { methodName: 'QUERY' } },
+  });
   t.equal(fromCheckpoint.statusCode, 200);
   t.same(
     json(fromCheckpoint).results.map((j: Record<string, unknown>) => [j.checkpointId, j.timestamp, j.delivery, j.statusName]),
-    [1, 2].map(() => [undefined, { date: checkpoint.timestamp, increment: 1 }, { methodName: 'QUERY', statusName: 'IN_PROGRESS' }, 'IN_PROGRESS']),
+    [1, 2].map(() => [
+      undefined,
+      { date: checkpoint.timestamp, increment: 1 },
+      { methodName: 'QUERY', statusName: 'IN_PROGRESS' },
+      'IN_PROGRESS',
+    ]),
     'one shard and the config server',
   );
-  const fromSnapshot = await authed(app, { url: `${base}/restoreJobs`, method: 'POST', payload: { snapshotId: snapshot.id, delivery: { methodName: 'SCP' } } });
+  const fromSnapshot = await authed(app, {
+    url: `${base}/restoreJobs`,
+    method: 'POST',
+    payload: { snapshotId: snapshot.id, delivery: { methodName: 'SCP' } },
+  });
   t.equal(fromSnapshot.statusCode, 200);
   t.same(
     json(fromSnapshot).results.map((j: Record<string, unknown>) => j.timestamp),
@@ -520,11 +761,31 @@ t.test('a live cluster: checkpoints and snapshots are restorable while the clust
 
   // The checkpoint leaves the 24-hour window; the snapshot expires after 2 days.
   clock.set(T0 + DAY + 15 * MINUTE);
-  const late = await authed(app, { url: `${base}/restoreJobs`, method: 'POST', payload: { checkpointId: checkpoint.id, delivery: { methodName: 'HTTP' } } });
-  assertError(t, late, 404, 'CHECKPOINT_NOT_FOUND', atlasError(404, 'CHECKPOINT_NOT_FOUND', `No checkpoint with ID ${checkpoint.id} exists for cluster LiveSh.`, [checkpoint.id, 'LiveSh']));
+  const late = await authed(app, {
+    url: `${base}/restoreJobs`,
+    method: 'POST',
+    payload: { checkpointId: checkpoint.id, delivery: { methodName: 'HTTP' } },
+  });
+  assertError(
+    t,
+    late,
+    404,
+    'CHECKPOINT_NOT_FOUND',
+    atlasError(404, 'CHECKPOINT_NOT_FOUND', `No checkpoint with ID ${checkpoint.id} exists for cluster LiveSh.`, [checkpoint.id, 'LiveSh']),
+  );
   clock.set(T0 + 2 * DAY + 6 * HOUR);
-  const expired = await authed(app, { url: `${base}/restoreJobs`, method: 'POST', payload: { snapshotId: snapshot.id, delivery: { methodName: 'HTTP' } } });
-  assertError(t, expired, 404, 'SNAPSHOT_NOT_FOUND', atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${snapshot.id} exists for cluster LiveSh.`, [snapshot.id, 'LiveSh']));
+  const expired = await authed(app, {
+    url: `${base}/restoreJobs`,
+    method: 'POST',
+    payload: { snapshotId: snapshot.id, delivery: { methodName: 'HTTP' } },
+  });
+  assertError(
+    t,
+    expired,
+    404,
+    'SNAPSHOT_NOT_FOUND',
+    atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${snapshot.id} exists for cluster LiveSh.`, [snapshot.id, 'LiveSh']),
+  );
   t.equal(json(await authed(app, { url: `${base}/restoreJobs` })).totalCount, 4, 'the jobs made stay listed');
 });
 
@@ -568,9 +829,19 @@ const OPERATIONS: Operation[] = [
     missing: (v) => [
       unknownCluster(v, RG, `/restoreJobs/${J1.id}`),
       unknownGroup(v, `/restoreJobs/${J1.id}`),
-      [`${jobsUrl(v, RS)}/6c0000000000000000000999`, 'RESTORE_JOB_NOT_FOUND', 'No restore job with ID 6c0000000000000000000999 exists for cluster RS.', ['6c0000000000000000000999', 'RS']],
+      [
+        `${jobsUrl(v, RS)}/6c0000000000000000000999`,
+        'RESTORE_JOB_NOT_FOUND',
+        'No restore job with ID 6c0000000000000000000999 exists for cluster RS.',
+        ['6c0000000000000000000999', 'RS'],
+      ],
       [`${jobsUrl(v, RS)}/J1`, 'INVALID_RESTORE_JOB_ID', 'An invalid restore job ID J1 was specified.', ['J1']],
-      [`${jobsUrl(v, LIVE)}/${J1.id}`, 'RESTORE_JOB_NOT_FOUND', `No restore job with ID ${J1.id} exists for cluster LiveSh.`, [J1.id, 'LiveSh']],
+      [
+        `${jobsUrl(v, LIVE)}/${J1.id}`,
+        'RESTORE_JOB_NOT_FOUND',
+        `No restore job with ID ${J1.id} exists for cluster LiveSh.`,
+        [J1.id, 'LiveSh'],
+      ],
     ],
   },
   {
@@ -581,7 +852,11 @@ const OPERATIONS: Operation[] = [
     bad: {
       payload: { snapshotId: R1.id, checkpointId: CHECKPOINT, delivery: { methodName: 'HTTP' } },
       code: 'VALIDATION_ERROR',
-      body: atlasError(400, 'VALIDATION_ERROR', 'Exactly one of snapshotId, checkpointId, pointInTimeUTCMillis, or oplogTs with oplogInc must be set.'),
+      body: atlasError(
+        400,
+        'VALIDATION_ERROR',
+        'Exactly one of snapshotId, checkpointId, pointInTimeUTCMillis, or oplogTs with oplogInc must be set.',
+      ),
     },
     missing: (v) => [unknownCluster(v, RG, '/restoreJobs'), unknownGroup(v, '/restoreJobs')],
   },
@@ -592,7 +867,11 @@ function declaredErrors(op: Operation, version: Version): DeclaredErrors {
   return {
     request: call(version, op.url(version), op.method, op.payload),
     group: RG,
-    bad: { request: call(version, op.bad.url?.(version) ?? op.url(version), op.method, op.bad.payload ?? op.payload), errorCode: op.bad.code, body: op.bad.body },
+    bad: {
+      request: call(version, op.bad.url?.(version) ?? op.url(version), op.method, op.bad.payload ?? op.payload),
+      errorCode: op.bad.code,
+      body: op.bad.body,
+    },
     missing: op.missing(version),
     allowed: { request: call(version, `${clusterUrl(version, RG, 'Nowhere')}/snapshotSchedule`), status: 404 },
   };
@@ -601,7 +880,11 @@ function declaredErrors(op: Operation, version: Version): DeclaredErrors {
 t.test('errors the spec declares, on v1.0 and v2', async (t) => {
   const apps = errorApps((clock, rateLimit) => appWithFixture(t, clock, rateLimit));
   const { clock, app, limited } = apps;
-  await testDeclaredErrors(t, apps, OPERATIONS.map((op) => ({ name: op.name, errors: (version) => declaredErrors(op, version) })));
+  await testDeclaredErrors(
+    t,
+    apps,
+    OPERATIONS.map((op) => ({ name: op.name, errors: (version) => declaredErrors(op, version) })),
+  );
   // No refused create made a job.
   for (const emulator of [app, limited]) {
     clock.advance(60_000);
@@ -613,7 +896,11 @@ t.test('POST with envelope=true: the list envelope, status before totalCount as 
   const app = buildTestApp(t);
   const url = `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0`;
   const snapshot = json(await authed(app, { url: `${url}/snapshots?itemsPerPage=1` })).results[0];
-  const res = await authed(app, { url: `${url}/restoreJobs?envelope=true`, method: 'POST', payload: { snapshotId: snapshot.id, delivery: { methodName: 'HTTP' } } });
+  const res = await authed(app, {
+    url: `${url}/restoreJobs?envelope=true`,
+    method: 'POST',
+    payload: { snapshotId: snapshot.id, delivery: { methodName: 'HTTP' } },
+  });
   t.equal(res.statusCode, 200);
   t.same(Object.keys(json(res)), ['links', 'results', 'status', 'totalCount']);
   t.match(res.body, /\],"status":200,"totalCount":3\}$/);

@@ -2,7 +2,18 @@ import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { authed, buildTestApp, GROUP, GROUP2, json, load, TestClock, V2_ACCEPT } from '../helpers/test-app.js';
-import { assertError, atlasError, call, CONTENT_TYPE, errorApps, FARAWAY, invalidAttribute, testDeclaredErrors, type DeclaredErrors, type Version } from '../helpers/atlas-answers.js';
+import {
+  assertError,
+  atlasError,
+  call,
+  CONTENT_TYPE,
+  errorApps,
+  FARAWAY,
+  invalidAttribute,
+  testDeclaredErrors,
+  type DeclaredErrors,
+  type Version,
+} from '../helpers/atlas-answers.js';
 
 // GET and PATCH .../clusters/{clusterName}/snapshotSchedule on v1.0 and v2: exact bodies, the
 // spec's enumerations enforced, the rules between fields, the errors each operation declares
@@ -58,7 +69,13 @@ function scheduleView(version: Version, group: string, cluster: { name: string; 
   };
 }
 
-async function getSchedule(t: Test, app: FastifyInstance, version: Version, group: string, cluster: string): Promise<Record<string, unknown>> {
+async function getSchedule(
+  t: Test,
+  app: FastifyInstance,
+  version: Version,
+  group: string,
+  cluster: string,
+): Promise<Record<string, unknown>> {
   const res = await authed(app, call(version, scheduleUrl(version, group, cluster)));
   t.equal(res.statusCode, 200, `GET ${version} ${cluster}`);
   t.equal(res.headers['content-type'], CONTENT_TYPE[version]);
@@ -77,13 +94,17 @@ t.test('GET: the fixture schedule (sharded) and the defaults (replica set), exac
     t.strictSame(await getSchedule(t, app, version, GROUP, 'Cluster1'), scheduleView(version, GROUP, CLUSTER1, DEFAULT_SCHEDULE));
   }
   const pretty = await authed(app, { url: `${scheduleUrl('v1.0', GROUP, 'Cluster0')}?pretty=true` });
-  t.ok(pretty.body.startsWith('{\n  "clusterCheckpointIntervalMin" : 15,\n  "clusterId" : "6b8cd61180eef547110159d9",'), 'pretty=true as Jackson writes it');
+  t.ok(
+    pretty.body.startsWith('{\n  "clusterCheckpointIntervalMin" : 15,\n  "clusterId" : "6b8cd61180eef547110159d9",'),
+    'pretty=true as Jackson writes it',
+  );
 });
 
 t.test('PATCH: exact answer on v1.0 and v2; later GETs (after a cached one) answer the change', async (t) => {
   const app = buildTestApp(t, {}, { clock: new TestClock() });
   // Read first, so that a stale cached page would show.
-  for (const version of VERSIONS) t.strictSame(await getSchedule(t, app, version, GROUP, 'Cluster0'), scheduleView(version, GROUP, CLUSTER0, CLUSTER0.schedule));
+  for (const version of VERSIONS)
+    t.strictSame(await getSchedule(t, app, version, GROUP, 'Cluster0'), scheduleView(version, GROUP, CLUSTER0, CLUSTER0.schedule));
 
   const first = { snapshotIntervalHours: 12, dailySnapshotRetentionDays: 30, clusterCheckpointIntervalMin: 60 };
   const v1 = await authed(app, call('v1.0', scheduleUrl('v1.0', GROUP, 'Cluster0'), 'PATCH', first));
@@ -92,14 +113,20 @@ t.test('PATCH: exact answer on v1.0 and v2; later GETs (after a cached one) answ
   const afterFirst = { ...CLUSTER0.schedule, ...first };
   t.equal(v1.body, JSON.stringify(scheduleView('v1.0', GROUP, CLUSTER0, afterFirst)));
 
-  const second = { weeklySnapshotRetentionWeeks: 52, monthlySnapshotRetentionMonths: 36, pointInTimeWindowHours: 48, snapshotRetentionDays: 5 };
+  const second = {
+    weeklySnapshotRetentionWeeks: 52,
+    monthlySnapshotRetentionMonths: 36,
+    pointInTimeWindowHours: 48,
+    snapshotRetentionDays: 5,
+  };
   const v2 = await authed(app, call('v2', scheduleUrl('v2', GROUP, 'Cluster0'), 'PATCH', second));
   t.equal(v2.statusCode, 200);
   t.equal(v2.headers['content-type'], CONTENT_TYPE.v2);
   const afterSecond = { ...afterFirst, ...second };
   t.strictSame(json(v2), scheduleView('v2', GROUP, CLUSTER0, afterSecond), 'fields not sent keep their value');
 
-  for (const version of VERSIONS) t.strictSame(await getSchedule(t, app, version, GROUP, 'Cluster0'), scheduleView(version, GROUP, CLUSTER0, afterSecond));
+  for (const version of VERSIONS)
+    t.strictSame(await getSchedule(t, app, version, GROUP, 'Cluster0'), scheduleView(version, GROUP, CLUSTER0, afterSecond));
   // Another cluster is untouched.
   t.strictSame(await getSchedule(t, app, 'v1.0', GROUP, 'Cluster1'), scheduleView('v1.0', GROUP, CLUSTER1, DEFAULT_SCHEDULE));
   // An empty change changes nothing and answers the schedule.
@@ -109,7 +136,9 @@ t.test('PATCH: exact answer on v1.0 and v2; later GETs (after a cached one) answ
 });
 
 t.test('PATCH: every value of every enumeration in the spec is accepted; values outside are refused', async (t) => {
-  const spec = JSON.parse(readFileSync(new URL('../../fixtures/contract/atlas-openapi-legacy-backup.official.json', import.meta.url), 'utf8'));
+  const spec = JSON.parse(
+    readFileSync(new URL('../../fixtures/contract/atlas-openapi-legacy-backup.official.json', import.meta.url), 'utf8'),
+  );
   const properties: Record<string, { enum?: number[] }> = spec.components.schemas.ApiAtlasSnapshotScheduleView.properties;
   const enumerated = Object.entries(properties).filter(([, p]) => p.enum !== undefined);
   t.same(enumerated.map(([name]) => name).sort(), [
@@ -184,29 +213,53 @@ t.test('PATCH: the ids may be sent back as read, never changed; unknown fields a
   }
   const otherGroup = await authed(app, { ...call('v2', url, 'PATCH', { groupId: GROUP2, snapshotRetentionDays: 4 }), sendsReadOnly: true });
   assertError(t, otherGroup, 400, 'INVALID_ATTRIBUTE', invalidAttribute('groupId', `must be the project's id ${GROUP}`));
-  const malformed = await authed(app, { url, method: 'PATCH', headers: { accept: V2_ACCEPT, 'content-type': V2_ACCEPT }, payload: '{"snapshotRetentionDays": 4' });
+  const malformed = await authed(app, {
+    url,
+    method: 'PATCH',
+    headers: { accept: V2_ACCEPT, 'content-type': V2_ACCEPT },
+    payload: '{"snapshotRetentionDays": 4',
+  });
   assertError(t, malformed, 400, 'INVALID_JSON', atlasError(400, 'INVALID_JSON', 'Received JSON is malformed.'));
-  t.strictSame(await getSchedule(t, app, 'v2', GROUP, 'Cluster0'), scheduleView('v2', GROUP, CLUSTER0, changed), 'no refusal changed anything');
+  t.strictSame(
+    await getSchedule(t, app, 'v2', GROUP, 'Cluster0'),
+    scheduleView('v2', GROUP, CLUSTER0, changed),
+    'no refusal changed anything',
+  );
 });
 
-t.test('PATCH clusterCheckpointIntervalMin: a sharded cluster changes it; a replica set may only send back the value it read', async (t) => {
-  const app = buildTestApp(t, {}, { clock: new TestClock() });
-  const sharded = await authed(app, { url: scheduleUrl('v1.0', GROUP, 'Cluster0'), method: 'PATCH', payload: { clusterCheckpointIntervalMin: 30 } });
-  t.equal(sharded.statusCode, 200);
-  t.strictSame(json(sharded), scheduleView('v1.0', GROUP, CLUSTER0, { ...CLUSTER0.schedule, clusterCheckpointIntervalMin: 30 }));
+t.test(
+  'PATCH clusterCheckpointIntervalMin: a sharded cluster changes it; a replica set may only send back the value it read',
+  async (t) => {
+    const app = buildTestApp(t, {}, { clock: new TestClock() });
+    const sharded = await authed(app, {
+      url: scheduleUrl('v1.0', GROUP, 'Cluster0'),
+      method: 'PATCH',
+      payload: { clusterCheckpointIntervalMin: 30 },
+    });
+    t.equal(sharded.statusCode, 200);
+    t.strictSame(json(sharded), scheduleView('v1.0', GROUP, CLUSTER0, { ...CLUSTER0.schedule, clusterCheckpointIntervalMin: 30 }));
 
-  const rs = scheduleUrl('v1.0', GROUP, 'Cluster1');
-  for (const value of [30, 60]) {
-    const res = await authed(app, { url: rs, method: 'PATCH', payload: { clusterCheckpointIntervalMin: value, snapshotIntervalHours: 8 } });
-    assertError(t, res, 400, 'INVALID_ATTRIBUTE', invalidAttribute('clusterCheckpointIntervalMin', 'applies to sharded clusters only'));
-  }
-  t.strictSame(await getSchedule(t, app, 'v1.0', GROUP, 'Cluster1'), scheduleView('v1.0', GROUP, CLUSTER1, DEFAULT_SCHEDULE), 'the refused change left the schedule alone');
-  // The whole view read back (as the Go SDK's SnapshotSchedule always sends clusterCheckpointIntervalMin).
-  const read = await getSchedule(t, app, 'v1.0', GROUP, 'Cluster1');
-  const roundTrip = await authed(app, { url: rs, method: 'PATCH', payload: { ...read, snapshotIntervalHours: 8 }, sendsReadOnly: true });
-  t.equal(roundTrip.statusCode, 200, 'round trip accepted');
-  t.strictSame(json(roundTrip), scheduleView('v1.0', GROUP, CLUSTER1, { ...DEFAULT_SCHEDULE, snapshotIntervalHours: 8 }));
-});
+    const rs = scheduleUrl('v1.0', GROUP, 'Cluster1');
+    for (const value of [30, 60]) {
+      const res = await authed(app, {
+        url: rs,
+        method: 'PATCH',
+        payload: { clusterCheckpointIntervalMin: value, snapshotIntervalHours: 8 },
+      });
+      assertError(t, res, 400, 'INVALID_ATTRIBUTE', invalidAttribute('clusterCheckpointIntervalMin', 'applies to sharded clusters only'));
+    }
+    t.strictSame(
+      await getSchedule(t, app, 'v1.0', GROUP, 'Cluster1'),
+      scheduleView('v1.0', GROUP, CLUSTER1, DEFAULT_SCHEDULE),
+      'the refused change left the schedule alone',
+    );
+    // The whole view read back (as the Go SDK's SnapshotSchedule always sends clusterCheckpointIntervalMin).
+    const read = await getSchedule(t, app, 'v1.0', GROUP, 'Cluster1');
+    const roundTrip = await authed(app, { url: rs, method: 'PATCH', payload: { ...read, snapshotIntervalHours: 8 }, sendsReadOnly: true });
+    t.equal(roundTrip.statusCode, 200, 'round trip accepted');
+    t.strictSame(json(roundTrip), scheduleView('v1.0', GROUP, CLUSTER1, { ...DEFAULT_SCHEDULE, snapshotIntervalHours: 8 }));
+  },
+);
 
 t.test('v2 PATCH with an unacceptable Accept header: 406 and nothing changed', async (t) => {
   const app = buildTestApp(t, {}, { clock: new TestClock() });
@@ -246,11 +299,27 @@ t.test('live sharded cluster: a new checkpoint interval spaces the checkpoints t
   const firstHour = [15, 30, 45, 60].map((m) => iso(start + m * MINUTE));
   t.same(await timestamps(), firstHour, 'every 15 minutes (the default) since the cluster went live');
 
-  const res = await authed(app, { url: scheduleUrl('v1.0', LIVE_GROUP, 'LiveSharded'), method: 'PATCH', payload: { clusterCheckpointIntervalMin: 60 } });
+  const res = await authed(app, {
+    url: scheduleUrl('v1.0', LIVE_GROUP, 'LiveSharded'),
+    method: 'PATCH',
+    payload: { clusterCheckpointIntervalMin: 60 },
+  });
   t.equal(res.statusCode, 200);
-  t.strictSame(json(res), scheduleView('v1.0', LIVE_GROUP, { name: 'LiveSharded', clusterId: '6c00000000000000000000a1' }, { ...DEFAULT_SCHEDULE, clusterCheckpointIntervalMin: 60 }));
+  t.strictSame(
+    json(res),
+    scheduleView(
+      'v1.0',
+      LIVE_GROUP,
+      { name: 'LiveSharded', clusterId: '6c00000000000000000000a1' },
+      { ...DEFAULT_SCHEDULE, clusterCheckpointIntervalMin: 60 },
+    ),
+  );
   clock.advance(2 * HOUR);
-  t.same(await timestamps(), [...firstHour, iso(start + 2 * HOUR), iso(start + 3 * HOUR)], 'hourly after the change, the first hour as it was');
+  t.same(
+    await timestamps(),
+    [...firstHour, iso(start + 2 * HOUR), iso(start + 3 * HOUR)],
+    'hourly after the change, the first hour as it was',
+  );
 });
 
 t.test('live replica set: a new snapshot interval applies to the snapshots taken after the change', async (t) => {
@@ -294,8 +363,18 @@ function declaredErrors(op: Operation, version: Version): DeclaredErrors {
     group: GROUP,
     bad: op.method === 'PATCH' ? badInterval : undefined,
     missing: [
-      [scheduleUrl(version, GROUP, 'Cluster9'), 'CLUSTER_NOT_FOUND', `No cluster named Cluster9 exists in group ${GROUP}.`, ['Cluster9', GROUP]],
-      [scheduleUrl(version, '111111111111111111111111', 'Cluster0'), 'GROUP_NOT_FOUND', 'No group with ID 111111111111111111111111 exists.', ['111111111111111111111111']],
+      [
+        scheduleUrl(version, GROUP, 'Cluster9'),
+        'CLUSTER_NOT_FOUND',
+        `No cluster named Cluster9 exists in group ${GROUP}.`,
+        ['Cluster9', GROUP],
+      ],
+      [
+        scheduleUrl(version, '111111111111111111111111', 'Cluster0'),
+        'GROUP_NOT_FOUND',
+        'No group with ID 111111111111111111111111 exists.',
+        ['111111111111111111111111'],
+      ],
       [scheduleUrl(version, 'nothex', 'Cluster0'), 'INVALID_GROUP_ID', 'An invalid group ID nothex was specified.', ['nothex']],
     ],
     allowed: { request: call(version, scheduleUrl(version, GROUP, 'Cluster1')), status: 200 },
@@ -306,12 +385,21 @@ t.test('errors the spec declares, on v1.0 and v2', async (t) => {
   const apps = errorApps((clock, rateLimit) => buildTestApp(t, rateLimit === undefined ? {} : { rateLimit }, { clock }));
   const { clock, app, limited } = apps;
   load(app, { apiKeys: [{ ...FARAWAY, projects: '*', accessList: ['192.0.2.0/24'] }] });
-  await testDeclaredErrors(t, apps, OPERATIONS.map((op) => ({ name: op.name, errors: (version) => declaredErrors(op, version) })));
+  await testDeclaredErrors(
+    t,
+    apps,
+    OPERATIONS.map((op) => ({ name: op.name, errors: (version) => declaredErrors(op, version) })),
+  );
 
   // None of the refused PATCHes changed the schedule.
-  for (const version of VERSIONS) t.strictSame(await getSchedule(t, app, version, GROUP, 'Cluster0'), scheduleView(version, GROUP, CLUSTER0, CLUSTER0.schedule));
+  for (const version of VERSIONS)
+    t.strictSame(await getSchedule(t, app, version, GROUP, 'Cluster0'), scheduleView(version, GROUP, CLUSTER0, CLUSTER0.schedule));
   clock.advance(60_000);
-  t.strictSame(await getSchedule(t, limited, 'v1.0', GROUP, 'Cluster0'), scheduleView('v1.0', GROUP, CLUSTER0, CLUSTER0.schedule), 'nor the rate-limited ones');
+  t.strictSame(
+    await getSchedule(t, limited, 'v1.0', GROUP, 'Cluster0'),
+    scheduleView('v1.0', GROUP, CLUSTER0, CLUSTER0.schedule),
+    'nor the rate-limited ones',
+  );
 });
 
 t.test('a cluster on Cloud Backup: 400 BACKUP_JOB_NOT_FOUND for both operations (chosen: the spec declares no 400 for GET)', async (t) => {
@@ -319,7 +407,13 @@ t.test('a cluster on Cloud Backup: 400 BACKUP_JOB_NOT_FOUND for both operations 
   for (const version of VERSIONS) {
     for (const op of OPERATIONS) {
       const res = await authed(app, call(version, scheduleUrl(version, GROUP, 'CloudCluster'), op.method, op.payload));
-      assertError(t, res, 400, 'BACKUP_JOB_NOT_FOUND', atlasError(400, 'BACKUP_JOB_NOT_FOUND', 'Backups are not enabled for this cluster.'));
+      assertError(
+        t,
+        res,
+        400,
+        'BACKUP_JOB_NOT_FOUND',
+        atlasError(400, 'BACKUP_JOB_NOT_FOUND', 'Backups are not enabled for this cluster.'),
+      );
     }
   }
 });

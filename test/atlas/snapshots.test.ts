@@ -1,7 +1,19 @@
 import t, { type Test } from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { authed, buildTestApp, GROUP, json, load, TestClock } from '../helpers/test-app.js';
-import { assertError, atlasError, call, CONTENT_TYPE, errorApps, FARAWAY, invalidAttribute, sorted, testDeclaredErrors, type DeclaredErrors, type Version } from '../helpers/atlas-answers.js';
+import {
+  assertError,
+  atlasError,
+  call,
+  CONTENT_TYPE,
+  errorApps,
+  FARAWAY,
+  invalidAttribute,
+  sorted,
+  testDeclaredErrors,
+  type DeclaredErrors,
+  type Version,
+} from '../helpers/atlas-answers.js';
 
 // The snapshot operations on v1.0 and v2: list (completed filter, paging), get, PATCH (expires,
 // doNotDelete, not both), DELETE (204; a doNotDelete snapshot refused), the errors each declares,
@@ -35,7 +47,14 @@ const part = (completedTime: string, dataSizeBytes: number) => ({
   storageSizeBytes: dataSizeBytes / 2,
   typeName: 'REPLICA_SET',
 });
-type Listed = { id: string; created: { date: string; increment: number }; expires?: string; doNotDelete?: boolean; complete?: boolean; [key: string]: unknown };
+type Listed = {
+  id: string;
+  created: { date: string; increment: number };
+  expires?: string;
+  doNotDelete?: boolean;
+  complete?: boolean;
+  [key: string]: unknown;
+};
 const S1: Listed = {
   id: '6c0000000000000000000101',
   created: { date: '2025-12-30T06:00:00Z', increment: 1 },
@@ -113,7 +132,10 @@ function shown(s: Listed, version: Version, standalone: boolean, change: { expir
 
 function page(version: Version, query: string, results: unknown[], totalCount: number, more: { rel: string; query: string }[] = []) {
   return {
-    links: [{ href: `${HOST}${staticUrl(version)}?${query}`, rel: 'self' }, ...more.map((m) => ({ href: `${HOST}${staticUrl(version)}?${m.query}`, rel: m.rel }))],
+    links: [
+      { href: `${HOST}${staticUrl(version)}?${query}`, rel: 'self' },
+      ...more.map((m) => ({ href: `${HOST}${staticUrl(version)}?${m.query}`, rel: m.rel })),
+    ],
     results,
     totalCount,
   };
@@ -131,7 +153,12 @@ t.test('list: completed snapshots by creation time, exact on v1.0 and v2', async
     const res = await authed(app, call(version, staticUrl(version)));
     t.equal(res.statusCode, 200);
     t.equal(res.headers['content-type'], CONTENT_TYPE[version]);
-    const expected = page(version, 'pageNum=1&itemsPerPage=100', [S1, S2, S4].map((s) => shown(s, version, false)), 3);
+    const expected = page(
+      version,
+      'pageNum=1&itemsPerPage=100',
+      [S1, S2, S4].map((s) => shown(s, version, false)),
+      3,
+    );
     t.strictSame(json(res), expected);
     t.equal(res.body, JSON.stringify(expected), 'compact, keys in alphabetical order');
   }
@@ -151,7 +178,9 @@ t.test('list: completed=true|false|all, paging and includeCount', async (t) => {
   t.strictSame(await list('completed=all'), page(v, 'completed=all&pageNum=1&itemsPerPage=100', [S1, S2, S4, S3].map(view), 4));
   t.strictSame(
     await list('completed=all&itemsPerPage=3'),
-    page(v, 'completed=all&pageNum=1&itemsPerPage=3', [S1, S2, S4].map(view), 4, [{ rel: 'next', query: 'completed=all&itemsPerPage=3&pageNum=2' }]),
+    page(v, 'completed=all&pageNum=1&itemsPerPage=3', [S1, S2, S4].map(view), 4, [
+      { rel: 'next', query: 'completed=all&itemsPerPage=3&pageNum=2' },
+    ]),
   );
   t.strictSame(
     await list('itemsPerPage=1&pageNum=2&completed=all'),
@@ -172,11 +201,20 @@ t.test('list: completed=true|false|all, paging and includeCount', async (t) => {
   );
   for (const bad of ['completed=yes', 'completed=TRUE', 'completed=', 'completed=all&completed=true']) {
     const res = await authed(app, { url: `${staticUrl(v)}?${bad}` });
-    assertError(t, res, 400, 'INVALID_QUERY_PARAMETER', atlasError(400, 'INVALID_QUERY_PARAMETER', 'Invalid query parameter completed specified.', ['completed']));
+    assertError(
+      t,
+      res,
+      400,
+      'INVALID_QUERY_PARAMETER',
+      atlasError(400, 'INVALID_QUERY_PARAMETER', 'Invalid query parameter completed specified.', ['completed']),
+    );
   }
   // A replica set without snapshots: an empty list, not an error.
   const empty = await authed(app, { url: `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster1/snapshots` });
-  t.equal(empty.body, `{"links":[{"href":"${HOST}/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster1/snapshots?pageNum=1&itemsPerPage=100","rel":"self"}],"results":[],"totalCount":0}`);
+  t.equal(
+    empty.body,
+    `{"links":[{"href":"${HOST}/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster1/snapshots?pageNum=1&itemsPerPage=100","rel":"self"}],"results":[],"totalCount":0}`,
+  );
 });
 
 t.test('get one: exact on v1.0 and v2, with cluster and group links; an incomplete one too', async (t) => {
@@ -212,19 +250,22 @@ t.test('PATCH: a new expiry, or kept for good; exact on v1.0 and v2; later reads
   t.equal(json(released).expires, S2.expires);
 
   // Milliseconds are accepted and shown to the second, as Atlas writes instants.
-  const millis = await authed(app, call('v1.0', `${staticUrl('v1.0')}/${S3.id}`, 'PATCH', { expires: '2026-03-01T12:30:00.750Z', doNotDelete: false }));
+  const millis = await authed(
+    app,
+    call('v1.0', `${staticUrl('v1.0')}/${S3.id}`, 'PATCH', { expires: '2026-03-01T12:30:00.750Z', doNotDelete: false }),
+  );
   t.strictSame(json(millis), shown(S3, 'v1.0', true, { expires: '2026-03-01T12:30:00Z' }), 'doNotDelete false with expires is allowed');
 
-  t.strictSame(json(await authed(app, { url: `${staticUrl('v1.0')}/${S1.id}` })), shown(S1, 'v1.0', true, { expires: '2026-06-01T00:00:00Z' }));
   t.strictSame(
-    json(await authed(app, call('v2', `${staticUrl('v2')}?completed=all`))).results,
-    [
-      shown(S1, 'v2', false, { expires: '2026-06-01T00:00:00Z' }),
-      shown(S2, 'v2', false, { doNotDelete: false }),
-      shown(S4, 'v2', false, { doNotDelete: true }),
-      shown(S3, 'v2', false, { expires: '2026-03-01T12:30:00Z' }),
-    ],
+    json(await authed(app, { url: `${staticUrl('v1.0')}/${S1.id}` })),
+    shown(S1, 'v1.0', true, { expires: '2026-06-01T00:00:00Z' }),
   );
+  t.strictSame(json(await authed(app, call('v2', `${staticUrl('v2')}?completed=all`))).results, [
+    shown(S1, 'v2', false, { expires: '2026-06-01T00:00:00Z' }),
+    shown(S2, 'v2', false, { doNotDelete: false }),
+    shown(S4, 'v2', false, { doNotDelete: true }),
+    shown(S3, 'v2', false, { expires: '2026-03-01T12:30:00Z' }),
+  ]);
 });
 
 t.test('PATCH refusals: doNotDelete with expires, an expiry not in the future, bad values; nothing changes', async (t) => {
@@ -233,19 +274,42 @@ t.test('PATCH refusals: doNotDelete with expires, an expiry not in the future, b
   const url = `${staticUrl('v2')}/${S1.id}`;
   const now = new Date(clock.now()).toISOString().replace('.000Z', 'Z');
   const refusals: [object, string, string][] = [
-    [{ doNotDelete: true, expires: '2026-06-01T00:00:00Z' }, 'VALIDATION_ERROR', atlasError(400, 'VALIDATION_ERROR', 'Cannot set doNotDelete to true and expires in the same request.')],
+    [
+      { doNotDelete: true, expires: '2026-06-01T00:00:00Z' },
+      'VALIDATION_ERROR',
+      atlasError(400, 'VALIDATION_ERROR', 'Cannot set doNotDelete to true and expires in the same request.'),
+    ],
     [{ expires: now }, 'INVALID_ATTRIBUTE', invalidAttribute('expires', 'must be in the future')],
     [{ expires: '2025-12-31T23:59:59Z' }, 'INVALID_ATTRIBUTE', invalidAttribute('expires', 'must be in the future')],
-    [{ expires: '2026-02-30T00:00:00Z' }, 'INVALID_ATTRIBUTE', invalidAttribute('expires', 'must be a real UTC date-time like 2018-02-08T23:19:37Z')],
-    [{ expires: '2026-06-01T00:00:00+01:00' }, 'INVALID_ATTRIBUTE', invalidAttribute('expires', 'must be a real UTC date-time like 2018-02-08T23:19:37Z')],
+    [
+      { expires: '2026-02-30T00:00:00Z' },
+      'INVALID_ATTRIBUTE',
+      invalidAttribute('expires', 'must be a real UTC date-time like 2018-02-08T23:19:37Z'),
+    ],
+    [
+      { expires: '2026-06-01T00:00:00+01:00' },
+      'INVALID_ATTRIBUTE',
+      invalidAttribute('expires', 'must be a real UTC date-time like 2018-02-08T23:19:37Z'),
+    ],
     [{ doNotDelete: 'yes' }, 'INVALID_ATTRIBUTE', invalidAttribute('doNotDelete', 'must be true or false')],
   ];
   for (const [payload, code, body] of refusals) assertError(t, await authed(app, call('v2', url, 'PATCH', payload)), 400, code, body);
   // A field the snapshot shows (readOnly in the description) is no field a PATCH takes.
   const readOnly = await authed(app, { ...call('v2', url, 'PATCH', { id: S1.id }), sendsReadOnly: true });
   assertError(t, readOnly, 400, 'INVALID_ATTRIBUTE', invalidAttribute('id', 'unknown field (allowed: doNotDelete, expires)'));
-  const notAcceptable = await authed(app, { url, method: 'PATCH', headers: { accept: 'application/json' }, payload: { doNotDelete: true } });
-  assertError(t, notAcceptable, 406, 'INVALID_VERSION_DATE', atlasError(406, 'INVALID_VERSION_DATE', 'Invalid accept header or version date.'));
+  const notAcceptable = await authed(app, {
+    url,
+    method: 'PATCH',
+    headers: { accept: 'application/json' },
+    payload: { doNotDelete: true },
+  });
+  assertError(
+    t,
+    notAcceptable,
+    406,
+    'INVALID_VERSION_DATE',
+    atlasError(406, 'INVALID_VERSION_DATE', 'Invalid accept header or version date.'),
+  );
   t.strictSame(json(await authed(app, call('v2', url))), shown(S1, 'v2', true), 'unchanged');
 });
 
@@ -253,20 +317,44 @@ t.test('DELETE: 204 without a body on v1.0 and v2, then gone; a doNotDelete snap
   const app = appWithFixture(t);
   // Read first, so that a stale cached page would show.
   t.equal(json(await authed(app, { url: staticUrl('v1.0') })).totalCount, 3);
-  for (const [version, s] of [['v1.0', S1], ['v2', S4]] as const) {
+  for (const [version, s] of [
+    ['v1.0', S1],
+    ['v2', S4],
+  ] as const) {
     const res = await authed(app, call(version, `${staticUrl(version)}/${s.id}`, 'DELETE'));
     t.equal(res.statusCode, 204);
     t.equal(res.body, '');
     t.equal(res.headers['content-type'], undefined);
     const again = await authed(app, call(version, `${staticUrl(version)}/${s.id}`));
-    assertError(t, again, 404, 'SNAPSHOT_NOT_FOUND', atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${s.id} exists for cluster Static.`, [s.id, 'Static']));
+    assertError(
+      t,
+      again,
+      404,
+      'SNAPSHOT_NOT_FOUND',
+      atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${s.id} exists for cluster Static.`, [s.id, 'Static']),
+    );
     const twice = await authed(app, call(version, `${staticUrl(version)}/${s.id}`, 'DELETE'));
-    assertError(t, twice, 404, 'SNAPSHOT_NOT_FOUND', atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${s.id} exists for cluster Static.`, [s.id, 'Static']));
+    assertError(
+      t,
+      twice,
+      404,
+      'SNAPSHOT_NOT_FOUND',
+      atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${s.id} exists for cluster Static.`, [s.id, 'Static']),
+    );
   }
-  t.strictSame(json(await authed(app, { url: `${staticUrl('v1.0')}?completed=all` })).results, [S2, S3].map((s) => shown(s, 'v1.0', false)));
+  t.strictSame(
+    json(await authed(app, { url: `${staticUrl('v1.0')}?completed=all` })).results,
+    [S2, S3].map((s) => shown(s, 'v1.0', false)),
+  );
 
   const kept = await authed(app, { url: `${staticUrl('v1.0')}/${S2.id}`, method: 'DELETE' });
-  assertError(t, kept, 400, 'VALIDATION_ERROR', atlasError(400, 'VALIDATION_ERROR', `Snapshot ${S2.id} is marked doNotDelete and cannot be deleted.`));
+  assertError(
+    t,
+    kept,
+    400,
+    'VALIDATION_ERROR',
+    atlasError(400, 'VALIDATION_ERROR', `Snapshot ${S2.id} is marked doNotDelete and cannot be deleted.`),
+  );
   t.strictSame(json(await authed(app, { url: `${staticUrl('v1.0')}/${S2.id}` })), shown(S2, 'v1.0', true), 'still there');
   t.equal((await authed(app, { url: `${staticUrl('v1.0')}/${S2.id}`, method: 'PATCH', payload: { doNotDelete: false } })).statusCode, 200);
   t.equal((await authed(app, { url: `${staticUrl('v1.0')}/${S2.id}`, method: 'DELETE' })).statusCode, 204);
@@ -301,7 +389,8 @@ t.test('live cluster: the completed filter as snapshots complete; expiry, doNotD
     t.equal(res.statusCode, 200, `list ${query}`);
     const body = json(res);
     t.equal(body.totalCount, body.results.length);
-    for (const s of body.results as LiveView[]) t.equal(s.id.slice(0, 8), (Date.parse(s.created.date) / 1000).toString(16), "an id starts with its snapshot's second");
+    for (const s of body.results as LiveView[])
+      t.equal(s.id.slice(0, 8), (Date.parse(s.created.date) / 1000).toString(16), "an id starts with its snapshot's second");
     return body.results as LiveView[];
   };
   t.same(await list('?completed=all'), [], 'nothing taken yet');
@@ -322,7 +411,10 @@ t.test('live cluster: the completed filter as snapshots complete; expiry, doNotD
 
   clock.set(T0 + 18 * HOUR + 5 * MINUTE);
   const day1 = await list();
-  t.same(day1.map((s) => s.created.date), [6, 12, 18].map((h) => iso(T0 + h * HOUR)));
+  t.same(
+    day1.map((s) => s.created.date),
+    [6, 12, 18].map((h) => iso(T0 + h * HOUR)),
+  );
   const [, noon, evening] = day1;
   const shortened = await authed(app, call('v2', `${LIVE('v2')}/${noon!.id}`, 'PATCH', { expires: iso(T0 + DAY + 12 * HOUR) }));
   t.equal(shortened.statusCode, 200);
@@ -345,7 +437,13 @@ t.test('live cluster: the completed filter as snapshots complete; expiry, doNotD
   ]);
   for (const gone of [noon!, evening!]) {
     const res = await authed(app, { url: `${LIVE('v1.0')}/${gone.id}` });
-    assertError(t, res, 404, 'SNAPSHOT_NOT_FOUND', atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${gone.id} exists for cluster LiveRS.`, [gone.id, 'LiveRS']));
+    assertError(
+      t,
+      res,
+      404,
+      'SNAPSHOT_NOT_FOUND',
+      atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${gone.id} exists for cluster LiveRS.`, [gone.id, 'LiveRS']),
+    );
   }
 });
 
@@ -360,7 +458,13 @@ interface Operation {
 const OPERATIONS: Operation[] = [
   { name: 'listGroupClusterSnapshots', method: 'GET', url: (v) => staticUrl(v), one: false },
   { name: 'getGroupClusterSnapshot', method: 'GET', url: (v, id = S1.id) => `${staticUrl(v)}/${id}`, one: true },
-  { name: 'updateGroupClusterSnapshot', method: 'PATCH', url: (v, id = S1.id) => `${staticUrl(v)}/${id}`, payload: { doNotDelete: true }, one: true },
+  {
+    name: 'updateGroupClusterSnapshot',
+    method: 'PATCH',
+    url: (v, id = S1.id) => `${staticUrl(v)}/${id}`,
+    payload: { doNotDelete: true },
+    one: true,
+  },
   { name: 'deleteGroupClusterSnapshot', method: 'DELETE', url: (v, id = S1.id) => `${staticUrl(v)}/${id}`, one: true },
 ];
 
@@ -368,8 +472,18 @@ const OPERATIONS: Operation[] = [
 function declaredErrors(op: Operation, version: Version): DeclaredErrors {
   const suffix = op.one ? `/snapshots/${S1.id}` : '/snapshots';
   const missing: DeclaredErrors['missing'] = [
-    [`${clusterUrl(version, SG, 'Nowhere')}${suffix}`, 'CLUSTER_NOT_FOUND', `No cluster named Nowhere exists in group ${SG}.`, ['Nowhere', SG]],
-    [`${clusterUrl(version, '111111111111111111111111', STATIC.name)}${suffix}`, 'GROUP_NOT_FOUND', 'No group with ID 111111111111111111111111 exists.', ['111111111111111111111111']],
+    [
+      `${clusterUrl(version, SG, 'Nowhere')}${suffix}`,
+      'CLUSTER_NOT_FOUND',
+      `No cluster named Nowhere exists in group ${SG}.`,
+      ['Nowhere', SG],
+    ],
+    [
+      `${clusterUrl(version, '111111111111111111111111', STATIC.name)}${suffix}`,
+      'GROUP_NOT_FOUND',
+      'No group with ID 111111111111111111111111 exists.',
+      ['111111111111111111111111'],
+    ],
   ];
   if (op.one) {
     const unknown = '6c0000000000000000000999';
@@ -377,14 +491,22 @@ function declaredErrors(op: Operation, version: Version): DeclaredErrors {
       [op.url(version, unknown), 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${unknown} exists for cluster Static.`, [unknown, 'Static']],
       [op.url(version, 'NOT-AN-ID'), 'INVALID_SNAPSHOT_ID', 'An invalid snapshot ID NOT-AN-ID was specified.', ['NOT-AN-ID']],
       // A snapshot of another cluster is not this cluster's.
-      [`${clusterUrl(version, SG, 'LiveRS')}/snapshots/${S1.id}`, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${S1.id} exists for cluster LiveRS.`, [S1.id, 'LiveRS']],
+      [
+        `${clusterUrl(version, SG, 'LiveRS')}/snapshots/${S1.id}`,
+        'SNAPSHOT_NOT_FOUND',
+        `No snapshot with ID ${S1.id} exists for cluster LiveRS.`,
+        [S1.id, 'LiveRS'],
+      ],
     );
   }
   const doNotDelete = atlasError(400, 'VALIDATION_ERROR', `Snapshot ${S2.id} is marked doNotDelete and cannot be deleted.`);
   return {
     request: call(version, op.url(version), op.method, op.payload),
     group: SG,
-    bad: op.method === 'DELETE' ? { request: call(version, op.url(version, S2.id), 'DELETE'), errorCode: 'VALIDATION_ERROR', body: doNotDelete } : undefined,
+    bad:
+      op.method === 'DELETE'
+        ? { request: call(version, op.url(version, S2.id), 'DELETE'), errorCode: 'VALIDATION_ERROR', body: doNotDelete }
+        : undefined,
     missing,
     allowed: { request: call(version, `${clusterUrl(version, SG, STATIC.name)}/snapshotSchedule`), status: 200 },
   };
@@ -394,13 +516,20 @@ t.test('errors the spec declares, on v1.0 and v2', async (t) => {
   const apps = errorApps((clock, rateLimit) => appWithFixture(t, clock, rateLimit));
   const { clock, app, limited } = apps;
   load(app, { apiKeys: [{ ...FARAWAY, projects: '*', accessList: ['192.0.2.0/24'] }] });
-  await testDeclaredErrors(t, apps, OPERATIONS.map((op) => ({ name: op.name, errors: (version) => declaredErrors(op, version) })));
+  await testDeclaredErrors(
+    t,
+    apps,
+    OPERATIONS.map((op) => ({ name: op.name, errors: (version) => declaredErrors(op, version) })),
+  );
 
   // No refused PATCH or DELETE changed anything.
   for (const emulator of [app, limited]) {
     clock.advance(60_000);
     const res = await authed(emulator, { url: `${staticUrl('v1.0')}?completed=all` });
-    t.strictSame(json(res).results, [S1, S2, S4, S3].map((s) => shown(s, 'v1.0', false)));
+    t.strictSame(
+      json(res).results,
+      [S1, S2, S4, S3].map((s) => shown(s, 'v1.0', false)),
+    );
   }
 });
 
@@ -410,7 +539,13 @@ t.test('a cluster on Cloud Backup: 400 BACKUP_JOB_NOT_FOUND for every snapshot o
     for (const op of OPERATIONS) {
       const url = op.url(version).replace(`/clusters/${STATIC.name}/`, '/clusters/Cloud/');
       const res = await authed(app, call(version, url, op.method, op.payload));
-      assertError(t, res, 400, 'BACKUP_JOB_NOT_FOUND', atlasError(400, 'BACKUP_JOB_NOT_FOUND', 'Backups are not enabled for this cluster.'));
+      assertError(
+        t,
+        res,
+        400,
+        'BACKUP_JOB_NOT_FOUND',
+        atlasError(400, 'BACKUP_JOB_NOT_FOUND', 'Backups are not enabled for this cluster.'),
+      );
     }
   }
 });

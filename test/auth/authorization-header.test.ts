@@ -49,10 +49,17 @@ t.test('two Authorization headers get the challenge, whichever comes first', asy
   const { app, reasons } = buildLoggedApp(t);
   const base = await listen(app);
   const valid = await validDigest(base);
-  for (const pair of [[valid, 'Digest username="other"'], ['Bearer abc', valid], [valid, valid]]) {
+  for (const pair of [
+    [valid, 'Digest username="other"'],
+    ['Bearer abc', valid],
+    [valid, valid],
+  ]) {
     const res = await rawRequest(base, get(pair));
     t.equal(res.status, 401);
-    t.match(res.headers['www-authenticate'], /^Digest realm="MMS Public API", domain="", nonce="[^"]{32}", algorithm=MD5, qop="auth", stale=false$/);
+    t.match(
+      res.headers['www-authenticate'],
+      /^Digest realm="MMS Public API", domain="", nonce="[^"]{32}", algorithm=MD5, qop="auth", stale=false$/,
+    );
     t.equal(res.body, UnauthorizedError.BODY);
   }
   t.same(reasons(), ['duplicate_authorization', 'duplicate_authorization', 'duplicate_authorization']);
@@ -99,7 +106,10 @@ t.test('oversized Authorization: refused under the header limit with the challen
   const huge = await rawRequest(base, get([`Digest username="${'x'.repeat(20_000)}"`]));
   t.equal(huge.status, 431);
   t.equal(huge.headers['x-error-code'], 'INVALID_REQUEST');
-  t.equal(huge.body, '{"detail":"The request is not valid.","error":431,"errorCode":"INVALID_REQUEST","parameters":[],"reason":"Request Header Fields Too Large"}');
+  t.equal(
+    huge.body,
+    '{"detail":"The request is not valid.","error":431,"errorCode":"INVALID_REQUEST","parameters":[],"reason":"Request Header Fields Too Large"}',
+  );
 });
 
 t.test('an algorithm named like an Object property (constructor, toString) gets the challenge, not a 500', async (t) => {

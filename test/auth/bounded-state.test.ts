@@ -58,7 +58,11 @@ t.test('NonceService: stateless; a forged nonce is refused, an old one is stale,
   const issued = [nonces.issue(), nonces.issue(), nonces.issue()];
   t.equal(new Set(issued).size, 3, 'unique within a millisecond');
   for (const nonce of issued) t.same(nonces.check(nonce), { status: 'valid', issuedAt: 1_000 });
-  t.same(new NonceService('secret', 5_000, () => now).check(issued[0]!), { status: 'valid', issuedAt: 1_000 }, 'any process with the secret verifies it');
+  t.same(
+    new NonceService('secret', 5_000, () => now).check(issued[0]!),
+    { status: 'valid', issuedAt: 1_000 },
+    'any process with the secret verifies it',
+  );
   const forged = issued[0]!.slice(0, 12) + (issued[0]![12] === 'A' ? 'B' : 'A') + issued[0]!.slice(13);
   t.same(nonces.check(forged), { status: 'forged' });
   t.same(nonces.check('x'.repeat(31)), { status: 'forged' });

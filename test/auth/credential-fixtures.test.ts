@@ -26,13 +26,29 @@ t.test('credential declarations are validated with the place and the problem', a
     [{ apiKeys: [{ ...key, role: 'x' }] }, '$.apiKeys[0].role', 'unknown field (allowed: publicKey, privateKey, projects, accessList)'],
     [{ apiKeys: [{ ...key, publicKey: 'has space' }] }, '$.apiKeys[0].publicKey', 'must be 1 to 128 letters, digits or ._~@+-'],
     [{ apiKeys: [{ ...key, privateKey: undefined }] }, '$.apiKeys[0].privateKey', 'is required'],
-    [{ apiKeys: [{ ...key, privateKey: 'two words' }] }, '$.apiKeys[0].privateKey', 'must be 1 to 256 printable ASCII characters without spaces'],
+    [
+      { apiKeys: [{ ...key, privateKey: 'two words' }] },
+      '$.apiKeys[0].privateKey',
+      'must be 1 to 256 printable ASCII characters without spaces',
+    ],
     [{ apiKeys: [key, key] }, '$.apiKeys[1].publicKey', 'duplicates k1'],
     [{ apiKeys: [{ ...key, projects: 'all' }] }, '$.apiKeys[0].projects', 'must be "*" (every project) or an array of project ids'],
     [{ apiKeys: [{ ...key, projects: [GROUP, 'nope'] }] }, '$.apiKeys[0].projects[1]', 'must be a 24-hexadecimal-digit id'],
-    [{ serviceAccounts: [{ ...account, accessList: ['10.0.0.0/8', '10.0.0.0/33'] }] }, '$.serviceAccounts[0].accessList[1]', 'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128'],
-    [{ serviceAccounts: [{ ...account, accessList: ['fe80::1%eth0'] }] }, '$.serviceAccounts[0].accessList[0]', 'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128'],
-    [{ serviceAccounts: [{ ...account, accessList: ['::1/129'] }] }, '$.serviceAccounts[0].accessList[0]', 'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128'],
+    [
+      { serviceAccounts: [{ ...account, accessList: ['10.0.0.0/8', '10.0.0.0/33'] }] },
+      '$.serviceAccounts[0].accessList[1]',
+      'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128',
+    ],
+    [
+      { serviceAccounts: [{ ...account, accessList: ['fe80::1%eth0'] }] },
+      '$.serviceAccounts[0].accessList[0]',
+      'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128',
+    ],
+    [
+      { serviceAccounts: [{ ...account, accessList: ['::1/129'] }] },
+      '$.serviceAccounts[0].accessList[0]',
+      'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128',
+    ],
     [{ serviceAccounts: [{ ...account, clientId: 'a:b' }] }, '$.serviceAccounts[0].clientId', 'must be 1 to 128 letters, digits or ._~@+-'],
     [{ serviceAccounts: [account, account] }, '$.serviceAccounts[1].clientId', 'duplicates c1'],
   ];
@@ -48,7 +64,14 @@ t.test('credential declarations are validated with the place and the problem', a
 t.test('keys and accounts from ATLAS_EMU_FIXTURES work from the start, and persist with ATLAS_EMU_DB', async (t) => {
   const dir = workdir(t);
   const fixture = join(dir, 'with-keys.json');
-  writeFileSync(fixture, JSON.stringify({ ...JSON.parse(readFileSync(DEFAULT_FIXTURE, 'utf8')), apiKeys: CREDENTIALS.apiKeys, serviceAccounts: CREDENTIALS.serviceAccounts }));
+  writeFileSync(
+    fixture,
+    JSON.stringify({
+      ...JSON.parse(readFileSync(DEFAULT_FIXTURE, 'utf8')),
+      apiKeys: CREDENTIALS.apiKeys,
+      serviceAccounts: CREDENTIALS.serviceAccounts,
+    }),
+  );
   const db = join(dir, 'state.db');
   const first = buildTestApp(t, { fixtures: fixture, db });
   t.equal((await authed(first, { url: URL1 }, GROUP_ONE)).statusCode, 200);
@@ -65,8 +88,14 @@ t.test('export then load round-trips credentials; replace removes them; merge up
   t.same(Object.keys(exportDocument(app)), ['projects'], 'no credential fields when none are declared');
   load(app, CREDENTIALS);
   const exported = exportDocument(app);
-  t.same(exported.apiKeys, [...CREDENTIALS.apiKeys!].sort((a, b) => (a.publicKey < b.publicKey ? -1 : 1)));
-  t.same(exported.serviceAccounts, [...CREDENTIALS.serviceAccounts!].sort((a, b) => (a.clientId < b.clientId ? -1 : 1)));
+  t.same(
+    exported.apiKeys,
+    [...CREDENTIALS.apiKeys!].sort((a, b) => (a.publicKey < b.publicKey ? -1 : 1)),
+  );
+  t.same(
+    exported.serviceAccounts,
+    [...CREDENTIALS.serviceAccounts!].sort((a, b) => (a.clientId < b.clientId ? -1 : 1)),
+  );
 
   const copy = buildTestApp(t);
   load(copy, JSON.parse(JSON.stringify(exported)), 'replace');
@@ -89,11 +118,25 @@ t.test('the control plane loads and exports credentials like the rest of a fixtu
   t.equal(loaded.statusCode, 200);
   t.equal((await authed(app, { url: URL1 }, GROUP_ONE)).statusCode, 200, 'usable on the next request');
   const exported = json(await app.inject({ url: '/_emulator/fixtures' }));
-  t.same(exported.apiKeys.map((k: { publicKey: string }) => k.publicKey), ['elsewhere', 'groupone', 'loopback4', 'loopback6']);
-  t.same(exported.serviceAccounts.map((a: { clientId: string }) => a.clientId), ['mdb_sa_id_elsewhere', 'mdb_sa_id_groupone']);
-  const bad = await app.inject({ method: 'POST', url: '/_emulator/fixtures', payload: { apiKeys: [{ publicKey: 'x', privateKey: 'y', projects: ['nope'] }] } });
+  t.same(
+    exported.apiKeys.map((k: { publicKey: string }) => k.publicKey),
+    ['elsewhere', 'groupone', 'loopback4', 'loopback6'],
+  );
+  t.same(
+    exported.serviceAccounts.map((a: { clientId: string }) => a.clientId),
+    ['mdb_sa_id_elsewhere', 'mdb_sa_id_groupone'],
+  );
+  const bad = await app.inject({
+    method: 'POST',
+    url: '/_emulator/fixtures',
+    payload: { apiKeys: [{ publicKey: 'x', privateKey: 'y', projects: ['nope'] }] },
+  });
   t.equal(bad.statusCode, 400);
   t.match(json(bad).detail, /\$\.apiKeys\[0\]\.projects\[0\]/);
   t.equal((await app.inject({ method: 'POST', url: '/_emulator/reset' })).statusCode, 200);
-  t.equal((await authed(app, { url: URL1 }, GROUP_ONE)).statusCode, 401, 'a reset drops credentials the start-up documents did not declare');
+  t.equal(
+    (await authed(app, { url: URL1 }, GROUP_ONE)).statusCode,
+    401,
+    'a reset drops credentials the start-up documents did not declare',
+  );
 });

@@ -1,6 +1,16 @@
 import t, { type Test } from 'tap';
 import { UnauthorizedError } from '../../src/model/errors.js';
-import { authed, CLUSTER0, digestHeader, GROUP2, load, parseChallenge, send, TestClock, type DigestAlgorithmName } from '../helpers/test-app.js';
+import {
+  authed,
+  CLUSTER0,
+  digestHeader,
+  GROUP2,
+  load,
+  parseChallenge,
+  send,
+  TestClock,
+  type DigestAlgorithmName,
+} from '../helpers/test-app.js';
 import { buildLoggedApp, CREDENTIALS } from '../helpers/auth.js';
 
 // Every Digest row of docs/authentication.md: each answer's exact status, challenge and body, and the
@@ -48,7 +58,11 @@ t.test('an expired genuine nonce gets stale=true, and the fresh nonce it carries
   const nonce = await nonceOf(app);
   t.equal((await send(app, { url: URL1, headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce }) } })).statusCode, 200);
   clock.advance(2000);
-  t.equal((await send(app, { url: URL1, headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce, nc: 2 }) } })).statusCode, 200, 'fresh to the last millisecond');
+  t.equal(
+    (await send(app, { url: URL1, headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce, nc: 2 }) } })).statusCode,
+    200,
+    'fresh to the last millisecond',
+  );
   clock.advance(1);
   const stale = await send(app, { url: URL1, headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce, nc: 3 }) } });
   const fresh = assertChallenge(t, stale, true);
@@ -63,7 +77,10 @@ t.test('an expired nonce with a wrong password is not told it is stale', async (
   const { app, reasons } = buildLoggedApp(t, { nonceTtlSeconds: 1 }, clock);
   const nonce = await nonceOf(app);
   clock.advance(1001);
-  const res = await send(app, { url: URL1, headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce, password: 'wrong' }) } });
+  const res = await send(app, {
+    url: URL1,
+    headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce, password: 'wrong' }) },
+  });
   assertChallenge(t, res, false);
   t.same(reasons(), ['bad_response']);
 });
@@ -104,7 +121,10 @@ t.test('a uri that is not the request-target (query changed) is refused', async 
 t.test('another realm is refused', async (t) => {
   const { app, reasons } = buildLoggedApp(t);
   const nonce = await nonceOf(app);
-  const res = await send(app, { url: URL1, headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce, realm: 'Other Realm' }) } });
+  const res = await send(app, {
+    url: URL1,
+    headers: { authorization: digestHeader({ method: 'GET', uri: URL1, nonce, realm: 'Other Realm' }) },
+  });
   assertChallenge(t, res, false);
   t.same(reasons(), ['realm_mismatch']);
 });
@@ -161,5 +181,15 @@ t.test('malformed, oversized and non-Digest Authorization headers get the challe
     'Negotiate abc',
   ];
   for (const authorization of headers) assertChallenge(t, await send(app, { url: URL1, headers: { authorization } }), false);
-  t.same(reasons(), ['malformed_header', 'malformed_header', 'malformed_header', 'bad_qop', 'bad_qop', 'malformed_header', 'malformed_header', 'malformed_header', 'malformed_header']);
+  t.same(reasons(), [
+    'malformed_header',
+    'malformed_header',
+    'malformed_header',
+    'bad_qop',
+    'bad_qop',
+    'malformed_header',
+    'malformed_header',
+    'malformed_header',
+    'malformed_header',
+  ]);
 });

@@ -19,7 +19,9 @@ t.test('ATLAS_EMU_RATE_LIMIT syntax: <requests>/<period>s|m, or off', async (t) 
   for (const bad of ['100', '0/60s', '100/0s', '100/60', '100/60h', '-1/60s', 'ten/60s']) {
     t.throws(
       () => fromEnv(bad),
-      new ConfigError(`ATLAS_EMU_RATE_LIMIT must be off or <requests>/<period> like 100/60s or 100/1m (requests and period at least 1), got ${JSON.stringify(bad)}`),
+      new ConfigError(
+        `ATLAS_EMU_RATE_LIMIT must be off or <requests>/<period> like 100/60s or 100/1m (requests and period at least 1), got ${JSON.stringify(bad)}`,
+      ),
     );
   }
 });

@@ -16,7 +16,13 @@ function assertBearerRefused(t: Test, res: { statusCode: number; headers: Record
   t.equal(res.body, UnauthorizedError.BODY);
 }
 
-function assertOAuthError(t: Test, res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, error: string, description: string): void {
+function assertOAuthError(
+  t: Test,
+  res: { statusCode: number; headers: Record<string, unknown>; body: string },
+  status: number,
+  error: string,
+  description: string,
+): void {
   t.equal(res.statusCode, status);
   t.match(res.headers['content-type'], /^application\/json/);
   t.equal(res.headers['cache-control'], 'no-store');
@@ -96,7 +102,10 @@ t.test('an account reading a project it was not given gets 401 USER_CANNOT_ACCES
   const { app, reasons } = buildLoggedApp(t);
   load(app, CREDENTIALS);
   const token = await tokenOf(app, 'mdb_sa_id_groupone', 'mdb_sa_sk_groupone-secret');
-  const own = await send(app, { url: `/api/atlas/v1.0/groups/${GROUP2}/clusters/Cluster0/backupCheckpoints`, headers: { authorization: `Bearer ${token}` } });
+  const own = await send(app, {
+    url: `/api/atlas/v1.0/groups/${GROUP2}/clusters/Cluster0/backupCheckpoints`,
+    headers: { authorization: `Bearer ${token}` },
+  });
   t.equal(own.statusCode, 200);
   const other = await send(app, { url: URL1, headers: { authorization: `Bearer ${token}` } });
   t.equal(other.statusCode, 401);
@@ -116,19 +125,80 @@ t.test('tokens end when a fixture load removes their account', async (t) => {
 
 t.test('malformed token requests get the RFC 6749 section 5.2 errors', async (t) => {
   const { app, reasons } = buildLoggedApp(t);
-  const post = (headers: Record<string, string>, payload?: string) => app.inject({ method: 'POST', url: '/api/oauth/token', headers, payload });
+  const post = (headers: Record<string, string>, payload?: string) =>
+    app.inject({ method: 'POST', url: '/api/oauth/token', headers, payload });
   const good = basic(CLIENT_ID, CLIENT_SECRET);
-  assertOAuthError(t, await post({ 'content-type': FORM }, 'grant_type=client_credentials'), 401, 'invalid_client', 'Client authentication with HTTP Basic is required.');
-  assertOAuthError(t, await tokenRequest(app, undefined, basic(CLIENT_ID, 'wrong')), 401, 'invalid_client', 'Client authentication failed.');
-  assertOAuthError(t, await tokenRequest(app, undefined, basic('nobody', CLIENT_SECRET)), 401, 'invalid_client', 'Client authentication failed.');
-  assertOAuthError(t, await tokenRequest(app, undefined, 'Basic !!!'), 401, 'invalid_client', 'Client authentication with HTTP Basic is required.');
-  assertOAuthError(t, await tokenRequest(app, undefined, `Basic ${Buffer.from('no-colon').toString('base64')}`), 401, 'invalid_client', 'Client authentication with HTTP Basic is required.');
+  assertOAuthError(
+    t,
+    await post({ 'content-type': FORM }, 'grant_type=client_credentials'),
+    401,
+    'invalid_client',
+    'Client authentication with HTTP Basic is required.',
+  );
+  assertOAuthError(
+    t,
+    await tokenRequest(app, undefined, basic(CLIENT_ID, 'wrong')),
+    401,
+    'invalid_client',
+    'Client authentication failed.',
+  );
+  assertOAuthError(
+    t,
+    await tokenRequest(app, undefined, basic('nobody', CLIENT_SECRET)),
+    401,
+    'invalid_client',
+    'Client authentication failed.',
+  );
+  assertOAuthError(
+    t,
+    await tokenRequest(app, undefined, 'Basic !!!'),
+    401,
+    'invalid_client',
+    'Client authentication with HTTP Basic is required.',
+  );
+  assertOAuthError(
+    t,
+    await tokenRequest(app, undefined, `Basic ${Buffer.from('no-colon').toString('base64')}`),
+    401,
+    'invalid_client',
+    'Client authentication with HTTP Basic is required.',
+  );
   assertOAuthError(t, await tokenRequest(app, ''), 400, 'invalid_request', 'The parameter grant_type is required.');
-  assertOAuthError(t, await tokenRequest(app, 'grant_type=password&username=a&password=b'), 400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
-  assertOAuthError(t, await tokenRequest(app, 'grant_type=client_credentials&grant_type=client_credentials'), 400, 'invalid_request', 'The parameter grant_type is repeated.');
-  assertOAuthError(t, await post({ authorization: good, 'content-type': 'application/json' }, '{"grant_type":"client_credentials"}'), 400, 'invalid_request', 'The request body must be application/x-www-form-urlencoded.');
-  assertOAuthError(t, await post({ authorization: good }), 400, 'invalid_request', 'The request body must be application/x-www-form-urlencoded.');
-  assertOAuthError(t, await tokenRequest(app, `grant_type=client_credentials&pad=${'x'.repeat(5000)}`), 400, 'invalid_request', 'The request is not valid.');
+  assertOAuthError(
+    t,
+    await tokenRequest(app, 'grant_type=password&username=a&password=b'),
+    400,
+    'unsupported_grant_type',
+    'Only grant_type=client_credentials is supported.',
+  );
+  assertOAuthError(
+    t,
+    await tokenRequest(app, 'grant_type=client_credentials&grant_type=client_credentials'),
+    400,
+    'invalid_request',
+    'The parameter grant_type is repeated.',
+  );
+  assertOAuthError(
+    t,
+    await post({ authorization: good, 'content-type': 'application/json' }, '{"grant_type":"client_credentials"}'),
+    400,
+    'invalid_request',
+    'The request body must be application/x-www-form-urlencoded.',
+  );
+  assertOAuthError(
+    t,
+    await post({ authorization: good }),
+    400,
+    'invalid_request',
+    'The request body must be application/x-www-form-urlencoded.',
+  );
+  assertOAuthError(
+    t,
+    await tokenRequest(app, `grant_type=client_credentials&pad=${'x'.repeat(5000)}`),
+    400,
+    'invalid_request',
+    'The request is not valid.',
+  );
   t.same(reasons(), ['bad_client_secret', 'unknown_client', 'malformed_header', 'malformed_header']);
 });
 

@@ -20,7 +20,11 @@ t.test('the default credentials are printed at start, counted in words that agre
 });
 
 t.test('a chosen private key or client secret is not printed', async (t) => {
-  const output = banner(testConfig({ privateKey: 'my-own-private-key', clientId: 'mdb_sa_id_mine', clientSecret: 'my-own-secret-value' }), COUNTS, ADDRESS);
+  const output = banner(
+    testConfig({ privateKey: 'my-own-private-key', clientId: 'mdb_sa_id_mine', clientSecret: 'my-own-secret-value' }),
+    COUNTS,
+    ADDRESS,
+  );
   t.match(output, '\n  Digest API key: public key emulator, private key (set by ATLAS_EMU_PRIVATE_KEY)\n');
   t.match(output, '\n  Service account: client id mdb_sa_id_mine, client secret (set by ATLAS_EMU_CLIENT_SECRET)\n');
   t.notMatch(output, /my-own/);

@@ -48,7 +48,8 @@ async function listen(): Promise<number> {
     });
   } else if (kind === 'fastify-challenge') {
     app.get('/*', (request, reply) => {
-      if (request.headers.authorization === undefined) reply.code(401).header('www-authenticate', CHALLENGE).header('content-type', CONTENT_TYPE).send(UNAUTHORIZED);
+      if (request.headers.authorization === undefined)
+        reply.code(401).header('www-authenticate', CHALLENGE).header('content-type', CONTENT_TYPE).send(UNAUTHORIZED);
       else reply.header('content-type', CONTENT_TYPE).send(bytes);
     });
   } else {

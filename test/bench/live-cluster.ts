@@ -11,7 +11,13 @@ const QUARTER_HOUR = 15 * 60_000;
 
 export function liveClusterFixture(count: number): FixtureDocument {
   const windowHours = Math.ceil((count * QUARTER_HOUR) / 3_600_000);
-  const cluster = (name: string, clusterId: string) => ({ name, clusterId, type: 'SHARDED' as const, shards: 2, backup: 'LEGACY' as const });
+  const cluster = (name: string, clusterId: string) => ({
+    name,
+    clusterId,
+    type: 'SHARDED' as const,
+    shards: 2,
+    backup: 'LEGACY' as const,
+  });
   return {
     projects: [
       {

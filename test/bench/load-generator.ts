@@ -89,10 +89,18 @@ class RawConnection {
   constructor(port: number) {
     // Reads land in one reused buffer (no allocation per read); only a split head is copied.
     const buffer = Buffer.allocUnsafe(256 * 1024);
-    this.socket = net.connect({ host: '127.0.0.1', port, noDelay: true, onread: { buffer, callback: (size) => {
-      this.read(buffer.subarray(0, size));
-      return true;
-    } } });
+    this.socket = net.connect({
+      host: '127.0.0.1',
+      port,
+      noDelay: true,
+      onread: {
+        buffer,
+        callback: (size) => {
+          this.read(buffer.subarray(0, size));
+          return true;
+        },
+      },
+    });
     this.socket.on('error', (err) => this.failed?.(err));
     this.socket.on('close', () => this.failed?.(new Error('connection closed')));
     this.socket.setTimeout(10_000, () => this.socket.destroy(new Error('timeout')));
@@ -226,7 +234,9 @@ async function runProbe(command: ProbeCommand): Promise<ProbeResult> {
   // so no sample pays for a TCP handshake.
   await get(agent, `${command.origin}/_emulator/health`, {});
   for (const path of command.paths) {
-    const { status, length, ms } = await get(agent, command.origin + path, { authorization: digestHeader({ method: 'GET', uri: path, nonce, nc: ++nc }) });
+    const { status, length, ms } = await get(agent, command.origin + path, {
+      authorization: digestHeader({ method: 'GET', uri: path, nonce, nc: ++nc }),
+    });
     result.latencies.push(ms);
     result.statuses.push(status);
     result.lengths.push(length);

@@ -48,7 +48,14 @@ export interface Server {
 }
 
 /** Spawns a server on the server CPU and waits for the line that gives its address. */
-function startServer(argv: string[], env: NodeJS.ProcessEnv, address: RegExp, toOrigin: (match: string) => string, pin = true, cwd: URL = ROOT): Promise<Server> {
+function startServer(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  address: RegExp,
+  toOrigin: (match: string) => string,
+  pin = true,
+  cwd: URL = ROOT,
+): Promise<Server> {
   const startedAt = performance.now();
   const [command, args] = pin ? pinned(SERVER_CPU, argv) : [argv[0]!, argv.slice(1)];
   const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -88,7 +95,13 @@ export function startEmulator(env: NodeJS.ProcessEnv = {}, nodeOptions: string[]
 
 /** The bare Fastify app of the cold-start baseline, plain JavaScript as its author would run it (not pinned, like the emulator's cold starts). */
 export function startBareFastify(): Promise<Server> {
-  return startServer([process.execPath, 'test/bench/bare-fastify.mjs'], {}, /listening on (\d+)/, (port) => `http://127.0.0.1:${port}`, false);
+  return startServer(
+    [process.execPath, 'test/bench/bare-fastify.mjs'],
+    {},
+    /listening on (\d+)/,
+    (port) => `http://127.0.0.1:${port}`,
+    false,
+  );
 }
 
 export function startBaseline(kind: string, pageFile: string): Promise<Server> {

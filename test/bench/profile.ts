@@ -82,7 +82,9 @@ try {
   const server = await startEmulator({ ATLAS_EMU_LOG_LEVEL: 'warn' }, ['--cpu-prof', `--cpu-prof-dir=${directory}`]);
   const { body } = await fetchAuthed(server.origin, path);
   const result = await generator.load({ origin: server.origin, path, auth, connections: 50, seconds, expectedLength: body.length });
-  process.stderr.write(`${auth}: ${Math.round(result.calls / result.seconds)} calls/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${result.failures} failures\n`);
+  process.stderr.write(
+    `${auth}: ${Math.round(result.calls / result.seconds)} calls/s, p50 ${result.p50.toFixed(2)} ms, p99 ${result.p99.toFixed(2)} ms, ${result.failures} failures\n`,
+  );
   await stop(server);
   const file = readdirSync(directory).find((name) => name.endsWith('.cpuprofile'))!;
   process.stdout.write(`${summarize(JSON.parse(readFileSync(join(directory, file), 'utf8')) as Profile, result.calls)}\n`);

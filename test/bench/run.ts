@@ -10,8 +10,33 @@ import { BIG_CLUSTER, BIG_GROUP, bigClusterFixture } from './big-cluster.js';
 import { LIVE_CLOCK, LIVE_GROUP, liveClusterFixture } from './live-cluster.js';
 import { fetchAuthed } from './digest-fetch.js';
 import type { AuthMode } from './load-generator.js';
-import { cpuMs, HAS_WRK, LoadGenerator, PINNING_NOTE, rssMb, runScript, runWrk, startBareFastify, startBaseline, startEmulator, stop, stopAll, type Server } from './processes.js';
-import { machineDescription, renderReport, type BenchResults, type ColdStart, type Compared, type Extended, type Measured, type PageFigures, type Round, type WrkMeasured } from './report.js';
+import {
+  cpuMs,
+  HAS_WRK,
+  LoadGenerator,
+  PINNING_NOTE,
+  rssMb,
+  runScript,
+  runWrk,
+  startBareFastify,
+  startBaseline,
+  startEmulator,
+  stop,
+  stopAll,
+  type Server,
+} from './processes.js';
+import {
+  machineDescription,
+  renderReport,
+  type BenchResults,
+  type ColdStart,
+  type Compared,
+  type Extended,
+  type Measured,
+  type PageFigures,
+  type Round,
+  type WrkMeasured,
+} from './report.js';
 import { median } from './stats.js';
 
 // `npm run bench` (or `npm run bench -- --quick` for a short smoke run of the harness).
@@ -22,21 +47,50 @@ import { median } from './stats.js';
 //                    turn with this build's; DIR#fault arms a fault rule that matches nothing
 //                    on it first. Repeatable.
 
-const ARGS = parseArgs({ options: { quick: { type: 'boolean' }, core: { type: 'boolean' }, compare: { type: 'string', multiple: true } } }).values;
+const ARGS = parseArgs({
+  options: { quick: { type: 'boolean' }, core: { type: 'boolean' }, compare: { type: 'string', multiple: true } },
+}).values;
 const QUICK = ARGS.quick ?? false;
 const SETTINGS = QUICK
-  ? { warmupSeconds: 1, rounds: 2, roundSeconds: 2, connections: 50, bigCount: 100_000, liveCount: 10_000, coldSamples: 5, coldStarts: 2, soakSeconds: 10, clockMoves: 2 }
-  : { warmupSeconds: 3, rounds: 3, roundSeconds: 6, connections: 50, bigCount: 1_000_000, liveCount: 100_000, coldSamples: 31, coldStarts: 10, soakSeconds: 60, clockMoves: 7 };
+  ? {
+      warmupSeconds: 1,
+      rounds: 2,
+      roundSeconds: 2,
+      connections: 50,
+      bigCount: 100_000,
+      liveCount: 10_000,
+      coldSamples: 5,
+      coldStarts: 2,
+      soakSeconds: 10,
+      clockMoves: 2,
+    }
+  : {
+      warmupSeconds: 3,
+      rounds: 3,
+      roundSeconds: 6,
+      connections: 50,
+      bigCount: 1_000_000,
+      liveCount: 100_000,
+      coldSamples: 31,
+      coldStarts: 10,
+      soakSeconds: 60,
+      clockMoves: 7,
+    };
 /** The builds compared with this one: where each is, and whether a fault rule that matches nothing is armed on it. */
 const COMPARED = (ARGS.compare ?? []).map((spec) => {
   const [dir, variant] = spec.split('#') as [string, string | undefined];
-  return { root: pathToFileURL(`${resolve(dir)}/`), label: `${basename(resolve(dir))}${variant === 'fault' ? ', a fault rule armed that matches nothing' : ''}`, fault: variant === 'fault' };
+  return {
+    root: pathToFileURL(`${resolve(dir)}/`),
+    label: `${basename(resolve(dir))}${variant === 'fault' ? ', a fault rule armed that matches nothing' : ''}`,
+    fault: variant === 'fault',
+  };
 });
 /** A fault rule that no request matches: arming one changes what a build does with every request (the early path of older builds is off while rules are armed). */
 const NOTHING_MATCHING_RULE = { match: { path: '/nothing/matches/this' }, effect: { type: 'error', status: 500 } };
 const PAGE_SIZE = 100;
 const CLUSTER0_PAGE1 = `${CLUSTER0}?pageNum=1&itemsPerPage=${PAGE_SIZE}`;
-const bigPage = (pageNum: number) => `/api/atlas/v1.0/groups/${BIG_GROUP}/clusters/${BIG_CLUSTER}/backupCheckpoints?pageNum=${pageNum}&itemsPerPage=${PAGE_SIZE}`;
+const bigPage = (pageNum: number) =>
+  `/api/atlas/v1.0/groups/${BIG_GROUP}/clusters/${BIG_CLUSTER}/backupCheckpoints?pageNum=${pageNum}&itemsPerPage=${PAGE_SIZE}`;
 const BASELINES = [
   { kind: 'node-http', label: 'bare node:http, precomputed bytes' },
   { kind: 'fastify-bytes', label: 'bare Fastify, precomputed bytes' },
@@ -117,7 +171,9 @@ async function measureWithWrk(label: string, server: Server, path: string): Prom
     serverUserUsPerCall: (1000 * (cpuAfter.user - cpuBefore.user)) / result.calls,
     serverCpu: serverCpuMs / (1000 * SETTINGS.roundSeconds),
   };
-  log(`${label} (wrk): ${result.callsPerSecond.toFixed(0)}/s p99 ${result.p99.toFixed(2)} ms, server ${measured.serverUsPerCall.toFixed(0)} us/call (user ${measured.serverUserUsPerCall.toFixed(0)}, CPU ${(100 * measured.serverCpu).toFixed(0)}%)`);
+  log(
+    `${label} (wrk): ${result.callsPerSecond.toFixed(0)}/s p99 ${result.p99.toFixed(2)} ms, server ${measured.serverUsPerCall.toFixed(0)} us/call (user ${measured.serverUserUsPerCall.toFixed(0)}, CPU ${(100 * measured.serverCpu).toFixed(0)}%)`,
+  );
   return measured;
 }
 
@@ -151,7 +207,11 @@ async function bareFastifyStart(): Promise<ColdStart> {
 
 /** Arms a fault rule on `server` that no request matches. */
 async function armNothingMatchingRule(server: Server): Promise<void> {
-  const res = await fetch(`${server.origin}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(NOTHING_MATCHING_RULE) });
+  const res = await fetch(`${server.origin}/_emulator/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(NOTHING_MATCHING_RULE),
+  });
   await res.arrayBuffer();
   if (res.status !== 201) throw new Error(`POST /_emulator/faults: ${res.status}`);
 }
@@ -179,11 +239,19 @@ async function measurePages(server: Server, targets: { label: string; path: stri
   const probe = await generator.probe({ origin: server.origin, paths: probePaths });
   const bodies: Buffer[] = [];
   for (const target of targets) bodies.push(await page(server, target.path));
-  const steady = await measureInTurn(targets.map((target, index) => ({ ...target, server, auth: 'digest', expectedLength: bodies[index]!.length })));
+  const steady = await measureInTurn(
+    targets.map((target, index) => ({ ...target, server, auth: 'digest', expectedLength: bodies[index]!.length })),
+  );
   return targets.map((target, index) => {
     const samples = probe.latencies.filter((_, i) => i % targets.length === index);
     const statuses = probe.statuses.filter((_, i) => i % targets.length === index);
-    return { label: target.label, bytes: bodies[index]!.length, firstHitMs: median(samples), firstHitFailures: statuses.filter((s) => s !== 200).length, steady: steady[index]! };
+    return {
+      label: target.label,
+      bytes: bodies[index]!.length,
+      firstHitMs: median(samples),
+      firstHitFailures: statuses.filter((s) => s !== 200).length,
+      steady: steady[index]!,
+    };
   });
 }
 
@@ -194,15 +262,22 @@ async function liveCluster(): Promise<Extended['live']> {
   writeFileSync(file, JSON.stringify(liveClusterFixture(count)));
   const server = await startEmulator({ ATLAS_EMU_FIXTURES: file, ATLAS_EMU_CLOCK: LIVE_CLOCK });
   const lastPage = Math.ceil(count / PAGE_SIZE);
-  const path = (cluster: string, pageNum: number) => `/api/atlas/v1.0/groups/${LIVE_GROUP}/clusters/${cluster}/backupCheckpoints?pageNum=${pageNum}&itemsPerPage=${PAGE_SIZE}`;
-  const targets = ['Static', 'Live'].flatMap((cluster) => [1, lastPage].map((n) => ({ label: `${cluster} page ${n}`, path: path(cluster, n) })));
+  const path = (cluster: string, pageNum: number) =>
+    `/api/atlas/v1.0/groups/${LIVE_GROUP}/clusters/${cluster}/backupCheckpoints?pageNum=${pageNum}&itemsPerPage=${PAGE_SIZE}`;
+  const targets = ['Static', 'Live'].flatMap((cluster) =>
+    [1, lastPage].map((n) => ({ label: `${cluster} page ${n}`, path: path(cluster, n) })),
+  );
   const pages = await measurePages(server, targets);
   // Each move: the POST that moves the clock, then the first read of the last page (the cache must not serve the stale one).
   const moves: { advanceMs: number; firstReadMs: number }[] = [];
   for (let i = 0; i < SETTINGS.clockMoves; i++) {
     const before = (await page(server, path('Live', lastPage))).toString();
     let started = performance.now();
-    const res = await fetch(`${server.origin}/_emulator/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"advance":"P30D"}' });
+    const res = await fetch(`${server.origin}/_emulator/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"advance":"P30D"}',
+    });
     await res.arrayBuffer();
     const advanceMs = performance.now() - started;
     if (res.status !== 200) throw new Error(`POST /_emulator/clock: ${res.status}`);
@@ -212,7 +287,9 @@ async function liveCluster(): Promise<Extended['live']> {
     if (after === before) throw new Error('the live page did not change after 30 days');
     moves.push({ advanceMs, firstReadMs });
   }
-  log(`live: advance P30D median ${median(moves.map((m) => m.advanceMs)).toFixed(1)} ms, first read after it ${median(moves.map((m) => m.firstReadMs)).toFixed(1)} ms`);
+  log(
+    `live: advance P30D median ${median(moves.map((m) => m.advanceMs)).toFixed(1)} ms, first read after it ${median(moves.map((m) => m.firstReadMs)).toFixed(1)} ms`,
+  );
   const rssMbAfter = rssMb(server);
   await stop(server);
   return { count, pages, moves, rssMb: rssMbAfter };
@@ -233,7 +310,9 @@ async function run(): Promise<BenchResults> {
     coldStarts.push(await coldStart());
     for (const [j, root] of roots.entries()) comparedStarts[j]!.push(await coldStart(root));
   }
-  log(`cold start: median ${median(coldStarts.map((c) => c.firstOkMs)).toFixed(0)} ms to the first signed 200; bare Fastify ${median(bareStarts.map((c) => c.firstOkMs)).toFixed(0)} ms to its first 200`);
+  log(
+    `cold start: median ${median(coldStarts.map((c) => c.firstOkMs)).toFixed(0)} ms to the first signed 200; bare Fastify ${median(bareStarts.map((c) => c.firstOkMs)).toFixed(0)} ms to its first 200`,
+  );
 
   const emulator = await startEmulator();
   await sleep(1000);
@@ -255,16 +334,39 @@ async function run(): Promise<BenchResults> {
   }
   const emulatorJobs = (label: string, server: Server) => [
     { label: `${label}, Digest per request`, server, path: CLUSTER0_PAGE1, auth: 'digest' as const, expectedLength: reference.length },
-    { label: `${label}, Go-client pattern (401 then 200 per call)`, server, path: CLUSTER0_PAGE1, auth: 'challenge-per-call' as const, expectedLength: reference.length },
+    {
+      label: `${label}, Go-client pattern (401 then 200 per call)`,
+      server,
+      path: CLUSTER0_PAGE1,
+      auth: 'challenge-per-call' as const,
+      expectedLength: reference.length,
+    },
   ];
   const measured = await measureInTurn([
-    ...BASELINES.map(({ label }, i) => ({ label, server: servers[i]!, path: CLUSTER0_PAGE1, auth: 'none' as const, expectedLength: reference.length })),
-    ...CHALLENGE_BASELINES.map(({ label }, i) => ({ label, server: servers[BASELINES.length + i]!, path: CLUSTER0_PAGE1, auth: 'challenge-per-call' as const, expectedLength: reference.length })),
+    ...BASELINES.map(({ label }, i) => ({
+      label,
+      server: servers[i]!,
+      path: CLUSTER0_PAGE1,
+      auth: 'none' as const,
+      expectedLength: reference.length,
+    })),
+    ...CHALLENGE_BASELINES.map(({ label }, i) => ({
+      label,
+      server: servers[BASELINES.length + i]!,
+      path: CLUSTER0_PAGE1,
+      auth: 'challenge-per-call' as const,
+      expectedLength: reference.length,
+    })),
     ...emulatorJobs('emulator', emulator),
     ...COMPARED.flatMap(({ label }, i) => emulatorJobs(label, comparedServers[i]!)),
   ]);
   const baselines = measured.slice(0, BASELINES.length);
-  const [challengeFloor, fastifyChallenge, digest, goPattern] = measured.slice(BASELINES.length, BASELINES.length + 4) as [Measured, Measured, Measured, Measured];
+  const [challengeFloor, fastifyChallenge, digest, goPattern] = measured.slice(BASELINES.length, BASELINES.length + 4) as [
+    Measured,
+    Measured,
+    Measured,
+    Measured,
+  ];
   const compared: Compared[] = COMPARED.map(({ label, root }, i) => ({
     label,
     digest: measured[BASELINES.length + 4 + 2 * i]!,
@@ -340,7 +442,10 @@ async function extendedScenarios(): Promise<Extended> {
   const lastPage = Math.ceil(SETTINGS.bigCount / PAGE_SIZE);
   const targets = [
     { label: 'Cluster0 page 1 (same server)', path: CLUSTER0_PAGE1 },
-    ...[1, lastPage / 2, lastPage].map((n) => ({ label: `${BIG_CLUSTER} page ${n}${n === lastPage ? ' (the last)' : ''}`, path: bigPage(n) })),
+    ...[1, lastPage / 2, lastPage].map((n) => ({
+      label: `${BIG_CLUSTER} page ${n}${n === lastPage ? ' (the last)' : ''}`,
+      path: bigPage(n),
+    })),
   ];
   const pages = await measurePages(big, targets);
   const rssBigMb = rssMb(big);

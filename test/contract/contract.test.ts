@@ -18,7 +18,11 @@ t.test('the patched contract is the official fragment plus exactly the listed pa
   const legacyOfficial = read('atlas-openapi-legacy-backup.official.json');
   const legacyPatched = read('atlas-openapi-legacy-backup.json');
   t.equal(legacyOfficial.info['x-xgen-sha'], 'f84b8e4346991132f70f5610809ad1b6af020975');
-  t.equal(Object.values(legacyOfficial.paths).flatMap((item) => Object.keys(item as object)).length, 11, 'the eleven Legacy Backup operations');
+  t.equal(
+    Object.values(legacyOfficial.paths).flatMap((item) => Object.keys(item as object)).length,
+    11,
+    'the eleven Legacy Backup operations',
+  );
   const legacyExpected = structuredClone(legacyOfficial);
   legacyExpected.components.schemas.ApiError.properties.parameters.items = { type: 'string', nullable: true };
   delete legacyExpected.components.schemas.ApiBSONTimestampView.properties.increment.minimum;
@@ -26,7 +30,8 @@ t.test('the patched contract is the official fragment plus exactly the listed pa
   oplogTs.pattern = oplogTs.pattern.replaceAll('\\\\', '\\');
   t.same(legacyPatched, legacyExpected);
   t.match('2026-01-01T00:00:00Z', new RegExp(oplogTs.pattern), 'the patched oplogTs pattern matches a date-time');
-  for (const [name, schema] of Object.entries(official.components.schemas)) t.same(legacyOfficial.components.schemas[name], schema, `${name} is the same in both fragments`);
+  for (const [name, schema] of Object.entries(official.components.schemas))
+    t.same(legacyOfficial.components.schemas[name], schema, `${name} is the same in both fragments`);
 });
 
 t.test('the validator rejects what the contract forbids (it can fail)', async (t) => {
@@ -34,21 +39,41 @@ t.test('the validator rejects what the contract forbids (it can fail)', async (t
   t.same(contractProblems(list, 200, 'application/json', '{"links":[],"results":[],"totalCount":0}'), []);
   t.not(contractProblems(list, 200, 'application/json', '{"links":[],"totalCount":0}').length, 0, 'results is required');
   t.not(contractProblems(list, 200, 'application/json', '{"results":[{"id":"nothex"}]}').length, 0, 'id pattern');
-  t.not(contractProblems(list, 200, 'application/json', '{"results":[{"parts":[{"tokenTimestamp":{"increment":"1"}}]}]}').length, 0, 'increment is an integer');
+  t.not(
+    contractProblems(list, 200, 'application/json', '{"results":[{"parts":[{"tokenTimestamp":{"increment":"1"}}]}]}').length,
+    0,
+    'increment is an integer',
+  );
   t.not(contractProblems(list, 200, 'application/json', '{"results":[],"totalCount":-1}').length, 0, 'totalCount minimum');
   t.not(contractProblems(list, 200, 'text/plain', '{"results":[]}').length, 0, 'media type');
   t.not(contractProblems(list.replace('v1.0', 'v2'), 200, 'application/json', '{"results":[]}').length, 0, 'v2 success media type');
   t.not(contractProblems(list, 404, 'application/json', '{"error":404}').length, 0, 'errorCode is required');
-  t.not(contractProblems(list, 404, 'application/json', '{"error":404,"errorCode":"X","parameters":[{}]}').length, 0, 'parameters are strings');
+  t.not(
+    contractProblems(list, 404, 'application/json', '{"error":404,"errorCode":"X","parameters":[{}]}').length,
+    0,
+    'parameters are strings',
+  );
   t.not(contractProblems(list, 404, 'text/html', '{"error":404,"errorCode":"X"}').length, 0, 'errors are JSON');
   t.not(contractProblems(list, 500, 'application/json', '<html>').length, 0, 'bodies are JSON');
   const one = `${CLUSTER0}/5a7cdb3980eef53de5bffdcf?envelope=true`;
   t.same(contractProblems(one, 200, 'application/json', '{"content":{"id":"5a7cdb3980eef53de5bffdcf"},"status":200}'), []);
-  t.not(contractProblems(one, 200, 'application/json', '{"content":{"id":"nothex"},"status":200}').length, 0, 'an envelope\'s content is checked');
-  t.not(contractProblems(one, 200, 'application/json', '{"content":{},"status":201}').length, 0, 'an envelope\'s status is the status');
-  t.not(contractProblems(`${list}?envelope=true`, 200, 'application/json', '{"results":[],"totalCount":0}').length, 0, 'a list envelope has its status');
+  t.not(
+    contractProblems(one, 200, 'application/json', '{"content":{"id":"nothex"},"status":200}').length,
+    0,
+    "an envelope's content is checked",
+  );
+  t.not(contractProblems(one, 200, 'application/json', '{"content":{},"status":201}').length, 0, "an envelope's status is the status");
+  t.not(
+    contractProblems(`${list}?envelope=true`, 200, 'application/json', '{"results":[],"totalCount":0}').length,
+    0,
+    'a list envelope has its status',
+  );
   const schedule = CLUSTER0.replace('backupCheckpoints', 'snapshotSchedule');
-  t.not(contractProblems(schedule, 200, 'application/json', '{"clusterId":"6b8cd61180eef547110159d9"}').length, 0, 'a schedule has every field');
+  t.not(
+    contractProblems(schedule, 200, 'application/json', '{"clusterId":"6b8cd61180eef547110159d9"}').length,
+    0,
+    'a schedule has every field',
+  );
   t.not(contractProblems(schedule, 204, 'application/json', '', 'DELETE').length, 0, 'DELETE is not a schedule operation');
   t.not(contractProblems(`${schedule}/x`, 200, 'application/json', '{}').length, 0, 'no such operation');
 });
@@ -58,25 +83,48 @@ t.test('the validator enforces writeOnly on responses and readOnly on request bo
   const job = { delivery: { methodName: 'HTTP' }, id: '5a7cdb3980eef53de5bffdcf' };
   const list = (result: object) => JSON.stringify({ links: [], results: [result], totalCount: 1 });
   t.same(contractProblems(jobs, 200, 'application/json', list(job)), []);
-  t.same(contractProblems(`${jobs}/${job.id}`, 200, 'application/json', JSON.stringify({ ...job, snapshotId: job.id })), [], 'snapshotId is not writeOnly');
-  for (const [field, value] of Object.entries({ checkpointId: job.id, oplogTs: '2026-01-01T00:00:00Z', oplogInc: 1, pointInTimeUTCMillis: 1767225600000 })) {
+  t.same(
+    contractProblems(`${jobs}/${job.id}`, 200, 'application/json', JSON.stringify({ ...job, snapshotId: job.id })),
+    [],
+    'snapshotId is not writeOnly',
+  );
+  for (const [field, value] of Object.entries({
+    checkpointId: job.id,
+    oplogTs: '2026-01-01T00:00:00Z',
+    oplogInc: 1,
+    pointInTimeUTCMillis: 1767225600000,
+  })) {
     const problem = `#/components/schemas/PaginatedRestoreJobView /results/0/${field} is writeOnly: a response must not carry it`;
     t.same(contractProblems(jobs, 200, 'application/json', list({ ...job, [field]: value })), [problem], `${field} in a listed job`);
-    t.not(contractProblems(`${jobs}/${job.id}`, 200, 'application/json', JSON.stringify({ ...job, [field]: value })).length, 0, `${field} in one job`);
+    t.not(
+      contractProblems(`${jobs}/${job.id}`, 200, 'application/json', JSON.stringify({ ...job, [field]: value })).length,
+      0,
+      `${field} in one job`,
+    );
   }
 
   t.same(requestProblems('POST', jobs, { snapshotId: job.id, delivery: { methodName: 'HTTP' } }), []);
-  t.same(requestProblems('POST', jobs, JSON.stringify({ checkpointId: job.id, oplogInc: 1, delivery: { methodName: 'HTTP' } })), [], 'writeOnly fields are a request\'s');
+  t.same(
+    requestProblems('POST', jobs, JSON.stringify({ checkpointId: job.id, oplogInc: 1, delivery: { methodName: 'HTTP' } })),
+    [],
+    "writeOnly fields are a request's",
+  );
   t.same(requestProblems('POST', jobs, { id: job.id, delivery: { methodName: 'HTTP', statusName: 'READY' } }), [
     '#/components/schemas/BackupRestoreJob /delivery/statusName is readOnly: a request must not carry it',
     '#/components/schemas/BackupRestoreJob /id is readOnly: a request must not carry it',
   ]);
   const schedule = CLUSTER0.replace('backupCheckpoints', 'snapshotSchedule');
   t.same(requestProblems('PATCH', schedule, { snapshotRetentionDays: 3 }), []);
-  t.same(requestProblems('PATCH', schedule, { links: [] }), ['#/components/schemas/ApiAtlasSnapshotScheduleView /links is readOnly: a request must not carry it']);
-  t.same(requestProblems('PATCH', `${CLUSTER0.replace('backupCheckpoints', 'snapshots')}/${job.id}?pretty=true`, { parts: [] }).length, 1, 'a PATCH of a snapshot');
+  t.same(requestProblems('PATCH', schedule, { links: [] }), [
+    '#/components/schemas/ApiAtlasSnapshotScheduleView /links is readOnly: a request must not carry it',
+  ]);
+  t.same(
+    requestProblems('PATCH', `${CLUSTER0.replace('backupCheckpoints', 'snapshots')}/${job.id}?pretty=true`, { parts: [] }).length,
+    1,
+    'a PATCH of a snapshot',
+  );
   t.same(requestProblems('GET', jobs, { id: job.id }), [], 'an operation without a body');
-  t.same(requestProblems('POST', jobs, '{"id":'), [], 'malformed JSON is the response\'s business');
+  t.same(requestProblems('POST', jobs, '{"id":'), [], "malformed JSON is the response's business");
 });
 
 t.test('every kind of response the API gives conforms (v1.0 and v2, list and one, errors)', async (t) => {
@@ -89,5 +137,8 @@ t.test('every kind of response the API gives conforms (v1.0 and v2, list and one
     authed(app, { url: `${CLUSTER0.replace('v1.0', 'v2')}/5a7db53987d9d64fe298ff46?pretty=true`, headers: v2 }),
     authed(app, { url: `${CLUSTER0}/5a7db53987d9d64fe298ff46?envelope=true` }),
   ]);
-  t.same(responses.map((r) => r.statusCode), [200, 200, 200, 200]);
+  t.same(
+    responses.map((r) => r.statusCode),
+    [200, 200, 200, 200],
+  );
 });

@@ -14,7 +14,12 @@ const LIVE = `/api/atlas/v1.0${BASE}`;
 async function everything(app: Parameters<typeof authed>[0]): Promise<string[]> {
   const bodies: string[] = [];
   for (const cluster of [CLUSTER0, LIVE]) {
-    for (const path of ['/backupCheckpoints?itemsPerPage=500', '/snapshotSchedule', '/snapshots?itemsPerPage=500', '/restoreJobs?itemsPerPage=500']) {
+    for (const path of [
+      '/backupCheckpoints?itemsPerPage=500',
+      '/snapshotSchedule',
+      '/snapshots?itemsPerPage=500',
+      '/restoreJobs?itemsPerPage=500',
+    ]) {
       const res = await authed(app, { url: cluster + path });
       bodies.push(`${res.statusCode} ${res.body}`);
     }
@@ -31,11 +36,17 @@ async function changeEverything(app: Parameters<typeof authed>[0]): Promise<void
   };
   await control(app, 'POST', '/clock', { advance: 'P2DT3H' });
   for (const cluster of [CLUSTER0, LIVE]) {
-    await call({ url: `${cluster}/snapshotSchedule`, method: 'PATCH', payload: { snapshotRetentionDays: 5, pointInTimeWindowHours: 48 } }, 200);
+    await call(
+      { url: `${cluster}/snapshotSchedule`, method: 'PATCH', payload: { snapshotRetentionDays: 5, pointInTimeWindowHours: 48 } },
+      200,
+    );
     const snapshots = json(await call({ url: `${cluster}/snapshots` }, 200)).results;
     await call({ url: `${cluster}/snapshots/${snapshots[0].id}`, method: 'PATCH', payload: { doNotDelete: true } }, 200);
     await call({ url: `${cluster}/snapshots/${snapshots[1].id}`, method: 'DELETE' }, 204);
-    await call({ url: `${cluster}/restoreJobs`, method: 'POST', payload: { snapshotId: snapshots[2].id, delivery: { methodName: 'HTTP' } } }, 200);
+    await call(
+      { url: `${cluster}/restoreJobs`, method: 'POST', payload: { snapshotId: snapshots[2].id, delivery: { methodName: 'HTTP' } } },
+      200,
+    );
   }
   await control(app, 'POST', '/clock', { advance: 'PT5M' });
 }
@@ -58,8 +69,13 @@ t.test('export then load into a fresh emulator at the same time: every answer by
   // ... and time goes on the same way in both: the snapshot completes, a kept one can expire again.
   for (const emulator of [app, fresh]) {
     await control(emulator, 'POST', '/clock', { advance: 'PT5M' });
-    const kept = json(await authed(emulator, { url: `${LIVE}/snapshots?itemsPerPage=500` })).results.find((s: { doNotDelete: boolean }) => s.doNotDelete);
-    t.equal((await authed(emulator, { url: `${LIVE}/snapshots/${kept.id}`, method: 'PATCH', payload: { doNotDelete: false } })).statusCode, 200);
+    const kept = json(await authed(emulator, { url: `${LIVE}/snapshots?itemsPerPage=500` })).results.find(
+      (s: { doNotDelete: boolean }) => s.doNotDelete,
+    );
+    t.equal(
+      (await authed(emulator, { url: `${LIVE}/snapshots/${kept.id}`, method: 'PATCH', payload: { doNotDelete: false } })).statusCode,
+      200,
+    );
   }
   t.same(await everything(fresh), await everything(app));
   t.notOk((await everything(fresh)).join().includes('"complete":false'), 'the snapshot being taken completed after the load too');
@@ -79,7 +95,13 @@ t.test('reset data: the schedule, snapshots and restore jobs as they were at sta
 
 t.test('the journal records the new operations; fault rules match them by method and path', async (t) => {
   const app = buildTestApp(t, { clock: START });
-  const rule = json(await control(app, 'POST', '/faults', { match: { method: 'PATCH', path: '/api/atlas/*/groups/*/clusters/*/snapshotSchedule' }, effect: { type: 'error', status: 503 }, times: 1 }));
+  const rule = json(
+    await control(app, 'POST', '/faults', {
+      match: { method: 'PATCH', path: '/api/atlas/*/groups/*/clusters/*/snapshotSchedule' },
+      effect: { type: 'error', status: 503 },
+      times: 1,
+    }),
+  );
   const patch = { url: `${CLUSTER0}/snapshotSchedule`, method: 'PATCH', payload: { snapshotIntervalHours: 12 } } as const;
   t.equal((await authed(app, { url: `${CLUSTER0}/snapshotSchedule` })).statusCode, 200, 'GET is not matched');
   const faulted = await authed(app, patch);
@@ -88,11 +110,19 @@ t.test('the journal records the new operations; fault rules match them by method
   const applied = await authed(app, patch);
   t.equal(applied.statusCode, 200, 'times: 1');
   t.equal(json(applied).snapshotIntervalHours, 12);
-  t.equal(json(await authed(app, { url: `${CLUSTER0}/restoreJobs`, method: 'POST', payload: { delivery: { methodName: 'HTTP' } } })).errorCode, 'VALIDATION_ERROR');
+  t.equal(
+    json(await authed(app, { url: `${CLUSTER0}/restoreJobs`, method: 'POST', payload: { delivery: { methodName: 'HTTP' } } })).errorCode,
+    'VALIDATION_ERROR',
+  );
 
   const entries = json(await control(app, 'GET', '/requests?challenge=false')).requests;
   t.same(
-    entries.map((e: { method: string; path: string; status: number; fault?: { id: string } }) => [e.method, e.path.replace(CLUSTER0, ''), e.status, e.fault?.id]),
+    entries.map((e: { method: string; path: string; status: number; fault?: { id: string } }) => [
+      e.method,
+      e.path.replace(CLUSTER0, ''),
+      e.status,
+      e.fault?.id,
+    ]),
     [
       ['GET', '/snapshotSchedule', 200, undefined],
       ['PATCH', '/snapshotSchedule', 503, rule.id],

@@ -58,7 +58,11 @@ t.test('bad moves: 400 INVALID_CONTROL_REQUEST naming what is wrong; the clock u
   const rows: [unknown, string, string][] = [
     [{}, 'body', 'give exactly one of set, advance, frozen'],
     [{ advance: 'PT1H', frozen: true }, 'body', 'give exactly one of set, advance, frozen'],
-    [{ set: '2026-05-01T11:59:59Z' }, 'set', 'the emulator clock only moves forward: 2026-05-01T11:59:59.000Z is before its time, 2026-05-01T12:00:00.000Z'],
+    [
+      { set: '2026-05-01T11:59:59Z' },
+      'set',
+      'the emulator clock only moves forward: 2026-05-01T11:59:59.000Z is before its time, 2026-05-01T12:00:00.000Z',
+    ],
     [{ set: 'tomorrow' }, 'set', "must be a real UTC date-time to jump to (not before the clock's time)"],
     [{ advance: 'P1M' }, 'advance', 'must be an ISO 8601 duration of weeks, days, hours, minutes or seconds, like PT6H or P2D'],
     [{ advance: '6 hours' }, 'advance', 'must be an ISO 8601 duration like PT6H or P2D'],
@@ -75,7 +79,12 @@ t.test('bad moves: 400 INVALID_CONTROL_REQUEST naming what is wrong; the clock u
 
 t.test('reset takes the clock back to its start setting (scope all and clock, not data)', async (t) => {
   const app = buildTestApp(t, { clock: START });
-  for (const [scope, back] of [['data', false], ['journal', false], ['clock', true], ['all', true]] as const) {
+  for (const [scope, back] of [
+    ['data', false],
+    ['journal', false],
+    ['clock', true],
+    ['all', true],
+  ] as const) {
     await control(app, 'POST', '/clock', { advance: 'P3D' });
     await control(app, 'POST', '/reset', { scope });
     const now = json(await control(app, 'GET', '/clock')).now;
@@ -88,7 +97,8 @@ t.test('nonces expire on the emulator clock: moved past their lifetime they are 
   const app = buildTestApp(t, { clock: START, nonceTtlSeconds: 300 });
   const challenge = await send(app, { url: CLUSTER0 });
   const { nonce } = parseChallenge(String(challenge.headers['www-authenticate']));
-  const signed = (nc: number) => send(app, { url: CLUSTER0, headers: { authorization: digestHeader({ method: 'GET', uri: CLUSTER0, nonce: nonce!, nc }) } });
+  const signed = (nc: number) =>
+    send(app, { url: CLUSTER0, headers: { authorization: digestHeader({ method: 'GET', uri: CLUSTER0, nonce: nonce!, nc }) } });
   t.equal((await signed(1)).statusCode, 200);
   await control(app, 'POST', '/clock', { advance: 'PT299S' });
   t.equal((await signed(2)).statusCode, 200, 'still fresh a second before its end');

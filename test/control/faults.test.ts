@@ -24,11 +24,20 @@ t.test('error effects answer in Atlas shape: 500, 503, 429 with Retry-After', as
   t.equal(e500.statusCode, 500);
   t.equal(e500.headers['x-error-code'], 'UNEXPECTED_ERROR');
   t.equal(e500.headers['content-type'], 'application/json');
-  t.equal(e500.body, '{"detail":"Unexpected error.","error":500,"errorCode":"UNEXPECTED_ERROR","parameters":[],"reason":"Internal Server Error"}');
+  t.equal(
+    e500.body,
+    '{"detail":"Unexpected error.","error":500,"errorCode":"UNEXPECTED_ERROR","parameters":[],"reason":"Internal Server Error"}',
+  );
 
   const e503 = await signedInject(app, `${CLUSTER0}?pageNum=3`);
   t.equal(e503.statusCode, 503);
-  t.same(json(e503), { detail: 'Service unavailable.', error: 503, errorCode: 'SERVICE_UNAVAILABLE', parameters: [], reason: 'Service Unavailable' });
+  t.same(json(e503), {
+    detail: 'Service unavailable.',
+    error: 503,
+    errorCode: 'SERVICE_UNAVAILABLE',
+    parameters: [],
+    reason: 'Service Unavailable',
+  });
 
   const e429 = await signedInject(app, `${CLUSTER0}?pageNum=4`);
   t.equal(e429.statusCode, 429);
@@ -56,7 +65,18 @@ t.test('a times: 1 rule is not used up by the Digest challenge', async (t) => {
     [200, null],
   ]);
   const listed = json(await control(app, 'GET', '/faults')).faults;
-  t.same(listed, [{ id, match: { pageNum: 2 }, effect: { type: 'error', status: 503 }, times: 1, probability: null, everyRequest: false, seed: 1, applied: 1 }]);
+  t.same(listed, [
+    {
+      id,
+      match: { pageNum: 2 },
+      effect: { type: 'error', status: 503 },
+      times: 1,
+      probability: null,
+      everyRequest: false,
+      seed: 1,
+      applied: 1,
+    },
+  ]);
 });
 
 t.test('everyRequest rules apply to unauthenticated requests too, never to the control plane', async (t) => {
@@ -147,10 +167,13 @@ t.test('drop and truncate over a real connection', async (t) => {
   await t.rejects(res.text(), 'the body ends early');
 
   const entries = json(await control(app, 'GET', '/requests?faulted=true')).requests;
-  t.same(entries.map((e: { status: number | null; fault: unknown }) => [e.status, e.fault]), [
-    [null, { id: drop.id, effect: 'drop' }],
-    [200, { id: truncate.id, effect: 'truncate' }],
-  ]);
+  t.same(
+    entries.map((e: { status: number | null; fault: unknown }) => [e.status, e.fault]),
+    [
+      [null, { id: drop.id, effect: 'drop' }],
+      [200, { id: truncate.id, effect: 'truncate' }],
+    ],
+  );
   t.equal((await signedFetch(base, `${CLUSTER0}?pageNum=2&itemsPerPage=5`)).status, 200, 'times: 1 is used up');
 });
 
@@ -168,14 +191,32 @@ t.test('GET, DELETE /faults and DELETE /faults/:id', async (t) => {
   const a = await addFault(app, { effect: { type: 'drop' }, match: { method: 'get', path: '/x/*' } });
   const b = await addFault(app, { effect: { type: 'truncate' }, everyRequest: true, seed: 9, probability: 0.25 });
   t.same(json(await control(app, 'GET', '/faults')).faults, [
-    { id: a.id, match: { method: 'GET', path: '/x/*' }, effect: { type: 'drop' }, times: null, probability: null, everyRequest: false, seed: 1, applied: 0 },
+    {
+      id: a.id,
+      match: { method: 'GET', path: '/x/*' },
+      effect: { type: 'drop' },
+      times: null,
+      probability: null,
+      everyRequest: false,
+      seed: 1,
+      applied: 0,
+    },
     { id: b.id, match: {}, effect: { type: 'truncate' }, times: null, probability: 0.25, everyRequest: true, seed: 9, applied: 0 },
   ]);
   t.equal((await control(app, 'DELETE', `/faults/${a.id}`)).statusCode, 204);
-  t.same(json(await control(app, 'GET', '/faults')).faults.map((f: { id: string }) => f.id), [b.id]);
+  t.same(
+    json(await control(app, 'GET', '/faults')).faults.map((f: { id: string }) => f.id),
+    [b.id],
+  );
   const missing = await control(app, 'DELETE', `/faults/${a.id}`);
   t.equal(missing.statusCode, 404);
-  t.same(json(missing), { detail: `No fault rule with ID ${a.id} exists.`, error: 404, errorCode: 'FAULT_NOT_FOUND', parameters: [a.id], reason: 'Not Found' });
+  t.same(json(missing), {
+    detail: `No fault rule with ID ${a.id} exists.`,
+    error: 404,
+    errorCode: 'FAULT_NOT_FOUND',
+    parameters: [a.id],
+    reason: 'Not Found',
+  });
   t.equal((await control(app, 'DELETE', '/faults')).statusCode, 204);
   t.same(json(await control(app, 'GET', '/faults')), { faults: [] });
 });
@@ -188,21 +229,42 @@ t.test('malformed rules are refused naming the field, and nothing is added', asy
     [{ effect: { type: 'explode' } }, invalidControlRequest('effect.type', 'must be one of error, delay, drop, truncate')],
     [{ effect: 'drop' }, invalidControlRequest('effect', 'must be an object')],
     [{ effect: { type: 'error', status: 404 } }, invalidControlRequest('effect.status', 'must be one of 500, 503, 429')],
-    [{ effect: { type: 'error', status: 503, retryAfterSeconds: 2 } }, invalidControlRequest('effect.retryAfterSeconds', 'applies to status 429 only')],
+    [
+      { effect: { type: 'error', status: 503, retryAfterSeconds: 2 } },
+      invalidControlRequest('effect.retryAfterSeconds', 'applies to status 429 only'),
+    ],
     [{ effect: { type: 'delay' } }, invalidControlRequest('effect', 'a delay gives either ms or both minMs and maxMs')],
     [{ effect: { type: 'delay', minMs: 50, maxMs: 10 } }, invalidControlRequest('effect.maxMs', 'must be at least minMs (50)')],
     [{ effect: { type: 'delay', ms: 5, maxMs: 10 } }, invalidControlRequest('effect', 'a delay gives either ms or both minMs and maxMs')],
     [{ effect: { type: 'drop', bytes: 1 } }, invalidControlRequest('effect.bytes', 'unknown field (allowed: type)')],
     [{ effect: { type: 'truncate', bytes: -1 } }, invalidControlRequest('effect.bytes', 'must be an integer from 0 to 2147483647')],
-    [{ effect: { type: 'drop' }, match: { verb: 'GET' } }, invalidControlRequest('match.verb', 'unknown field (allowed: method, path, groupId, clusterName, key, pageNum)')],
-    [{ effect: { type: 'drop' }, match: { method: 'FETCH' } }, invalidControlRequest('match.method', 'must be an HTTP method, any case: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS')],
-    [{ effect: { type: 'drop' }, match: { path: 'api/**' } }, invalidControlRequest('match.path', 'must be a path pattern starting with / (the request path; * matches within a segment, ** across segments)')],
-    [{ effect: { type: 'drop' }, match: { pageNum: 0 } }, invalidControlRequest('match.pageNum', 'must be an integer from 1 to 2147483647')],
+    [
+      { effect: { type: 'drop' }, match: { verb: 'GET' } },
+      invalidControlRequest('match.verb', 'unknown field (allowed: method, path, groupId, clusterName, key, pageNum)'),
+    ],
+    [
+      { effect: { type: 'drop' }, match: { method: 'FETCH' } },
+      invalidControlRequest('match.method', 'must be an HTTP method, any case: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS'),
+    ],
+    [
+      { effect: { type: 'drop' }, match: { path: 'api/**' } },
+      invalidControlRequest(
+        'match.path',
+        'must be a path pattern starting with / (the request path; * matches within a segment, ** across segments)',
+      ),
+    ],
+    [
+      { effect: { type: 'drop' }, match: { pageNum: 0 } },
+      invalidControlRequest('match.pageNum', 'must be an integer from 1 to 2147483647'),
+    ],
     [{ effect: { type: 'drop' }, match: { groupId: 7 } }, invalidControlRequest('match.groupId', 'must be a non-empty string')],
     [{ effect: { type: 'drop' }, times: 0 }, invalidControlRequest('times', 'must be an integer from 1 to 2147483647')],
     [{ effect: { type: 'drop' }, probability: 1.5 }, invalidControlRequest('probability', 'must be a number in (0, 1]')],
     [{ effect: { type: 'drop' }, everyRequest: 'yes' }, invalidControlRequest('everyRequest', 'must be true or false')],
-    [{ effect: { type: 'drop' }, everyRequest: true, match: { key: 'k' } }, invalidControlRequest('match.key', 'needs an authenticated request; it cannot be combined with everyRequest')],
+    [
+      { effect: { type: 'drop' }, everyRequest: true, match: { key: 'k' } },
+      invalidControlRequest('match.key', 'needs an authenticated request; it cannot be combined with everyRequest'),
+    ],
     [{ effect: { type: 'drop' }, seed: 1.5 }, invalidControlRequest('seed', 'must be an integer from 0 to 4294967295')],
   ];
   for (const [rule, expected] of cases) {

@@ -22,17 +22,34 @@ t.test('load, export, requests, faults and reset in-process', async (t) => {
   const emulator = await startEmulator({ seed: 3, journalMax: 50 });
   t.teardown(() => emulator.close());
 
-  t.throws(() => emulator.load({ projects: [{ id: 'nope', name: 'x', clusters: [] }] }), { message: 'Invalid $.projects[0].id: must be a 24-hexadecimal-digit id.' });
-  t.same(emulator.load({ projects: [{ id: 'abababababababababababab', name: 'X', clusters: [] }] }), { projects: 3, clusters: 4, checkpoints: 73 });
-  t.same(emulator.export().projects!.map((p) => p.id), ['5e2211c17a3e5a48f5497de3', GROUP, 'abababababababababababab'].sort());
+  t.throws(() => emulator.load({ projects: [{ id: 'nope', name: 'x', clusters: [] }] }), {
+    message: 'Invalid $.projects[0].id: must be a 24-hexadecimal-digit id.',
+  });
+  t.same(emulator.load({ projects: [{ id: 'abababababababababababab', name: 'X', clusters: [] }] }), {
+    projects: 3,
+    clusters: 4,
+    checkpoints: 73,
+  });
+  t.same(
+    emulator.export().projects!.map((p) => p.id),
+    ['5e2211c17a3e5a48f5497de3', GROUP, 'abababababababababababab'].sort(),
+  );
 
   const before = new Date();
   const rule = emulator.faults.add({ match: { pageNum: 1 }, effect: { type: 'error', status: 500 }, times: 1 });
   t.equal((await signedFetch(emulator.url, CLUSTER0)).status, 500);
-  t.same(emulator.faults.list().map((f) => [f.id, f.applied]), [[rule.id, 1]]);
-  t.throws(() => emulator.faults.add({ effect: { type: 'delay', ms: -1 } }), { message: 'Invalid effect.ms: must be an integer from 0 to 600000.' });
+  t.same(
+    emulator.faults.list().map((f) => [f.id, f.applied]),
+    [[rule.id, 1]],
+  );
+  t.throws(() => emulator.faults.add({ effect: { type: 'delay', ms: -1 } }), {
+    message: 'Invalid effect.ms: must be an integer from 0 to 600000.',
+  });
 
-  t.same(emulator.requests({ since: before, faulted: true }).map((e) => [e.status, e.fault?.id]), [[500, rule.id]]);
+  t.same(
+    emulator.requests({ since: before, faulted: true }).map((e) => [e.status, e.fault?.id]),
+    [[500, rule.id]],
+  );
   t.equal(emulator.requests({ since: before.toISOString(), challenge: true }).length, 1);
   t.equal(emulator.requests({ limit: 1 }).length, 1);
   t.throws(() => emulator.requests({ status: 99 }), { message: 'Invalid status: must be an integer from 100 to 599.' });

@@ -20,7 +20,17 @@ const LIVE_FIXTURE = {
     {
       id: LIVE,
       name: 'LiveProject',
-      clusters: [{ name: 'Live', clusterId: '7b7b7b7b7b7b7b7b7b7b7b7b', type: 'SHARDED', shards: 2, backup: 'LEGACY', live: true, liveFrom: '2025-12-31T18:00:00Z' }],
+      clusters: [
+        {
+          name: 'Live',
+          clusterId: '7b7b7b7b7b7b7b7b7b7b7b7b',
+          type: 'SHARDED',
+          shards: 2,
+          backup: 'LEGACY',
+          live: true,
+          liveFrom: '2025-12-31T18:00:00Z',
+        },
+      ],
     },
   ],
 };
@@ -39,7 +49,10 @@ t.test('GET /_emulator/ui and its assets: types, revalidation, a policy that kee
   t.match(csp, /^default-src 'none'; /);
   t.notMatch(csp, /https?:|\*|unsafe/, 'nothing from elsewhere, nothing inline');
 
-  for (const [file, type] of [['inspector.css', 'text/css; charset=utf-8'], ['inspector.js', 'text/javascript; charset=utf-8']]) {
+  for (const [file, type] of [
+    ['inspector.css', 'text/css; charset=utf-8'],
+    ['inspector.js', 'text/javascript; charset=utf-8'],
+  ]) {
     const res = await control(app, 'GET', `/ui/${file}`);
     t.equal(res.statusCode, 200, file);
     t.equal(res.headers['content-type'], type);
@@ -60,7 +73,11 @@ t.test('GET /_emulator/ui and its assets: types, revalidation, a policy that kee
 
 t.test('the page and its assets gzipped for a browser that takes gzip, with an ETag of their own', async (t) => {
   const app = buildTestApp(t);
-  for (const [url, file] of [['/ui', 'index.html'], ['/ui/inspector.css', 'inspector.css'], ['/ui/inspector.js', 'inspector.js']] as const) {
+  for (const [url, file] of [
+    ['/ui', 'index.html'],
+    ['/ui/inspector.css', 'inspector.css'],
+    ['/ui/inspector.js', 'inspector.js'],
+  ] as const) {
     const plain = await control(app, 'GET', url);
     const res = await control(app, 'GET', url, undefined, { 'accept-encoding': 'gzip, deflate' });
     t.equal(res.statusCode, 200, url);
@@ -69,12 +86,26 @@ t.test('the page and its assets gzipped for a browser that takes gzip, with an E
     t.equal(plain.headers.vary, 'accept-encoding');
     t.equal(plain.headers['content-encoding'], undefined, `${url}: as it is without Accept-Encoding`);
     t.equal(gunzipSync(res.rawPayload).toString('utf8'), readFileSync(new URL(file, UI), 'utf8'), `${url}: the same file`);
-    t.ok(res.rawPayload.length < plain.rawPayload.length / 2, `${url}: ${res.rawPayload.length} bytes instead of ${plain.rawPayload.length}`);
+    t.ok(
+      res.rawPayload.length < plain.rawPayload.length / 2,
+      `${url}: ${res.rawPayload.length} bytes instead of ${plain.rawPayload.length}`,
+    );
     t.equal(res.headers.etag, String(plain.headers.etag).replace(/"$/, '-gzip"'), 'another representation, another ETag');
-    t.equal((await control(app, 'GET', url, undefined, { 'accept-encoding': 'gzip', 'if-none-match': String(res.headers.etag) })).statusCode, 304);
-    t.equal((await control(app, 'GET', url, undefined, { 'if-none-match': String(res.headers.etag) })).statusCode, 200, 'not the ETag of the file as it is');
+    t.equal(
+      (await control(app, 'GET', url, undefined, { 'accept-encoding': 'gzip', 'if-none-match': String(res.headers.etag) })).statusCode,
+      304,
+    );
+    t.equal(
+      (await control(app, 'GET', url, undefined, { 'if-none-match': String(res.headers.etag) })).statusCode,
+      200,
+      'not the ETag of the file as it is',
+    );
     for (const refused of ['gzip;q=0', 'br', 'identity', 'x-gzip2']) {
-      t.equal((await control(app, 'GET', url, undefined, { 'accept-encoding': refused })).headers['content-encoding'], undefined, `${url}, Accept-Encoding: ${refused}`);
+      t.equal(
+        (await control(app, 'GET', url, undefined, { 'accept-encoding': refused })).headers['content-encoding'],
+        undefined,
+        `${url}, Accept-Encoding: ${refused}`,
+      );
     }
   }
 });
@@ -90,9 +121,16 @@ t.test('the page works offline: its files name nothing outside the emulator', as
 
 t.test('with an admin token, the page and its assets are open; the data routes are not', async (t) => {
   const app = buildTestApp(t, { adminToken: 'page-token' });
-  for (const url of ['/ui', '/ui/inspector.css', '/ui/inspector.js']) t.equal((await control(app, 'GET', url)).statusCode, 200, `${url} without the token`);
+  for (const url of ['/ui', '/ui/inspector.css', '/ui/inspector.js'])
+    t.equal((await control(app, 'GET', url)).statusCode, 200, `${url} without the token`);
   const bearer = { authorization: 'Bearer page-token' };
-  for (const url of ['/overview', '/auth-failures', '/timeline', `/timeline/${GROUP}/Cluster0`, `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/backupCheckpoints`]) {
+  for (const url of [
+    '/overview',
+    '/auth-failures',
+    '/timeline',
+    `/timeline/${GROUP}/Cluster0`,
+    `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/backupCheckpoints`,
+  ]) {
     const refused = await control(app, 'GET', url);
     t.equal(refused.statusCode, 401, `${url} without the token`);
     t.equal(refused.headers['x-error-code'], 'ADMIN_TOKEN_REQUIRED');
@@ -115,10 +153,29 @@ t.test('GET /_emulator/overview: every cluster with the counts its lists give, t
   t.equal(res.statusCode, 200);
   const overview = json(res);
   t.same(overview.clock, { now: '2026-01-01T06:00:00.000Z', frozen: true });
-  t.same(overview.projects.map((p: { id: string }) => p.id), [GROUP2, GROUP, LIVE], 'projects by id');
-  const clusters = Object.fromEntries(overview.projects.flatMap((p: { id: string; clusters: { name: string }[] }) => p.clusters.map((c) => [`${p.id}/${c.name}`, c])));
-  t.match(clusters[`${GROUP}/Cluster0`], { type: 'SHARDED', shards: 2, backup: 'LEGACY', live: false, liveFrom: null, checkpoints: 61, snapshots: 8, restoreJobs: 3 });
-  t.match(clusters[`${GROUP}/CloudCluster`], { backup: 'CLOUD', checkpoints: null, snapshots: null, restoreJobs: null }, 'the legacy API refuses a Cloud Backup cluster');
+  t.same(
+    overview.projects.map((p: { id: string }) => p.id),
+    [GROUP2, GROUP, LIVE],
+    'projects by id',
+  );
+  const clusters = Object.fromEntries(
+    overview.projects.flatMap((p: { id: string; clusters: { name: string }[] }) => p.clusters.map((c) => [`${p.id}/${c.name}`, c])),
+  );
+  t.match(clusters[`${GROUP}/Cluster0`], {
+    type: 'SHARDED',
+    shards: 2,
+    backup: 'LEGACY',
+    live: false,
+    liveFrom: null,
+    checkpoints: 61,
+    snapshots: 8,
+    restoreJobs: 3,
+  });
+  t.match(
+    clusters[`${GROUP}/CloudCluster`],
+    { backup: 'CLOUD', checkpoints: null, snapshots: null, restoreJobs: null },
+    'the legacy API refuses a Cloud Backup cluster',
+  );
   t.match(clusters[`${LIVE}/Live`], { live: true, liveFrom: '2025-12-31T18:00:00.000Z' });
   for (const [key, cluster] of Object.entries(clusters) as [string, { backup: string; [count: string]: unknown }][]) {
     if (cluster.backup === 'CLOUD') continue;
@@ -127,10 +184,18 @@ t.test('GET /_emulator/overview: every cluster with the counts its lists give, t
       const path = resource === 'checkpoints' ? 'backupCheckpoints' : resource;
       t.equal(cluster[resource], await listed(app, groupId, name, path), `${key} ${resource}: as the API counts them now`);
     }
-    const { links: _links, clusterId: _clusterId, groupId: _groupId, ...schedule } = json(await authed(app, { url: `/api/atlas/v1.0/groups/${groupId}/clusters/${name}/snapshotSchedule` }));
+    const {
+      links: _links,
+      clusterId: _clusterId,
+      groupId: _groupId,
+      ...schedule
+    } = json(await authed(app, { url: `/api/atlas/v1.0/groups/${groupId}/clusters/${name}/snapshotSchedule` }));
     t.same(cluster.schedule, schedule, `${key}: the schedule the API answers`);
   }
-  t.ok(clusters[`${LIVE}/Live`].checkpoints > 0 && clusters[`${LIVE}/Live`].snapshots > 0, 'a live cluster has taken some since it went live');
+  t.ok(
+    clusters[`${LIVE}/Live`].checkpoints > 0 && clusters[`${LIVE}/Live`].snapshots > 0,
+    'a live cluster has taken some since it went live',
+  );
   t.same(overview.credentials, [
     { kind: 'apiKey', id: PUBLIC_KEY, projects: '*', source: 'options' },
     { kind: 'serviceAccount', id: DEFAULT_CLIENT_ID, projects: '*', source: 'options' },
@@ -139,14 +204,29 @@ t.test('GET /_emulator/overview: every cluster with the counts its lists give, t
 
 t.test('the overview lists declared credentials by id only; one declared with a default id replaces the default', async (t) => {
   const app = buildTestApp(t);
-  load(app, { ...CREDENTIALS, apiKeys: [...CREDENTIALS.apiKeys!, { publicKey: PUBLIC_KEY, privateKey: 'replaced-private-key-0000', projects: [GROUP] }] });
+  load(app, {
+    ...CREDENTIALS,
+    apiKeys: [...CREDENTIALS.apiKeys!, { publicKey: PUBLIC_KEY, privateKey: 'replaced-private-key-0000', projects: [GROUP] }],
+  });
   const res = await control(app, 'GET', '/overview');
   const { credentials } = json(res);
   t.same(credentials[0], { kind: 'serviceAccount', id: DEFAULT_CLIENT_ID, projects: '*', source: 'options' });
-  t.same(credentials.find((c: { id: string }) => c.id === PUBLIC_KEY), { kind: 'apiKey', id: PUBLIC_KEY, projects: [GROUP], source: 'fixture' });
-  t.same(credentials.find((c: { id: string }) => c.id === 'elsewhere'), { kind: 'apiKey', id: 'elsewhere', projects: '*', accessList: ['192.0.2.0/24', '2001:db8::/32'], source: 'fixture' });
+  t.same(
+    credentials.find((c: { id: string }) => c.id === PUBLIC_KEY),
+    { kind: 'apiKey', id: PUBLIC_KEY, projects: [GROUP], source: 'fixture' },
+  );
+  t.same(
+    credentials.find((c: { id: string }) => c.id === 'elsewhere'),
+    { kind: 'apiKey', id: 'elsewhere', projects: '*', accessList: ['192.0.2.0/24', '2001:db8::/32'], source: 'fixture' },
+  );
   t.equal(credentials.length, 1 + CREDENTIALS.apiKeys!.length + 1 + CREDENTIALS.serviceAccounts!.length);
-  const secrets = [PRIVATE_KEY, DEFAULT_CLIENT_SECRET, 'replaced-private-key-0000', ...CREDENTIALS.apiKeys!.map((k) => k.privateKey), ...CREDENTIALS.serviceAccounts!.map((a) => a.clientSecret)];
+  const secrets = [
+    PRIVATE_KEY,
+    DEFAULT_CLIENT_SECRET,
+    'replaced-private-key-0000',
+    ...CREDENTIALS.apiKeys!.map((k) => k.privateKey),
+    ...CREDENTIALS.serviceAccounts!.map((a) => a.clientSecret),
+  ];
   for (const secret of secrets) t.notOk(res.body.includes(secret), 'no secret');
 });
 
@@ -156,9 +236,12 @@ t.test('GET /_emulator/auth-failures: each reason code in plain words, with what
   t.equal(res.statusCode, 200);
   t.same(json(res), AUTH_FAILURES);
   // The codes authentication can journal: the AuthFailureReason union (a Record over it makes tsc check the same).
-  const union = readFileSync(new URL('../../src/model/authentication.ts', import.meta.url), 'utf8').match(/type AuthFailureReason =([^;]+);/)![1]!;
+  const union = readFileSync(new URL('../../src/model/authentication.ts', import.meta.url), 'utf8').match(
+    /type AuthFailureReason =([^;]+);/,
+  )![1]!;
   t.same(Object.keys(AUTH_FAILURES).sort(), [...union.matchAll(/'(\w+)'/g)].map((m) => m[1]).sort());
-  for (const [code, { meaning, advice }] of Object.entries(AUTH_FAILURES)) t.ok(/\.$/.test(meaning) && /\.$/.test(advice), `${code}: two sentences`);
+  for (const [code, { meaning, advice }] of Object.entries(AUTH_FAILURES))
+    t.ok(/\.$/.test(meaning) && /\.$/.test(advice), `${code}: two sentences`);
 });
 
 t.test('GET /_emulator + an Atlas read path: the same status, type and bytes as the API, with no journal or fault', async (t) => {
@@ -205,10 +288,21 @@ t.test('GET /_emulator + an Atlas read path: the same status, type and bytes as 
 t.test('the Atlas reads are GETs of the three lists and their items only', async (t) => {
   const app = buildTestApp(t);
   const cluster = `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0`;
-  t.same(json(await control(app, 'GET', `${cluster}/snapshotSchedule`)), invalidControlRequest('resource', 'must be one of backupCheckpoints, snapshots, restoreJobs'));
-  t.same(json(await control(app, 'GET', `/api/atlas/v3/groups/${GROUP}/clusters/Cluster0/snapshots`)), invalidControlRequest('version', 'must be one of v1.0, v2'));
+  t.same(
+    json(await control(app, 'GET', `${cluster}/snapshotSchedule`)),
+    invalidControlRequest('resource', 'must be one of backupCheckpoints, snapshots, restoreJobs'),
+  );
+  t.same(
+    json(await control(app, 'GET', `/api/atlas/v3/groups/${GROUP}/clusters/Cluster0/snapshots`)),
+    invalidControlRequest('version', 'must be one of v1.0, v2'),
+  );
   const jobs = json(await authed(app, { url: `${cluster}/restoreJobs` })).totalCount;
-  for (const method of ['POST', 'DELETE'] as const) t.equal((await control(app, method, `${cluster}/restoreJobs`, method === 'POST' ? {} : undefined)).statusCode, 404, `${method}: no such control route`);
+  for (const method of ['POST', 'DELETE'] as const)
+    t.equal(
+      (await control(app, method, `${cluster}/restoreJobs`, method === 'POST' ? {} : undefined)).statusCode,
+      404,
+      `${method}: no such control route`,
+    );
   t.equal(json(await authed(app, { url: `${cluster}/restoreJobs` })).totalCount, jobs, 'nothing was created');
 });
 
@@ -216,58 +310,106 @@ t.test('the Atlas reads are GETs of the three lists and their items only', async
 async function listedItems(app: FastifyInstance, groupId: string, cluster: string, resource: string, query = ''): Promise<any[]> {
   const items = [];
   for (let pageNum = 1; ; pageNum++) {
-    const page = json(await authed(app, { url: `/api/atlas/v1.0/groups/${groupId}/clusters/${cluster}/${resource}?itemsPerPage=500&pageNum=${pageNum}${query}` }));
+    const page = json(
+      await authed(app, {
+        url: `/api/atlas/v1.0/groups/${groupId}/clusters/${cluster}/${resource}?itemsPerPage=500&pageNum=${pageNum}${query}`,
+      }),
+    );
     items.push(...page.results);
     if (items.length >= page.totalCount) return items;
   }
 }
 
-const timelineOf = async (app: FastifyInstance, groupId: string, cluster: string, range = '') => json(await control(app, 'GET', `/timeline/${groupId}/${cluster}${range}`));
+const timelineOf = async (app: FastifyInstance, groupId: string, cluster: string, range = '') =>
+  json(await control(app, 'GET', `/timeline/${groupId}/${cluster}${range}`));
 
-t.test('GET /_emulator/timeline: every cluster in the order loaded, with the totals its lists give, what its marks span, and a version', async (t) => {
-  const clock = new TestClock();
-  const app = buildTestApp(t, {}, { clock });
-  const res = await control(app, 'GET', '/timeline');
-  t.equal(res.statusCode, 200);
-  const summary = json(res);
-  t.same(summary.clock, { now: '2026-01-01T00:00:00.000Z', frozen: true });
-  t.same(
-    summary.projects.map((p: { name: string; clusters: { name: string }[] }) => [p.name, p.clusters.map((c) => c.name)]),
-    [['Project0', ['Cluster0', 'Cluster1', 'CloudCluster']], ['Project1', ['Cluster0']]],
-    'the default dataset’s order: Project0 and its Cluster0 first (the ids would sort Project1 first)',
-  );
-  const [cluster0, cluster1, cloud] = summary.projects[0].clusters;
-  t.same(cluster0.totals, { checkpoints: 61, snapshots: 8, restoreJobs: 3, restoreBatches: 1 });
-  const checkpointTimes = json(await authed(app, { url: `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/backupCheckpoints?itemsPerPage=500` }))
-    .results.map((c: { timestamp: string }) => Date.parse(c.timestamp));
-  const lastCheckpoint = new Date(Math.max(...checkpointTimes)).toISOString();
-  t.same(cluster0.extent, { from: '2018-02-08T06:00:00.000Z', to: lastCheckpoint }, 'from the first snapshot to the last checkpoint');
-  t.match(cluster0, { type: 'SHARDED', backup: 'LEGACY', live: false, liveFrom: null, schedule: { clusterCheckpointIntervalMin: 15, pointInTimeWindowHours: 24 } });
-  t.same(cluster1.totals, { checkpoints: 0, snapshots: 0, restoreJobs: 0, restoreBatches: 0 });
-  t.equal(cluster1.extent, null, 'nothing to draw');
-  t.same([cloud.backup, cloud.totals, cloud.extent, cloud.version], ['CLOUD', null, null, null], 'the Legacy Backup API refuses a Cloud Backup cluster');
+t.test(
+  'GET /_emulator/timeline: every cluster in the order loaded, with the totals its lists give, what its marks span, and a version',
+  async (t) => {
+    const clock = new TestClock();
+    const app = buildTestApp(t, {}, { clock });
+    const res = await control(app, 'GET', '/timeline');
+    t.equal(res.statusCode, 200);
+    const summary = json(res);
+    t.same(summary.clock, { now: '2026-01-01T00:00:00.000Z', frozen: true });
+    t.same(
+      summary.projects.map((p: { name: string; clusters: { name: string }[] }) => [p.name, p.clusters.map((c) => c.name)]),
+      [
+        ['Project0', ['Cluster0', 'Cluster1', 'CloudCluster']],
+        ['Project1', ['Cluster0']],
+      ],
+      'the default dataset’s order: Project0 and its Cluster0 first (the ids would sort Project1 first)',
+    );
+    const [cluster0, cluster1, cloud] = summary.projects[0].clusters;
+    t.same(cluster0.totals, { checkpoints: 61, snapshots: 8, restoreJobs: 3, restoreBatches: 1 });
+    const checkpointTimes = json(
+      await authed(app, { url: `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/backupCheckpoints?itemsPerPage=500` }),
+    ).results.map((c: { timestamp: string }) => Date.parse(c.timestamp));
+    const lastCheckpoint = new Date(Math.max(...checkpointTimes)).toISOString();
+    t.same(cluster0.extent, { from: '2018-02-08T06:00:00.000Z', to: lastCheckpoint }, 'from the first snapshot to the last checkpoint');
+    t.match(cluster0, {
+      type: 'SHARDED',
+      backup: 'LEGACY',
+      live: false,
+      liveFrom: null,
+      schedule: { clusterCheckpointIntervalMin: 15, pointInTimeWindowHours: 24 },
+    });
+    t.same(cluster1.totals, { checkpoints: 0, snapshots: 0, restoreJobs: 0, restoreBatches: 0 });
+    t.equal(cluster1.extent, null, 'nothing to draw');
+    t.same(
+      [cloud.backup, cloud.totals, cloud.extent, cloud.version],
+      ['CLOUD', null, null, null],
+      'the Legacy Backup API refuses a Cloud Backup cluster',
+    );
 
-  // A project loaded later comes later, whatever its id.
-  load(app, { projects: [{ id: '000000000000000000000001', name: 'Later', clusters: [{ name: 'Zeta', clusterId: 'dddddddddddddddddddddddd' }, { name: 'Alpha', clusterId: 'eeeeeeeeeeeeeeeeeeeeeeee' }] }, LIVE_FIXTURE.projects[0]] });
-  clock.advance(6 * 3_600_000 + 2 * 60_000);
-  const loaded = json(await control(app, 'GET', '/timeline'));
-  t.same(loaded.projects.map((p: { name: string }) => p.name), ['Project0', 'Project1', 'Later', 'LiveProject']);
-  t.same(loaded.projects[2].clusters.map((c: { name: string }) => c.name), ['Zeta', 'Alpha'], 'clusters in the document’s order');
-  for (const project of loaded.projects) {
-    for (const cluster of project.clusters) {
-      if (cluster.backup === 'CLOUD') continue;
-      const totals = {
-        checkpoints: await listed(app, project.id, cluster.name, 'backupCheckpoints'),
-        snapshots: json(await authed(app, { url: `/api/atlas/v1.0/groups/${project.id}/clusters/${cluster.name}/snapshots` })).totalCount,
-        restoreJobs: await listed(app, project.id, cluster.name, 'restoreJobs'),
-      };
-      t.match(cluster.totals, totals, `${project.name}/${cluster.name}: the totals the lists give (snapshots: the completed ones, the list's default)`);
+    // A project loaded later comes later, whatever its id.
+    load(app, {
+      projects: [
+        {
+          id: '000000000000000000000001',
+          name: 'Later',
+          clusters: [
+            { name: 'Zeta', clusterId: 'dddddddddddddddddddddddd' },
+            { name: 'Alpha', clusterId: 'eeeeeeeeeeeeeeeeeeeeeeee' },
+          ],
+        },
+        LIVE_FIXTURE.projects[0],
+      ],
+    });
+    clock.advance(6 * 3_600_000 + 2 * 60_000);
+    const loaded = json(await control(app, 'GET', '/timeline'));
+    t.same(
+      loaded.projects.map((p: { name: string }) => p.name),
+      ['Project0', 'Project1', 'Later', 'LiveProject'],
+    );
+    t.same(
+      loaded.projects[2].clusters.map((c: { name: string }) => c.name),
+      ['Zeta', 'Alpha'],
+      'clusters in the document’s order',
+    );
+    for (const project of loaded.projects) {
+      for (const cluster of project.clusters) {
+        if (cluster.backup === 'CLOUD') continue;
+        const totals = {
+          checkpoints: await listed(app, project.id, cluster.name, 'backupCheckpoints'),
+          snapshots: json(await authed(app, { url: `/api/atlas/v1.0/groups/${project.id}/clusters/${cluster.name}/snapshots` })).totalCount,
+          restoreJobs: await listed(app, project.id, cluster.name, 'restoreJobs'),
+        };
+        t.match(
+          cluster.totals,
+          totals,
+          `${project.name}/${cluster.name}: the totals the lists give (snapshots: the completed ones, the list's default)`,
+        );
+      }
     }
-  }
-  const live = loaded.projects[3].clusters[0];
-  t.match(live, { live: true, liveFrom: '2025-12-31T18:00:00.000Z', extent: { to: '2026-01-01T06:00:00.000Z' } });
-  t.ok(live.totals.snapshots < (await listed(app, LIVE, 'Live', 'snapshots')), 'the snapshot taken at 06:00 is not complete yet: the default list leaves it out');
-});
+    const live = loaded.projects[3].clusters[0];
+    t.match(live, { live: true, liveFrom: '2025-12-31T18:00:00.000Z', extent: { to: '2026-01-01T06:00:00.000Z' } });
+    t.ok(
+      live.totals.snapshots < (await listed(app, LIVE, 'Live', 'snapshots')),
+      'the snapshot taken at 06:00 is not complete yet: the default list leaves it out',
+    );
+  },
+);
 
 t.test('the version changes when what a cluster’s lists show may change, and only then', async (t) => {
   const clock = new TestClock();
@@ -275,7 +417,11 @@ t.test('the version changes when what a cluster’s lists show may change, and o
   load(app, LIVE_FIXTURE);
   const versions = async () => {
     const { projects } = json(await control(app, 'GET', '/timeline'));
-    return Object.fromEntries(projects.flatMap((p: { id: string; clusters: { name: string; version: string }[] }) => p.clusters.map((c) => [`${p.id}/${c.name}`, c.version])));
+    return Object.fromEntries(
+      projects.flatMap((p: { id: string; clusters: { name: string; version: string }[] }) =>
+        p.clusters.map((c) => [`${p.id}/${c.name}`, c.version]),
+      ),
+    );
   };
   const before = await versions();
   clock.advance(60_000);
@@ -284,7 +430,12 @@ t.test('the version changes when what a cluster’s lists show may change, and o
   const after = await versions();
   t.not(after[`${LIVE}/Live`], before[`${LIVE}/Live`], 'a checkpoint later: the live cluster’s changes');
   t.equal(after[`${GROUP}/Cluster0`], before[`${GROUP}/Cluster0`], 'a static cluster’s does not');
-  await authed(app, { method: 'POST', url: `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/restoreJobs`, headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ checkpointId: '5a7cdb3980eef53de5bffdcf', delivery: { methodName: 'HTTP' } }) });
+  await authed(app, {
+    method: 'POST',
+    url: `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/restoreJobs`,
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ checkpointId: '5a7cdb3980eef53de5bffdcf', delivery: { methodName: 'HTTP' } }),
+  });
   t.not((await versions())[`${GROUP}/Cluster0`], after[`${GROUP}/Cluster0`], 'a restore created: it changes');
 });
 
@@ -293,20 +444,58 @@ t.test('GET /_emulator/timeline/{groupId}/{clusterName}: the marks of what the l
   const app = buildTestApp(t, {}, { clock });
   const whole = await timelineOf(app, GROUP, 'Cluster0');
   const checkpoints = await listedItems(app, GROUP, 'Cluster0', 'backupCheckpoints');
-  t.same(whole.checkpoints, { inRange: 61, marks: checkpoints.map((c) => ({ id: c.id, timestamp: c.timestamp })) }, 'every checkpoint the list gives, in its order');
+  t.same(
+    whole.checkpoints,
+    { inRange: 61, marks: checkpoints.map((c) => ({ id: c.id, timestamp: c.timestamp })) },
+    'every checkpoint the list gives, in its order',
+  );
   const snapshots = await listedItems(app, GROUP, 'Cluster0', 'snapshots', '&completed=all');
-  t.same(whole.snapshots.marks.map((s: { id: string }) => s.id), snapshots.map((s) => s.id), 'every snapshot');
-  t.same(whole.snapshots.marks[3], { id: snapshots[3].id, created: '2018-02-09T00:00:00.000Z', expires: '2018-02-16T00:00:00.000Z', complete: true, doNotDelete: false, retention: 'daily' }, 'a midnight snapshot is kept daily');
-  t.same(whole.snapshots.marks.map((s: { retention: string }) => s.retention), ['recent', 'recent', 'recent', 'daily', 'recent', 'recent', 'recent', 'daily']);
+  t.same(
+    whole.snapshots.marks.map((s: { id: string }) => s.id),
+    snapshots.map((s) => s.id),
+    'every snapshot',
+  );
+  t.same(
+    whole.snapshots.marks[3],
+    {
+      id: snapshots[3].id,
+      created: '2018-02-09T00:00:00.000Z',
+      expires: '2018-02-16T00:00:00.000Z',
+      complete: true,
+      doNotDelete: false,
+      retention: 'daily',
+    },
+    'a midnight snapshot is kept daily',
+  );
+  t.same(
+    whole.snapshots.marks.map((s: { retention: string }) => s.retention),
+    ['recent', 'recent', 'recent', 'daily', 'recent', 'recent', 'recent', 'daily'],
+  );
   const jobs = await listedItems(app, GROUP, 'Cluster0', 'restoreJobs');
-  t.same(whole.restoreBatches, {
-    inRange: 1,
-    marks: [{ batchId: jobs[0].batchId, created: '2018-02-09T00:00:00.000Z', finishes: null, statusName: 'FINISHED', jobs: jobs.map((j) => ({ id: j.id, statusName: 'FINISHED' })) }],
-  }, 'the loaded batch of three jobs, finished as listed');
+  t.same(
+    whole.restoreBatches,
+    {
+      inRange: 1,
+      marks: [
+        {
+          batchId: jobs[0].batchId,
+          created: '2018-02-09T00:00:00.000Z',
+          finishes: null,
+          statusName: 'FINISHED',
+          jobs: jobs.map((j) => ({ id: j.id, statusName: 'FINISHED' })),
+        },
+      ],
+    },
+    'the loaded batch of three jobs, finished as listed',
+  );
 
   const day = await timelineOf(app, GROUP, 'Cluster0', '?from=2018-02-09T00:00:00Z&to=2018-02-10T00:00:00Z');
   const inDay = checkpoints.filter((c) => c.timestamp >= '2018-02-09T00:00:00Z' && c.timestamp <= '2018-02-10T00:00:00Z');
-  t.same(day.checkpoints.marks.map((c: { id: string }) => c.id), inDay.map((c) => c.id), 'checkpoints with a timestamp in the range');
+  t.same(
+    day.checkpoints.marks.map((c: { id: string }) => c.id),
+    inDay.map((c) => c.id),
+    'checkpoints with a timestamp in the range',
+  );
   t.equal(day.snapshots.inRange, 8, 'snapshots from creation to expiry overlapping it (all eight run into 2018-02-10)');
   const late = await timelineOf(app, GROUP, 'Cluster0', '?from=2018-02-17T00:00:01Z');
   t.same([late.snapshots.inRange, late.restoreBatches.inRange], [0, 0], 'after every expiry and the batch');
@@ -316,12 +505,18 @@ t.test('GET /_emulator/timeline/{groupId}/{clusterName}: the marks of what the l
 
 t.test('at most 1000 marks of a kind: an even selection, counted', async (t) => {
   const app = buildTestApp(t, {}, { clock: new TestClock() });
-  load(app, { projects: [{ id: LIVE, name: 'Big', clusters: [{ name: 'Big', clusterId: '7b7b7b7b7b7b7b7b7b7b7b7b', generate: { count: 2500 } }] }] });
+  load(app, {
+    projects: [{ id: LIVE, name: 'Big', clusters: [{ name: 'Big', clusterId: '7b7b7b7b7b7b7b7b7b7b7b7b', generate: { count: 2500 } }] }],
+  });
   const { checkpoints } = await timelineOf(app, LIVE, 'Big');
   t.equal(checkpoints.inRange, 2500);
   t.equal(checkpoints.marks.length, 1000);
   const all = await listedItems(app, LIVE, 'Big', 'backupCheckpoints');
-  t.same(checkpoints.marks.slice(0, 3).map((c: { id: string }) => c.id), [all[0].id, all[2].id, all[5].id], 'every 2.5th, from the first');
+  t.same(
+    checkpoints.marks.slice(0, 3).map((c: { id: string }) => c.id),
+    [all[0].id, all[2].id, all[5].id],
+    'every 2.5th, from the first',
+  );
 });
 
 t.test('a live cluster’s marks follow the clock: new checkpoints, expired snapshots gone, a restore batch that finishes', async (t) => {
@@ -333,11 +528,25 @@ t.test('a live cluster’s marks follow the clock: new checkpoints, expired snap
   t.equal(before.checkpoints.inRange, 96, 'a day of checkpoints every 15 minutes');
   clock.advance(2 * 86_400_000);
   const after = await timelineOf(app, LIVE, 'Live');
-  t.same(after.checkpoints.marks.map((c: { id: string }) => c.id), (await listedItems(app, LIVE, 'Live', 'backupCheckpoints')).map((c) => c.id), 'the checkpoints the list gives now');
-  t.notOk(after.checkpoints.marks.some((c: { id: string }) => before.checkpoints.marks.some((b: { id: string }) => b.id === c.id)), 'all of them new');
+  t.same(
+    after.checkpoints.marks.map((c: { id: string }) => c.id),
+    (await listedItems(app, LIVE, 'Live', 'backupCheckpoints')).map((c) => c.id),
+    'the checkpoints the list gives now',
+  );
+  t.notOk(
+    after.checkpoints.marks.some((c: { id: string }) => before.checkpoints.marks.some((b: { id: string }) => b.id === c.id)),
+    'all of them new',
+  );
   const ids = (await listedItems(app, LIVE, 'Live', 'snapshots', '&completed=all')).map((s) => s.id);
-  t.same(after.snapshots.marks.map((s: { id: string }) => s.id), ids, 'the snapshots the list gives now');
-  t.ok(before.snapshots.marks.some((s: { id: string }) => !ids.includes(s.id)), 'some have expired since');
+  t.same(
+    after.snapshots.marks.map((s: { id: string }) => s.id),
+    ids,
+    'the snapshots the list gives now',
+  );
+  t.ok(
+    before.snapshots.marks.some((s: { id: string }) => !ids.includes(s.id)),
+    'some have expired since',
+  );
 
   const created = await authed(app, {
     method: 'POST',
@@ -349,11 +558,21 @@ t.test('a live cluster’s marks follow the clock: new checkpoints, expired snap
   const jobIds = json(created).results.map((j: { id: string }) => j.id);
   const running = (await timelineOf(app, LIVE, 'Live')).restoreBatches;
   t.same(running.marks, [
-    { batchId: json(created).results[0].batchId, created: '2026-01-06T00:00:00.000Z', finishes: '2026-01-06T00:10:00.000Z', statusName: 'IN_PROGRESS', jobs: jobIds.map((id: string) => ({ id, statusName: 'IN_PROGRESS' })) },
+    {
+      batchId: json(created).results[0].batchId,
+      created: '2026-01-06T00:00:00.000Z',
+      finishes: '2026-01-06T00:10:00.000Z',
+      statusName: 'IN_PROGRESS',
+      jobs: jobIds.map((id: string) => ({ id, statusName: 'IN_PROGRESS' })),
+    },
   ]);
   clock.advance(10 * 60_000);
   const done = (await timelineOf(app, LIVE, 'Live')).restoreBatches.marks[0];
-  t.same([done.statusName, done.jobs.map((j: { statusName: string }) => j.statusName)], ['FINISHED', ['FINISHED', 'FINISHED', 'FINISHED']], 'FINISHED once the clock passes its end');
+  t.same(
+    [done.statusName, done.jobs.map((j: { statusName: string }) => j.statusName)],
+    ['FINISHED', ['FINISHED', 'FINISHED', 'FINISHED']],
+    'FINISHED once the clock passes its end',
+  );
 });
 
 t.test('the timeline of a cluster: its errors', async (t) => {
@@ -362,8 +581,16 @@ t.test('the timeline of a cluster: its errors', async (t) => {
     [`/timeline/${LIVE}/Cluster0`, 404, { errorCode: 'GROUP_NOT_FOUND' }],
     [`/timeline/${GROUP}/Nowhere`, 404, { errorCode: 'CLUSTER_NOT_FOUND' }],
     [`/timeline/${GROUP}/CloudCluster`, 400, { errorCode: 'BACKUP_JOB_NOT_FOUND' }],
-    [`/timeline/${GROUP}/Cluster0?from=2018-02-10T00:00:00Z&to=2018-02-09T00:00:00Z`, 400, invalidControlRequest('to', 'must not be before from')],
-    [`/timeline/${GROUP}/Cluster0?from=yesterday`, 400, invalidControlRequest('from', 'must be a real UTC date-time like 2018-02-08T23:19:37Z')],
+    [
+      `/timeline/${GROUP}/Cluster0?from=2018-02-10T00:00:00Z&to=2018-02-09T00:00:00Z`,
+      400,
+      invalidControlRequest('to', 'must not be before from'),
+    ],
+    [
+      `/timeline/${GROUP}/Cluster0?from=yesterday`,
+      400,
+      invalidControlRequest('from', 'must be a real UTC date-time like 2018-02-08T23:19:37Z'),
+    ],
     [`/timeline/${GROUP}/Cluster0?zoom=2`, 400, { errorCode: 'INVALID_CONTROL_REQUEST', parameters: ['query.zoom'] }],
   ];
   for (const [url, status, body] of cases) {

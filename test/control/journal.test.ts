@@ -1,8 +1,18 @@
 import t from 'tap';
-import { authed, buildTestApp, CLUSTER0, digestHeader, GROUP, json, parseChallenge, PRIVATE_KEY, PUBLIC_KEY, send } from '../helpers/test-app.js';
+import {
+  authed,
+  buildTestApp,
+  CLUSTER0,
+  digestHeader,
+  GROUP,
+  json,
+  parseChallenge,
+  PRIVATE_KEY,
+  PUBLIC_KEY,
+  send,
+} from '../helpers/test-app.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../src/model/options.js';
 import { control, invalidControlRequest } from '../helpers/control-client.js';
-
 
 t.test('each request is journaled: the challenge, marked, and the authenticated call', async (t) => {
   const app = buildTestApp(t);
@@ -53,7 +63,8 @@ t.test('a refused credential is journaled with its reason and without any secret
   t.equal(entries[1].headers.authorization, `Digest username="${PUBLIC_KEY}"`);
   const response = /response="([^"]+)"/.exec(authorization)![1]!;
   const goodResponse = /response="([^"]+)"/.exec(goodAuthorization)![1]!;
-  for (const secret of [PRIVATE_KEY, 'wrong-password', response, goodResponse, nonce!]) t.notOk(body.includes(secret), 'no secret in the journal');
+  for (const secret of [PRIVATE_KEY, 'wrong-password', response, goodResponse, nonce!])
+    t.notOk(body.includes(secret), 'no secret in the journal');
 });
 
 t.test('the control plane is not journaled; every other path is, unknown ones too', async (t) => {
@@ -61,7 +72,10 @@ t.test('the control plane is not journaled; every other path is, unknown ones to
   await control(app, 'GET', '/ready');
   await send(app, { url: '/nowhere' });
   const entries = json(await control(app, 'GET', '/requests')).requests;
-  t.same(entries.map((e: { url: string; status: number }) => [e.url, e.status]), [['/nowhere', 401]]);
+  t.same(
+    entries.map((e: { url: string; status: number }) => [e.url, e.status]),
+    [['/nowhere', 401]],
+  );
 });
 
 t.test('filters: method, path, status, since, limit, challenge, authOutcome, principal, faulted', async (t) => {
@@ -69,19 +83,30 @@ t.test('filters: method, path, status, since, limit, challenge, authOutcome, pri
   await authed(app, { url: CLUSTER0 });
   await authed(app, { url: `${CLUSTER0}/5a7cdb3980eef53de5bffdcf` });
   const midpoint = json(await control(app, 'GET', '/requests')).requests[3].time;
-  await authed(app, { url: `/api/atlas/v2/groups/${GROUP}/clusters/Nope/backupCheckpoints`, headers: { accept: 'application/vnd.atlas.2023-01-01+json' } });
+  await authed(app, {
+    url: `/api/atlas/v2/groups/${GROUP}/clusters/Nope/backupCheckpoints`,
+    headers: { accept: 'application/vnd.atlas.2023-01-01+json' },
+  });
   await send(app, { url: CLUSTER0, method: 'HEAD' });
-  const urls = async (query: string) => json(await control(app, 'GET', `/requests?${query}`)).requests.map((e: { method: string; url: string; status: number }) => `${e.method} ${e.status} ${e.url}`);
+  const urls = async (query: string) =>
+    json(await control(app, 'GET', `/requests?${query}`)).requests.map(
+      (e: { method: string; url: string; status: number }) => `${e.method} ${e.status} ${e.url}`,
+    );
 
   t.same(await urls('method=head'), [`HEAD 401 ${CLUSTER0}`]);
-  t.same(await urls('path=/api/atlas/*/groups/*/clusters/*/backupCheckpoints/*&status=200'), [`GET 200 ${CLUSTER0}/5a7cdb3980eef53de5bffdcf`]);
+  t.same(await urls('path=/api/atlas/*/groups/*/clusters/*/backupCheckpoints/*&status=200'), [
+    `GET 200 ${CLUSTER0}/5a7cdb3980eef53de5bffdcf`,
+  ]);
   t.same(await urls('path=/api/atlas/v2/**'), [
     `GET 401 /api/atlas/v2/groups/${GROUP}/clusters/Nope/backupCheckpoints`,
     `GET 404 /api/atlas/v2/groups/${GROUP}/clusters/Nope/backupCheckpoints`,
   ]);
   t.same(await urls('status=404'), [`GET 404 /api/atlas/v2/groups/${GROUP}/clusters/Nope/backupCheckpoints`]);
   t.equal((await urls(`since=${midpoint}`)).length >= 4, true, 'since keeps entries at or after it');
-  t.same(await urls('limit=2&challenge=true'), [`GET 401 /api/atlas/v2/groups/${GROUP}/clusters/Nope/backupCheckpoints`, `HEAD 401 ${CLUSTER0}`]);
+  t.same(await urls('limit=2&challenge=true'), [
+    `GET 401 /api/atlas/v2/groups/${GROUP}/clusters/Nope/backupCheckpoints`,
+    `HEAD 401 ${CLUSTER0}`,
+  ]);
   t.same(await urls('challenge=false'), await urls('authOutcome=authenticated'));
   t.equal((await urls(`principal=${PUBLIC_KEY}`)).length, 3);
   t.equal((await urls('faulted=true')).length, 0);
@@ -107,13 +132,47 @@ t.test('bad journal queries name the field', async (t) => {
   const app = buildTestApp(t);
   const cases: [string, string, unknown, object][] = [
     ['GET', '/requests?status=abc', undefined, invalidControlRequest('status', 'must be an integer from 100 to 599')],
-    ['GET', '/requests?since=yesterday', undefined, invalidControlRequest('since', 'must be a UTC date-time like 2026-01-31T12:00:00.000Z')],
+    [
+      'GET',
+      '/requests?since=yesterday',
+      undefined,
+      invalidControlRequest('since', 'must be a UTC date-time like 2026-01-31T12:00:00.000Z'),
+    ],
     ['GET', '/requests?limit=0', undefined, invalidControlRequest('limit', 'must be an integer from 1 to 1000000')],
-    ['GET', '/requests?path=api', undefined, invalidControlRequest('path', 'must be a path pattern starting with / (the request path; * matches within a segment, ** across segments)')],
+    [
+      'GET',
+      '/requests?path=api',
+      undefined,
+      invalidControlRequest(
+        'path',
+        'must be a path pattern starting with / (the request path; * matches within a segment, ** across segments)',
+      ),
+    ],
     ['GET', '/requests?challenge=yes', undefined, invalidControlRequest('challenge', 'must be true or false')],
-    ['GET', '/requests?colour=red', undefined, invalidControlRequest('query.colour', 'unknown field (allowed: method, path, status, since, challenge, authOutcome, principal, faulted, limit)')],
-    ['POST', '/requests/count', { authOutcome: 'maybe' }, invalidControlRequest('authOutcome', 'must be one of authenticated, challenge, rejected, none')],
-    ['POST', '/requests/count', { limit: 3 }, invalidControlRequest('body.limit', 'unknown field (allowed: method, path, status, since, challenge, authOutcome, principal, faulted)')],
+    [
+      'GET',
+      '/requests?colour=red',
+      undefined,
+      invalidControlRequest(
+        'query.colour',
+        'unknown field (allowed: method, path, status, since, challenge, authOutcome, principal, faulted, limit)',
+      ),
+    ],
+    [
+      'POST',
+      '/requests/count',
+      { authOutcome: 'maybe' },
+      invalidControlRequest('authOutcome', 'must be one of authenticated, challenge, rejected, none'),
+    ],
+    [
+      'POST',
+      '/requests/count',
+      { limit: 3 },
+      invalidControlRequest(
+        'body.limit',
+        'unknown field (allowed: method, path, status, since, challenge, authOutcome, principal, faulted)',
+      ),
+    ],
     ['POST', '/requests/count', [1], invalidControlRequest('body', 'must be an object')],
   ];
   for (const [method, url, body, expected] of cases) {
@@ -139,7 +198,14 @@ t.test('the journal is a bounded ring (ATLAS_EMU_JOURNAL_MAX): the oldest entrie
   const body = json(await control(app, 'GET', '/requests'));
   t.equal(body.total, 4);
   t.equal(body.capacity, 3);
-  t.same(body.requests.map((e: { seq: number; query: { pageNum: string } }) => [e.seq, e.query.pageNum]), [[1, '2'], [2, '3'], [3, '4']]);
+  t.same(
+    body.requests.map((e: { seq: number; query: { pageNum: string } }) => [e.seq, e.query.pageNum]),
+    [
+      [1, '2'],
+      [2, '3'],
+      [3, '4'],
+    ],
+  );
 });
 
 t.test('ATLAS_EMU_JOURNAL_MAX=0 keeps no journal', async (t) => {

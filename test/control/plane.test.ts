@@ -2,7 +2,13 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { buildTestApp, json, testConfig } from '../helpers/test-app.js';
 import { buildApp } from '../../src/app.js';
-import { FaultRuleInputSchema, JournalFilterSchema, JournalQuerySchema, LoadQuerySchema, ResetQuerySchema } from '../../src/model/control-schemas.js';
+import {
+  FaultRuleInputSchema,
+  JournalFilterSchema,
+  JournalQuerySchema,
+  LoadQuerySchema,
+  ResetQuerySchema,
+} from '../../src/model/control-schemas.js';
 import { control } from '../helpers/control-client.js';
 
 const VERSION = (await import('../../package.json', { with: { type: 'json' } })).default.version;
@@ -24,7 +30,11 @@ async function servedOpenApi(): Promise<{ paths: Record<string, Record<string, a
 const OPENAPI = await servedOpenApi();
 /** Every operation the OpenAPI document declares, with its path parameters filled in. */
 const operations = Object.entries(OPENAPI.paths).flatMap(([path, ops]) =>
-  Object.keys(ops).map((method) => ({ method: method.toUpperCase() as 'GET' | 'POST' | 'DELETE', path, url: path.replace(/\{[^}]+\}/g, 'x') })),
+  Object.keys(ops).map((method) => ({
+    method: method.toUpperCase() as 'GET' | 'POST' | 'DELETE',
+    path,
+    url: path.replace(/\{[^}]+\}/g, 'x'),
+  })),
 );
 
 t.test('GET /_emulator/health', async (t) => {
@@ -52,16 +62,26 @@ t.test('GET /_emulator/info', async (t) => {
   t.match(info.authMethods[0], /^HTTP Digest/);
   const base = '/groups/:groupId/clusters/:clusterName';
   const backupOperations = [
-    `GET ${base}/backupCheckpoints`, `GET ${base}/backupCheckpoints/:checkpointId`,
-    `GET ${base}/snapshotSchedule`, `PATCH ${base}/snapshotSchedule`,
-    `GET ${base}/snapshots`, `GET ${base}/snapshots/:snapshotId`, `PATCH ${base}/snapshots/:snapshotId`, `DELETE ${base}/snapshots/:snapshotId`,
-    `GET ${base}/restoreJobs`, `POST ${base}/restoreJobs`, `GET ${base}/restoreJobs/:jobId`,
+    `GET ${base}/backupCheckpoints`,
+    `GET ${base}/backupCheckpoints/:checkpointId`,
+    `GET ${base}/snapshotSchedule`,
+    `PATCH ${base}/snapshotSchedule`,
+    `GET ${base}/snapshots`,
+    `GET ${base}/snapshots/:snapshotId`,
+    `PATCH ${base}/snapshots/:snapshotId`,
+    `DELETE ${base}/snapshots/:snapshotId`,
+    `GET ${base}/restoreJobs`,
+    `POST ${base}/restoreJobs`,
+    `GET ${base}/restoreJobs/:jobId`,
   ];
   t.same(
     [...info.routes.atlas].sort(),
     ['v1.0', 'v2'].flatMap((version) => backupOperations.map((op) => op.replace(' ', ` /api/atlas/${version}`))).sort(),
   );
-  t.same(info.routes.control, operations.map((op) => `${op.method} ${op.path}`));
+  t.same(
+    info.routes.control,
+    operations.map((op) => `${op.method} ${op.path}`),
+  );
   t.ok(info.fidelityGaps.length > 0);
 });
 
@@ -84,13 +104,14 @@ t.test('GET /_emulator/openapi.json documents exactly the control routes that ex
 
 t.test('the OpenAPI document describes each input with its one schema', async (t) => {
   // @fastify/swagger writes `const: x` as `enum: [x]`, and a parameter's description beside its schema.
-  const plain = (schema: object) => JSON.parse(JSON.stringify(schema), (_key, value) => {
-    if (value && typeof value === 'object' && 'const' in value) {
-      const { const: only, ...rest } = value;
-      return { ...rest, enum: [only] };
-    }
-    return value;
-  });
+  const plain = (schema: object) =>
+    JSON.parse(JSON.stringify(schema), (_key, value) => {
+      if (value && typeof value === 'object' && 'const' in value) {
+        const { const: only, ...rest } = value;
+        return { ...rest, enum: [only] };
+      }
+      return value;
+    });
   const bodyOf = (path: string, method: string) => OPENAPI.paths[path]![method].requestBody.content['application/json'].schema;
   const queryOf = (path: string, method: string) =>
     Object.fromEntries(
@@ -116,8 +137,12 @@ t.test('with ATLAS_EMU_ADMIN_TOKEN, every control route but health, ready and th
   const app = buildTestApp(t, { adminToken: 's3cret-token' });
   // The document says which routes are open (security: []); they hold no data.
   const open = operations.filter((op) => OPENAPI.paths[op.path]![op.method.toLowerCase()].security?.length === 0);
-  t.same(open.map((op) => op.path), ['/_emulator/health', '/_emulator/ready', '/_emulator/ui', '/_emulator/ui/{file}']);
-  for (const url of ['/health', '/ready', '/ui', '/ui/inspector.js']) t.equal((await control(app, 'GET', url)).statusCode, 200, `${url} stays open`);
+  t.same(
+    open.map((op) => op.path),
+    ['/_emulator/health', '/_emulator/ready', '/_emulator/ui', '/_emulator/ui/{file}'],
+  );
+  for (const url of ['/health', '/ready', '/ui', '/ui/inspector.js'])
+    t.equal((await control(app, 'GET', url)).statusCode, 200, `${url} stays open`);
   for (const op of operations.filter((op) => !open.includes(op))) {
     const url = op.url.slice('/_emulator'.length);
     for (const authorization of [undefined, 'Bearer wrong', 'Bearer s3cret-token-and-more', 's3cret-token', 'Basic czNjcmV0LXRva2Vu']) {
@@ -132,12 +157,20 @@ t.test('with ATLAS_EMU_ADMIN_TOKEN, every control route but health, ready and th
   t.equal(ok.statusCode, 200);
   const reset = await control(app, 'POST', '/reset?scope=journal', undefined, { authorization: 'Bearer s3cret-token' });
   t.equal(reset.statusCode, 200);
-  t.notOk(JSON.stringify(json(await control(app, 'GET', '/requests', undefined, { authorization: 'Bearer s3cret-token' }))).includes('s3cret'));
+  t.notOk(
+    JSON.stringify(json(await control(app, 'GET', '/requests', undefined, { authorization: 'Bearer s3cret-token' }))).includes('s3cret'),
+  );
 });
 
 t.test('an unknown control path is a 404 in Atlas shape', async (t) => {
   const app = buildTestApp(t);
   const res = await control(app, 'GET', '/nothing-here');
   t.equal(res.statusCode, 404);
-  t.same(json(res), { detail: 'Cannot find resource /_emulator/nothing-here.', error: 404, errorCode: 'RESOURCE_NOT_FOUND', parameters: ['/_emulator/nothing-here'], reason: 'Not Found' });
+  t.same(json(res), {
+    detail: 'Cannot find resource /_emulator/nothing-here.',
+    error: 404,
+    errorCode: 'RESOURCE_NOT_FOUND',
+    parameters: ['/_emulator/nothing-here'],
+    reason: 'Not Found',
+  });
 });

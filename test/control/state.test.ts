@@ -17,7 +17,10 @@ t.test('GET /fixtures exports the whole state, every checkpoint listed', async (
   t.equal(res.statusCode, 200);
   t.match(res.headers['content-type'], /^application\/json/);
   const doc = json(res);
-  t.same(doc.projects.map((p: { id: string }) => p.id), [GROUP2, GROUP].sort());
+  t.same(
+    doc.projects.map((p: { id: string }) => p.id),
+    [GROUP2, GROUP].sort(),
+  );
   const cluster0 = doc.projects.find((p: { id: string }) => p.id === GROUP).clusters.find((c: { name: string }) => c.name === 'Cluster0');
   t.equal(cluster0.checkpoints.length, 61);
   t.equal(cluster0.checkpoints[0].id, '5a7cdb3980eef53de5bffdcf');
@@ -59,7 +62,12 @@ t.test('a failed load changes nothing', async (t) => {
   const bad = {
     projects: [
       project(NEW_GROUP, 10),
-      { id: GROUP, clusters: [{ name: 'Cluster0', clusterId: '6b8cd61180eef547110159d9', checkpoints: [{ id: 'nothex', timestamp: '2030-01-01T00:00:00Z' }] }] },
+      {
+        id: GROUP,
+        clusters: [
+          { name: 'Cluster0', clusterId: '6b8cd61180eef547110159d9', checkpoints: [{ id: 'nothex', timestamp: '2030-01-01T00:00:00Z' }] },
+        ],
+      },
     ],
   };
   for (const mode of ['merge', 'replace']) {
@@ -78,7 +86,11 @@ t.test('bad fixture requests name the field', async (t) => {
     ['/fixtures?mode=upsert', { projects: [] }, invalidControlRequest('mode', 'must be one of merge, replace')],
     ['/fixtures?modes=merge', { projects: [] }, invalidControlRequest('query.modes', 'unknown field (allowed: mode)')],
     ['/fixtures', { projects: {} }, invalidControlRequest('$.projects', 'must be an array')],
-    ['/fixtures', { project: [] }, invalidControlRequest('$.project', 'unknown field (allowed: $schema, description, projects, apiKeys, serviceAccounts)')],
+    [
+      '/fixtures',
+      { project: [] },
+      invalidControlRequest('$.project', 'unknown field (allowed: $schema, description, projects, apiKeys, serviceAccounts)'),
+    ],
     ['/fixtures', [], invalidControlRequest('$', 'must be an object')],
     ['/fixtures', '{"projects": [', invalidControlRequest('body', 'is not valid JSON (unexpected end of the JSON document)')],
   ];
@@ -110,7 +122,13 @@ t.test('DELETE /projects/:groupId removes a project, its clusters and checkpoint
 
   const again = await control(app, 'DELETE', `/projects/${GROUP}`);
   t.equal(again.statusCode, 404);
-  t.same(json(again), { detail: `No group with ID ${GROUP} exists.`, error: 404, errorCode: 'GROUP_NOT_FOUND', parameters: [GROUP], reason: 'Not Found' });
+  t.same(json(again), {
+    detail: `No group with ID ${GROUP} exists.`,
+    error: 404,
+    errorCode: 'GROUP_NOT_FOUND',
+    parameters: [GROUP],
+    reason: 'Not Found',
+  });
 });
 
 t.test('DELETE /projects/:groupId/clusters/:clusterName removes one cluster', async (t) => {
@@ -119,7 +137,11 @@ t.test('DELETE /projects/:groupId/clusters/:clusterName removes one cluster', as
   t.equal(res.statusCode, 204);
   const list = await authed(app, { url: CLUSTER0 });
   t.equal(json(list).errorCode, 'CLUSTER_NOT_FOUND');
-  t.equal((await authed(app, { url: `/api/atlas/v1.0/groups/${GROUP2}/clusters/Cluster0/backupCheckpoints` })).statusCode, 200, 'the other project keeps its Cluster0');
+  t.equal(
+    (await authed(app, { url: `/api/atlas/v1.0/groups/${GROUP2}/clusters/Cluster0/backupCheckpoints` })).statusCode,
+    200,
+    'the other project keeps its Cluster0',
+  );
 
   const again = await control(app, 'DELETE', `/projects/${GROUP}/clusters/Cluster0`);
   t.equal(again.statusCode, 404);
@@ -154,10 +176,16 @@ t.test('POST /reset', async (t) => {
   t.test('scope journal and scope faults touch only their part', async (t) => {
     const app = buildTestApp(t);
     await touchEverything(app);
-    t.same(json(await control(app, 'POST', '/reset?scope=journal')), { scope: 'journal', counts: { projects: 1, clusters: 3, checkpoints: 61 } });
+    t.same(json(await control(app, 'POST', '/reset?scope=journal')), {
+      scope: 'journal',
+      counts: { projects: 1, clusters: 3, checkpoints: 61 },
+    });
     t.same(json(await control(app, 'GET', '/requests')).requests, []);
     t.equal(json(await control(app, 'GET', '/faults')).faults.length, 1);
-    t.same(json(await control(app, 'POST', '/reset?scope=faults')), { scope: 'faults', counts: { projects: 1, clusters: 3, checkpoints: 61 } });
+    t.same(json(await control(app, 'POST', '/reset?scope=faults')), {
+      scope: 'faults',
+      counts: { projects: 1, clusters: 3, checkpoints: 61 },
+    });
     t.same(json(await control(app, 'GET', '/faults')).faults, []);
   });
 
@@ -174,9 +202,18 @@ t.test('POST /reset', async (t) => {
   t.test('the scope may be given in a JSON body', async (t) => {
     const app = buildTestApp(t);
     await touchEverything(app);
-    t.same(json(await control(app, 'POST', '/reset', { scope: 'faults' })), { scope: 'faults', counts: { projects: 1, clusters: 3, checkpoints: 61 } });
-    t.same(json(await control(app, 'POST', '/reset', { scope: 'data', also: 1 })), invalidControlRequest('body.also', 'unknown field (allowed: scope)'));
-    t.same(json(await control(app, 'POST', '/reset', { scope: 'everything' })), invalidControlRequest('scope', 'must be one of all, data, journal, faults, clock'));
+    t.same(json(await control(app, 'POST', '/reset', { scope: 'faults' })), {
+      scope: 'faults',
+      counts: { projects: 1, clusters: 3, checkpoints: 61 },
+    });
+    t.same(
+      json(await control(app, 'POST', '/reset', { scope: 'data', also: 1 })),
+      invalidControlRequest('body.also', 'unknown field (allowed: scope)'),
+    );
+    t.same(
+      json(await control(app, 'POST', '/reset', { scope: 'everything' })),
+      invalidControlRequest('scope', 'must be one of all, data, journal, faults, clock'),
+    );
     t.same(json(await control(app, 'GET', '/ready')).counts, { projects: 1, clusters: 3, checkpoints: 61 });
   });
 

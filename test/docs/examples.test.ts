@@ -50,7 +50,10 @@ t.test('each ```sh block is an example, with the ```text block right after it as
     ],
   );
   t.same(examples.map(needsDocker), [false, false, true]);
-  t.same(fencesOf(MARKDOWN).map((fence) => fence.language), ['sh', 'text', 'sh', 'text', 'json', 'sh', 'text']);
+  t.same(
+    fencesOf(MARKDOWN).map((fence) => fence.language),
+    ['sh', 'text', 'sh', 'text', 'json', 'sh', 'text'],
+  );
 });
 
 t.test('Docker examples are those with a docker command line', async (t) => {
@@ -62,7 +65,10 @@ t.test('Docker examples are those with a docker command line', async (t) => {
 });
 
 t.test('the documented address becomes the target', async (t) => {
-  t.equal(withPort('curl http://127.0.0.1:8080/x http://localhost:8080/y http://127.0.0.1:18080/z', 4321), 'curl http://127.0.0.1:4321/x http://localhost:4321/y http://127.0.0.1:18080/z');
+  t.equal(
+    withPort('curl http://127.0.0.1:8080/x http://localhost:8080/y http://127.0.0.1:18080/z', 4321),
+    'curl http://127.0.0.1:4321/x http://localhost:4321/y http://127.0.0.1:18080/z',
+  );
 });
 
 t.test('expected output: whole lines in order, one after the other; ... for any text or any lines', async (t) => {
@@ -73,7 +79,11 @@ t.test('expected output: whole lines in order, one after the other; ... for any 
   t.equal(outputProblem(['one', '...', 'five'], output), undefined);
   t.match(outputProblem(['one', 'four'], output), /expected "four" as output line 2/, 'lines are consecutive unless ... says otherwise');
   t.match(outputProblem(['two three'], output), /expected "two three" as output line 1/, 'the first line is the first line');
-  t.match(outputProblem(['one', 'two three'], output), /unexpected output after the expected lines: "four"/, 'nothing unexpected at the end');
+  t.match(
+    outputProblem(['one', 'two three'], output),
+    /unexpected output after the expected lines: "four"/,
+    'nothing unexpected at the end',
+  );
   t.match(outputProblem(['...', 'six'], output), /expected "six" at or after output line 1/);
   t.match(outputProblem(['one', 'two'], output), /expected "two" as output line 2/, 'a line matches whole');
   t.equal(outputProblem(['o...e', '...'], output), undefined, '... inside a line');

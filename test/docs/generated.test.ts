@@ -18,6 +18,14 @@ t.test("the README's option table is the option schema", async (t) => {
 
 t.test('src/generated/ holds the options, fixture and query schemas, compiled', async (t) => {
   // A compare of the text only: the option, fixture and query tests run these validators.
-  t.equal(readFileSync(VALIDATORS_FILE, 'utf8'), validatorsText(), 'run `npm run generate` after changing a schema the start-up validates with');
-  t.equal(readFileSync(QUERY_VALIDATORS_FILE, 'utf8'), validatorsText(true), 'run `npm run generate` after changing src/model/query-schemas.ts');
+  t.equal(
+    readFileSync(VALIDATORS_FILE, 'utf8'),
+    validatorsText(),
+    'run `npm run generate` after changing a schema the start-up validates with',
+  );
+  t.equal(
+    readFileSync(QUERY_VALIDATORS_FILE, 'utf8'),
+    validatorsText(true),
+    'run `npm run generate` after changing src/model/query-schemas.ts',
+  );
 });

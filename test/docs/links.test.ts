@@ -30,7 +30,10 @@ function anchorsOf(markdown: string): Set<string> {
     const heading = /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!heading) continue;
     const plain = heading[1]!.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/<[^>]+>/g, '');
-    const slug = plain.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const slug = plain
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const n = seen.get(slug) ?? 0;
     seen.set(slug, n + 1);
     anchors.add(n === 0 ? slug : `${slug}-${n}`);
@@ -49,8 +52,10 @@ function linksOf(file: string): Link[] {
   prose(text.get(file)!).forEach((line, i) => {
     // Inline code is no link.
     const plain = line.replace(/`[^`]*`/g, '');
-    for (const match of plain.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) links.push({ file, line: i + 1, target: match[1]! });
-    for (const match of plain.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+"[^"]*")?\s*$/g)) links.push({ file, line: i + 1, target: match[1]! });
+    for (const match of plain.matchAll(/!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+      links.push({ file, line: i + 1, target: match[1]! });
+    for (const match of plain.matchAll(/^\s*\[[^\]]+\]:\s*<?(\S+?)>?(?:\s+"[^"]*")?\s*$/g))
+      links.push({ file, line: i + 1, target: match[1]! });
     for (const match of plain.matchAll(/<(?:a|img)\s[^>]*(?:href|src)="([^"]+)"/g)) links.push({ file, line: i + 1, target: match[1]! });
   });
   return links;
@@ -122,7 +127,10 @@ t.test('every fenced block names its language, and shell examples are `sh` (so t
   for (const file of files) {
     for (const fence of fencesOf(text.get(file)!)) {
       t.ok(fence.closed, `${file}:${fence.line}: the fence is closed`);
-      t.ok(LANGUAGES.has(fence.language), `${file}:${fence.line}: language ${JSON.stringify(fence.language)} is one of ${[...LANGUAGES].join(', ')}`);
+      t.ok(
+        LANGUAGES.has(fence.language),
+        `${file}:${fence.line}: language ${JSON.stringify(fence.language)} is one of ${[...LANGUAGES].join(', ')}`,
+      );
     }
   }
 });

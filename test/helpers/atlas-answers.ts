@@ -29,15 +29,29 @@ const REASONS: Record<number, string> = {
 };
 
 /** Atlas's compact error body, keys in its alphabetical order. */
-export function atlasError(status: number, errorCode: string, detail: string, parameters: string[] = [], fields?: { field: string; description: string }[]): string {
-  return JSON.stringify({ ...(fields ? { badRequestDetail: { fields } } : {}), detail, error: status, errorCode, parameters, reason: REASONS[status] });
+export function atlasError(
+  status: number,
+  errorCode: string,
+  detail: string,
+  parameters: string[] = [],
+  fields?: { field: string; description: string }[],
+): string {
+  return JSON.stringify({
+    ...(fields ? { badRequestDetail: { fields } } : {}),
+    detail,
+    error: status,
+    errorCode,
+    parameters,
+    reason: REASONS[status],
+  });
 }
 
 export const invalidAttribute = (field: string, description: string) =>
   atlasError(400, 'INVALID_ATTRIBUTE', `Invalid attribute ${field} specified.`, [field], [{ field, description }]);
 
 /** The Digest challenge's body (Atlas's pretty-printed one) and header. */
-export const UNAUTHORIZED_BODY = '{\n  "error" : 401,\n  "reason" : "Unauthorized",\n  "detail" : "You are not authorized for this resource.",\n  "errorCode" : "UNEXPECTED_ERROR"\n}';
+export const UNAUTHORIZED_BODY =
+  '{\n  "error" : 401,\n  "reason" : "Unauthorized",\n  "detail" : "You are not authorized for this resource.",\n  "errorCode" : "UNEXPECTED_ERROR"\n}';
 export const CHALLENGE = /^Digest realm="MMS Public API", domain="", nonce="[A-Za-z0-9+/]{32}", algorithm=MD5, qop="auth", stale=false$/;
 
 type Answer = { statusCode: number; headers: Record<string, unknown>; body: string };
@@ -73,13 +87,25 @@ export async function assertChallengeAndForbidden(t: Test, app: FastifyInstance,
   t.equal(challenge.headers['x-error-code'], undefined);
 
   const forbidden = await authed(app, request, { username: FARAWAY.publicKey, password: FARAWAY.privateKey });
-  assertError(t, forbidden, 403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', atlasError(403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', 'IP address 127.0.0.1 is not allowed to access this resource.', ['127.0.0.1']));
+  assertError(
+    t,
+    forbidden,
+    403,
+    'IP_ADDRESS_NOT_ON_ACCESS_LIST',
+    atlasError(403, 'IP_ADDRESS_NOT_ON_ACCESS_LIST', 'IP address 127.0.0.1 is not allowed to access this resource.', ['127.0.0.1']),
+  );
 }
 
 /** The 429 of a project limited to one request a minute, after its one request. */
 export function assertRateLimited(t: Test, res: Answer, version: Version, group: string): void {
   const resource = `/api/atlas/${version}/groups/${group}`;
-  assertError(t, res, 429, 'RATE_LIMITED', atlasError(429, 'RATE_LIMITED', `Resource ${resource} is limited to 1 requests every 1 minutes.`, [resource, '1', '1']));
+  assertError(
+    t,
+    res,
+    429,
+    'RATE_LIMITED',
+    atlasError(429, 'RATE_LIMITED', `Resource ${resource} is limited to 1 requests every 1 minutes.`, [resource, '1', '1']),
+  );
   t.equal(res.headers['retry-after'], '60');
 }
 
@@ -147,7 +173,11 @@ export interface DeclaredErrors {
 }
 
 /** One subtest per operation and version: 400 (where declared), 401, 403, 404, 429 and 500, exact. */
-export async function testDeclaredErrors(t: Test, apps: ErrorApps, operations: { name: string; errors: (version: Version) => DeclaredErrors }[]): Promise<void> {
+export async function testDeclaredErrors(
+  t: Test,
+  apps: ErrorApps,
+  operations: { name: string; errors: (version: Version) => DeclaredErrors }[],
+): Promise<void> {
   for (const version of ['v1.0', 'v2'] as const) {
     for (const op of operations) {
       const errors = op.errors(version);
@@ -164,7 +194,13 @@ export async function testDeclaredErrors(t: Test, apps: ErrorApps, operations: {
         t.equal((await authed(apps.limited, errors.allowed.request)).statusCode, errors.allowed.status, 'the one request a minute');
         assertRateLimited(t, await authed(apps.limited, errors.request), version, errors.group);
 
-        assertError(t, await authed(apps.broken, errors.request), 500, 'UNEXPECTED_ERROR', atlasError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'));
+        assertError(
+          t,
+          await authed(apps.broken, errors.request),
+          500,
+          'UNEXPECTED_ERROR',
+          atlasError(500, 'UNEXPECTED_ERROR', 'Unexpected error.'),
+        );
       });
     }
   }

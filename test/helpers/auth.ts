@@ -67,11 +67,15 @@ export interface LoggedApp {
 /** An app whose log lines (level info) are captured instead of printed, on a clock the test moves. */
 export function buildLoggedApp(t: Teardown, overrides: EmulatorOptions = {}, clock = new TestClock()): LoggedApp {
   const raw: string[] = [];
-  const app = buildApp(testConfig({ logLevel: 'info', ...overrides }), { logStream: { write: (line: string) => void raw.push(line) }, clock });
+  const app = buildApp(testConfig({ logLevel: 'info', ...overrides }), {
+    logStream: { write: (line: string) => void raw.push(line) },
+    clock,
+  });
   t.teardown(() => app.close());
   return {
     app,
     raw,
-    reasons: () => raw.map((line) => (JSON.parse(line) as { authFailure?: string }).authFailure).filter((r): r is string => r !== undefined),
+    reasons: () =>
+      raw.map((line) => (JSON.parse(line) as { authFailure?: string }).authFailure).filter((r): r is string => r !== undefined),
   };
 }

@@ -20,11 +20,24 @@ export async function control(
 
 /** The Atlas error body the control plane answers with for a bad request naming `field`. */
 export function invalidControlRequest(field: string, problem: string) {
-  return { detail: `Invalid ${field}: ${problem}.`, error: 400, errorCode: 'INVALID_CONTROL_REQUEST', parameters: [field], reason: 'Bad Request' };
+  return {
+    detail: `Invalid ${field}: ${problem}.`,
+    error: 400,
+    errorCode: 'INVALID_CONTROL_REQUEST',
+    parameters: [field],
+    reason: 'Bad Request',
+  };
 }
 
 /** Every list page of every cluster of the default dataset, in both API versions, as raw bytes. */
-export async function listSnapshot(app: FastifyInstance, clusters: [string, string][] = [[GROUP, 'Cluster0'], [GROUP, 'Cluster1'], ['5e2211c17a3e5a48f5497de3', 'Cluster0']]): Promise<string[]> {
+export async function listSnapshot(
+  app: FastifyInstance,
+  clusters: [string, string][] = [
+    [GROUP, 'Cluster0'],
+    [GROUP, 'Cluster1'],
+    ['5e2211c17a3e5a48f5497de3', 'Cluster0'],
+  ],
+): Promise<string[]> {
   const bodies: string[] = [];
   for (const [groupId, cluster] of clusters) {
     for (const version of ['v1.0', 'v2']) {
@@ -40,7 +53,11 @@ export async function listSnapshot(app: FastifyInstance, clusters: [string, stri
 }
 
 /** A Digest-signed inject() without contract validation: faults answer what the contract does not declare (503). */
-export async function signedInject(app: FastifyInstance, url: string, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+export async function signedInject(
+  app: FastifyInstance,
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
   const challenge = await app.inject({ url, headers });
   if (challenge.statusCode !== 401) return challenge;
   const { nonce } = parseChallenge(String(challenge.headers['www-authenticate']));

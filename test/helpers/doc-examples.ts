@@ -65,7 +65,10 @@ export interface Fence {
 
 /** README.md and every docs/*.md, relative to the repository root. */
 export function documentationFiles(root = ROOT): string[] {
-  const docs = readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).sort().map((name) => `docs/${name}`);
+  const docs = readdirSync(join(root, 'docs'))
+    .filter((name) => name.endsWith('.md'))
+    .sort()
+    .map((name) => `docs/${name}`);
   return ['README.md', ...docs];
 }
 
@@ -138,7 +141,10 @@ function linePattern(line: string): RegExp {
 
 /** Undefined when the output matches the expected lines (see the conventions above), else what is wrong. */
 export function outputProblem(expected: string[], output: string): string | undefined {
-  const actual = output.split('\n').map((line) => line.replace(/\s+$/, '')).filter((line) => line !== '');
+  const actual = output
+    .split('\n')
+    .map((line) => line.replace(/\s+$/, ''))
+    .filter((line) => line !== '');
   const wanted = expected.map((line) => line.replace(/\s+$/, '')).filter((line) => line !== '');
   let at = 0;
   let floating = false;
@@ -160,7 +166,9 @@ export function outputProblem(expected: string[], output: string): string | unde
       found = at;
     }
     if (found < 0) {
-      const where = floating ? `at or after output line ${at + 1}` : `as output line ${at + 1} (${JSON.stringify(actual[at] ?? '<end of output>')})`;
+      const where = floating
+        ? `at or after output line ${at + 1}`
+        : `as output line ${at + 1} (${JSON.stringify(actual[at] ?? '<end of output>')})`;
       return `expected ${JSON.stringify(line)} ${where}`;
     }
     at = found + 1;
@@ -182,12 +190,19 @@ export interface Scratch {
  */
 export function makeScratch(root = ROOT): Scratch {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-emu-docs-'));
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string>; bin: Record<string, string> };
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'docs-examples', private: true, scripts: { start: pkg.scripts.start } }, null, 2)}\n`);
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+    bin: Record<string, string>;
+  };
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'docs-examples', private: true, scripts: { start: pkg.scripts.start } }, null, 2)}\n`,
+  );
   for (const entry of ['dist', 'fixtures']) symlinkSync(join(root, entry), join(dir, entry));
   mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
   symlinkSync(root, join(dir, 'node_modules', 'atlas-backup-emulator'));
-  for (const [name, target] of Object.entries(pkg.bin)) symlinkSync(join('..', 'atlas-backup-emulator', target), join(dir, 'node_modules', '.bin', name));
+  for (const [name, target] of Object.entries(pkg.bin))
+    symlinkSync(join('..', 'atlas-backup-emulator', target), join(dir, 'node_modules', '.bin', name));
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
@@ -253,8 +268,15 @@ async function groupGone(pid: number, ms: number): Promise<boolean> {
 /** Runs one example by the conventions above. */
 export async function runExample(example: Example, options: RunOptions): Promise<ExampleRun> {
   const { cwd, targetPort, prelude = '', timeoutMs = 120_000 } = options;
-  const fail = (problem: string, output = '', server = false, exitCode?: number | string): ExampleRun => ({ ok: false, problem, output, server, exitCode });
-  if (targetPort === undefined && mentionsDocumentedAddress(example.code)) return fail('the example uses the emulator at 127.0.0.1:8080, and no emulator was given to target');
+  const fail = (problem: string, output = '', server = false, exitCode?: number | string): ExampleRun => ({
+    ok: false,
+    problem,
+    output,
+    server,
+    exitCode,
+  });
+  if (targetPort === undefined && mentionsDocumentedAddress(example.code))
+    return fail('the example uses the emulator at 127.0.0.1:8080, and no emulator was given to target');
   const ownPort = await freePort();
   const code = targetPort === undefined ? example.code : withPort(example.code, targetPort);
   const script = join(cwd, `.example-${example.file.replace(/\W/g, '_')}-${example.line}.sh`);
@@ -277,7 +299,10 @@ export async function runExample(example: Example, options: RunOptions): Promise
       if (checked === undefined) {
         const at = output.split('\n').findIndex((line) => line.startsWith(READY_LINE_PREFIX));
         if (at >= 0) {
-          checked = output.split('\n').slice(0, at + 1).join('\n');
+          checked = output
+            .split('\n')
+            .slice(0, at + 1)
+            .join('\n');
           resolve();
         }
       }
@@ -352,31 +377,47 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write('usage: doc-examples.ts [--docker IMAGE] [--url URL] [FILE...]\n');
     return 2;
   }
-  const examples = (files.length ? files : documentationFiles()).flatMap((file) => examplesIn(file)).filter((example) => needsDocker(example) === (image !== undefined));
+  const examples = (files.length ? files : documentationFiles())
+    .flatMap((file) => examplesIn(file))
+    .filter((example) => needsDocker(example) === (image !== undefined));
   const targetPort = url === undefined ? undefined : Number(new URL(url).port);
   const prelude = image === undefined ? '' : readFileSync(join(ROOT, 'test/helpers/docker-prelude.sh'), 'utf8');
   const env: Record<string, string> = image === undefined ? {} : { DOCS_DOCKER_IMAGE: image, DOCS_REPO: ROOT.replace(/\/$/, '') };
-  for (const name of ['NODE_IMAGE', 'BUILD_IMAGE', 'NPM_CONFIG_REGISTRY']) if (image !== undefined && process.env[name]) env[name] = process.env[name]!;
+  for (const name of ['NODE_IMAGE', 'BUILD_IMAGE', 'NPM_CONFIG_REGISTRY'])
+    if (image !== undefined && process.env[name]) env[name] = process.env[name]!;
   const scratch = makeScratch();
   let passed = 0;
   let failed = 0;
   try {
-    if (image !== undefined) await runExample({ file: 'cleanup', line: 0, code: 'docs_docker_cleanup', expected: undefined }, { cwd: scratch.dir, prelude, env });
+    if (image !== undefined)
+      await runExample({ file: 'cleanup', line: 0, code: 'docs_docker_cleanup', expected: undefined }, { cwd: scratch.dir, prelude, env });
     for (const [i, example] of examples.entries()) {
       if (url !== undefined) await fetch(new URL('/_emulator/reset', url), { method: 'POST' }).then((res) => res.arrayBuffer());
       const own = makeScratch();
-      const run = await runExample(example, { cwd: own.dir, targetPort, prelude, env, timeoutMs: image === undefined ? 120_000 : 45 * 60_000 }).finally(() => own.remove());
+      const run = await runExample(example, {
+        cwd: own.dir,
+        targetPort,
+        prelude,
+        env,
+        timeoutMs: image === undefined ? 120_000 : 45 * 60_000,
+      }).finally(() => own.remove());
       const name = `${example.file}:${example.line}`;
       if (run.ok) {
         passed++;
         process.stdout.write(`ok ${i + 1} - ${name}\n`);
       } else {
         failed++;
-        process.stdout.write(`not ok ${i + 1} - ${name}: ${run.problem}\n${run.output.split('\n').map((line) => `#   ${line}`).join('\n')}\n`);
+        process.stdout.write(
+          `not ok ${i + 1} - ${name}: ${run.problem}\n${run.output
+            .split('\n')
+            .map((line) => `#   ${line}`)
+            .join('\n')}\n`,
+        );
       }
     }
   } finally {
-    if (image !== undefined) await runExample({ file: 'cleanup', line: 0, code: 'docs_docker_cleanup', expected: undefined }, { cwd: scratch.dir, prelude, env });
+    if (image !== undefined)
+      await runExample({ file: 'cleanup', line: 0, code: 'docs_docker_cleanup', expected: undefined }, { cwd: scratch.dir, prelude, env });
     scratch.remove();
   }
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
@@ -384,4 +425,5 @@ async function main(args: string[]): Promise<number> {
 }
 
 // Run as a program, not when imported, nor when a test runner runs every file of this folder.
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && !process.env.TAP) process.exitCode = await main(process.argv.slice(2));
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && !process.env.TAP)
+  process.exitCode = await main(process.argv.slice(2));

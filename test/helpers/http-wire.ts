@@ -41,7 +41,12 @@ export function parseResponses(raw: Buffer): { responses: WireResponse[]; rest: 
     if (headers['content-length'] === undefined) throw new Error(`response without Content-Length: ${statusLine}`);
     const length = Number(headers['content-length']);
     if (rest.length < end + 4 + length) break;
-    responses.push({ status: Number(match[1]), reason: match[2]!, headers, body: rest.subarray(end + 4, end + 4 + length).toString('utf8') });
+    responses.push({
+      status: Number(match[1]),
+      reason: match[2]!,
+      headers,
+      body: rest.subarray(end + 4, end + 4 + length).toString('utf8'),
+    });
     rest = rest.subarray(end + 4 + length);
   }
   return { responses, rest };

@@ -113,7 +113,8 @@ export function contractProblems(path: string, status: number, contentType: stri
     const { status: enveloped, ...rest } = parsed as Record<string, unknown>;
     if (enveloped !== status) return [`the envelope's status ${String(enveloped)} is not ${status}`];
     parsed = schemaRef.includes('/Paginated') ? rest : rest.content;
-    if (!schemaRef.includes('/Paginated') && Object.keys(rest).join() !== 'content') return [`an entity envelope holds ${Object.keys(rest).join(', ')}`];
+    if (!schemaRef.includes('/Paginated') && Object.keys(rest).join() !== 'content')
+      return [`an entity envelope holds ${Object.keys(rest).join(', ')}`];
   }
   const validate = responses.validatorFor(schemaRef);
   return validate(parsed) ? [] : (validate.errors ?? []).map((e) => `${schemaRef} ${e.instancePath} ${e.message}`);

@@ -65,7 +65,10 @@ export function digestHeader(input: DigestInput): string {
   const { method, uri, nonce, username = PUBLIC_KEY, password = PRIVATE_KEY, realm = 'MMS Public API', algorithm = 'MD5' } = input;
   const nc = (input.nc ?? 1).toString(16).padStart(8, '0');
   const cnonce = input.cnonce ?? randomBytes(8).toString('hex');
-  const h = (s: string) => createHash(algorithm.startsWith('SHA-256') ? 'sha256' : 'md5').update(s).digest('hex');
+  const h = (s: string) =>
+    createHash(algorithm.startsWith('SHA-256') ? 'sha256' : 'md5')
+      .update(s)
+      .digest('hex');
   let ha1 = h(`${username}:${realm}:${password}`);
   if (algorithm.endsWith('-sess')) ha1 = h(`${ha1}:${nonce}:${cnonce}`);
   const response = h(`${ha1}:${nonce}:${nc}:${cnonce}:auth:${h(`${method}:${uri}`)}`);
@@ -87,17 +90,24 @@ export interface Call {
 }
 
 /** Checks a response against the contract; throws with the problems when it does not conform. */
-export function assertContract(url: string, res: { statusCode: number; headers: Record<string, unknown>; body: string }, method = 'GET'): void {
+export function assertContract(
+  url: string,
+  res: { statusCode: number; headers: Record<string, unknown>; body: string },
+  method = 'GET',
+): void {
   const problems = contractProblems(url, res.statusCode, res.headers['content-type'] as string | undefined, res.body, method);
-  if (problems.length > 0) throw new Error(`response to ${url} breaks the OpenAPI contract:\n${problems.join('\n')}\n${res.body.slice(0, 300)}`);
+  if (problems.length > 0)
+    throw new Error(`response to ${url} breaks the OpenAPI contract:\n${problems.join('\n')}\n${res.body.slice(0, 300)}`);
 }
 
 /** inject() plus contract validation of the response. */
 export async function send(app: FastifyInstance, call: Call): Promise<LightMyRequestResponse> {
   if (call.url.startsWith('/api/atlas/')) {
     const problems = requestProblems(call.method ?? 'GET', call.url, call.payload);
-    if (call.sendsReadOnly && problems.length === 0) throw new Error(`request ${call.method} ${call.url} is marked sendsReadOnly but carries no readOnly field`);
-    if (!call.sendsReadOnly && problems.length > 0) throw new Error(`request ${call.method} ${call.url} breaks the OpenAPI contract:\n${problems.join('\n')}`);
+    if (call.sendsReadOnly && problems.length === 0)
+      throw new Error(`request ${call.method} ${call.url} is marked sendsReadOnly but carries no readOnly field`);
+    if (!call.sendsReadOnly && problems.length > 0)
+      throw new Error(`request ${call.method} ${call.url} breaks the OpenAPI contract:\n${problems.join('\n')}`);
   }
   const res = await app.inject({ method: call.method ?? 'GET', url: call.url, headers: call.headers, payload: call.payload });
   if (call.url.startsWith('/api/atlas/') && call.method !== 'HEAD') assertContract(call.url, res, call.method);

@@ -13,7 +13,27 @@ t.teardown(() => source.close());
 const { dir } = scratch(t);
 
 /** The fields whose values identify the source (the rest must come through unchanged). */
-const IDENTIFYING = new Set(['id', 'clusterId', 'groupId', 'batchId', 'checkpointId', 'snapshotId', 'targetClusterId', 'targetGroupId', 'clusterName', 'targetClusterName', 'replicaSetName', 'shardName', 'machineId', 'masterKeyUUID', 'hash', 'fileName', 'url', 'urlV2', 'authValue']);
+const IDENTIFYING = new Set([
+  'id',
+  'clusterId',
+  'groupId',
+  'batchId',
+  'checkpointId',
+  'snapshotId',
+  'targetClusterId',
+  'targetGroupId',
+  'clusterName',
+  'targetClusterName',
+  'replicaSetName',
+  'shardName',
+  'machineId',
+  'masterKeyUUID',
+  'hash',
+  'fileName',
+  'url',
+  'urlV2',
+  'authValue',
+]);
 
 /**
  * Walks a source value and its anonymized counterpart side by side: the same shape, the same
@@ -22,20 +42,23 @@ const IDENTIFYING = new Set(['id', 'clusterId', 'groupId', 'batchId', 'checkpoin
  */
 function compare(t: Test, original: unknown, anonymized: unknown, pseudonyms: Map<string, string>, where: string): void {
   if (Array.isArray(original)) {
-    if (!Array.isArray(anonymized) || anonymized.length !== original.length) return void t.fail(`${where}: not an array of ${original.length}`);
+    if (!Array.isArray(anonymized) || anonymized.length !== original.length)
+      return void t.fail(`${where}: not an array of ${original.length}`);
     for (const [i, value] of original.entries()) compare(t, value, anonymized[i], pseudonyms, `${where}[${i}]`);
     return;
   }
   if (original !== null && typeof original === 'object') {
     const keys = Object.keys(original).filter((key) => key !== 'links');
     const other = anonymized as Record<string, unknown>;
-    if (JSON.stringify(Object.keys(other).filter((key) => key !== 'links')) !== JSON.stringify(keys)) return void t.fail(`${where}: other fields`);
+    if (JSON.stringify(Object.keys(other).filter((key) => key !== 'links')) !== JSON.stringify(keys))
+      return void t.fail(`${where}: other fields`);
     for (const key of keys) {
       const value = (original as Record<string, unknown>)[key];
       if (IDENTIFYING.has(key) && typeof value === 'string') {
         const pseudonym = other[key] as string;
         if (pseudonym === value || typeof pseudonym !== 'string') return void t.fail(`${where}.${key}: ${value} kept`);
-        if ((pseudonyms.get(value) ?? pseudonym) !== pseudonym || (pseudonyms.get(`=${pseudonym}`) ?? value) !== value) return void t.fail(`${where}.${key}: ${value} rewritten two ways`);
+        if ((pseudonyms.get(value) ?? pseudonym) !== pseudonym || (pseudonyms.get(`=${pseudonym}`) ?? value) !== value)
+          return void t.fail(`${where}.${key}: ${value} rewritten two ways`);
         pseudonyms.set(value, pseudonym).set(`=${pseudonym}`, value);
       } else {
         compare(t, value, other[key], pseudonyms, `${where}.${key}`);
@@ -59,15 +82,28 @@ t.test('an anonymized recording keeps shapes, counts, times and relationships, a
   const replay = await startEmulator({ fixtures: out, logLevel: 'silent' });
   t.teardown(() => replay.close());
   const replayReader = new Reader(replay.app, 'localhost');
-  const pseudonyms = new Map<string, string>([[GROUP, group], [`=${group}`, GROUP]]);
+  const pseudonyms = new Map<string, string>([
+    [GROUP, group],
+    [`=${group}`, GROUP],
+  ]);
   let items = 0;
   for (const [i, cluster] of CLUSTERS.entries()) {
     pseudonyms.set(cluster, names[i]!).set(`=${names[i]}`, cluster);
     for (const [collection, query] of LISTS) {
       const originals = await listPages(reader, GROUP, cluster, collection, query);
       const anonymized = await listPages(replayReader, group, names[i]!, collection, query);
-      compare(t, originals.map((page) => page.results), anonymized.map((page) => page.results), pseudonyms, `${cluster} ${collection}`);
-      t.same(anonymized.map((page) => page.totalCount), originals.map((page) => page.totalCount), `${cluster} ${collection}: the same counts`);
+      compare(
+        t,
+        originals.map((page) => page.results),
+        anonymized.map((page) => page.results),
+        pseudonyms,
+        `${cluster} ${collection}`,
+      );
+      t.same(
+        anonymized.map((page) => page.totalCount),
+        originals.map((page) => page.totalCount),
+        `${cluster} ${collection}: the same counts`,
+      );
       items += originals.reduce((n, page) => n + page.results.length, 0);
     }
   }

@@ -46,8 +46,22 @@ export function sourceFixture(): FixtureDocument {
               },
             ],
           },
-          { name: 'Replica0', clusterId: '5f1a2b3c4d5e6f7a8b9c0d3e', type: 'REPLICASET', live: true, liveFrom: '2026-02-20T00:00:00Z', schedule: { snapshotIntervalHours: 12 } },
-          { name: 'LiveSharded', clusterId: '5f1a2b3c4d5e6f7a8b9c0d4e', type: 'SHARDED', shards: 2, live: true, liveFrom: '2026-02-25T00:00:00Z' },
+          {
+            name: 'Replica0',
+            clusterId: '5f1a2b3c4d5e6f7a8b9c0d3e',
+            type: 'REPLICASET',
+            live: true,
+            liveFrom: '2026-02-20T00:00:00Z',
+            schedule: { snapshotIntervalHours: 12 },
+          },
+          {
+            name: 'LiveSharded',
+            clusterId: '5f1a2b3c4d5e6f7a8b9c0d4e',
+            type: 'SHARDED',
+            shards: 2,
+            live: true,
+            liveFrom: '2026-02-25T00:00:00Z',
+          },
           { name: CLOUD_CLUSTER, clusterId: '5f1a2b3c4d5e6f7a8b9c0d5e', backup: 'CLOUD' },
         ],
       },
@@ -64,10 +78,20 @@ export class Reader {
     private readonly host: string,
   ) {}
 
-  async call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, accept = V2_ACCEPT): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }> {
+  async call(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: object,
+    accept = V2_ACCEPT,
+  ): Promise<{ statusCode: number; headers: Record<string, unknown>; body: string }> {
     if (this.token === undefined) {
       const basic = Buffer.from(`${DEFAULT_CLIENT_ID}:${DEFAULT_CLIENT_SECRET}`).toString('base64');
-      const res = await this.app.inject({ method: 'POST', url: '/api/oauth/token', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=client_credentials' });
+      const res = await this.app.inject({
+        method: 'POST',
+        url: '/api/oauth/token',
+        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'grant_type=client_credentials',
+      });
       this.token = JSON.parse(res.body).access_token as string;
     }
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept, host: this.host };
@@ -89,10 +113,19 @@ export const LISTS = [
 ] as const;
 
 /** Every page of a list at `itemsPerPage`, parsed. */
-export async function listPages(reader: Reader, group: string, cluster: string, collection: string, query = '', itemsPerPage = 500): Promise<any[]> {
+export async function listPages(
+  reader: Reader,
+  group: string,
+  cluster: string,
+  collection: string,
+  query = '',
+  itemsPerPage = 500,
+): Promise<any[]> {
   const pages = [];
   for (let pageNum = 1; ; pageNum++) {
-    const page = await reader.json(`${clusterUrl('v2', group, cluster)}/${collection}?${query}pageNum=${pageNum}&itemsPerPage=${itemsPerPage}`);
+    const page = await reader.json(
+      `${clusterUrl('v2', group, cluster)}/${collection}?${query}pageNum=${pageNum}&itemsPerPage=${itemsPerPage}`,
+    );
     pages.push(page);
     if (!page.links.some((l: { rel: string }) => l.rel === 'next')) return pages;
   }
@@ -141,7 +174,10 @@ export async function answers(reader: Reader, group: string, clusters: string[])
     return JSON.parse(res.body);
   };
   for (const cluster of clusters) {
-    for (const [version, accept] of [['v2', V2_ACCEPT], ['v1.0', 'application/json']] as const) {
+    for (const [version, accept] of [
+      ['v2', V2_ACCEPT],
+      ['v1.0', 'application/json'],
+    ] as const) {
       const base = clusterUrl(version, group, cluster);
       await get(`${base}/snapshotSchedule`, accept);
       for (const [collection, query] of LISTS) {
@@ -149,7 +185,8 @@ export async function answers(reader: Reader, group: string, clusters: string[])
           const page = await get(`${base}/${collection}?${query}pageNum=${pageNum}&itemsPerPage=500`, accept);
           // Each item in v2; of a long list of snapshots a spread (the emulator lists a cluster's snapshots to find one).
           const every = collection === 'snapshots' ? Math.ceil(page.totalCount / 20) : 1;
-          if (version === 'v2') for (const [i, item] of page.results.entries()) if (i % every === 0) await get(`${base}/${collection}/${item.id}`, accept);
+          if (version === 'v2')
+            for (const [i, item] of page.results.entries()) if (i % every === 0) await get(`${base}/${collection}/${item.id}`, accept);
           if (!page.links.some((l: { rel: string }) => l.rel === 'next')) break;
         }
       }
@@ -167,7 +204,16 @@ export function scratch(t: { teardown(fn: () => unknown): void }): { dir: string
 
 /** Options reading the source as fast as it answers, with its default service account. */
 export function recordOptions(source: RunningEmulator, out: string, more: Partial<RecordOptions> = {}): RecordOptions {
-  return { source: source.url, sourceClientId: DEFAULT_CLIENT_ID, sourceClientSecret: DEFAULT_CLIENT_SECRET, group: GROUP, clusters: CLUSTERS, out, rate: 60_000, ...more };
+  return {
+    source: source.url,
+    sourceClientId: DEFAULT_CLIENT_ID,
+    sourceClientSecret: DEFAULT_CLIENT_SECRET,
+    group: GROUP,
+    clusters: CLUSTERS,
+    out,
+    rate: 60_000,
+    ...more,
+  };
 }
 
 /** A clock that only sleeps move: no real waiting, and the description's date is the same every time. */

@@ -40,18 +40,42 @@ t.test('a second emulator started from the recording answers as the first, byte 
   const expected = await answers(reader, GROUP, CLUSTERS);
   const actual = await answers(new Reader(replay.app, host), GROUP, CLUSTERS);
   t.equal(actual.length, expected.length);
-  t.equal(actual.find((answer, i) => answer !== expected[i]), undefined, 'every answer alike');
+  t.equal(
+    actual.find((answer, i) => answer !== expected[i]),
+    undefined,
+    'every answer alike',
+  );
 });
 
 t.test('the same source recorded again, with an API key and faults on the way, gives the same bytes', async (t) => {
   source.faults.add({ match: { pageNum: 2 }, effect: { type: 'error', status: 503 }, times: 1 });
-  source.faults.add({ match: { path: '/api/atlas/v2/groups/*/clusters/Replica0/snapshots' }, effect: { type: 'error', status: 429, retryAfterSeconds: 7 }, times: 3 });
+  source.faults.add({
+    match: { path: '/api/atlas/v2/groups/*/clusters/Replica0/snapshots' },
+    effect: { type: 'error', status: 429, retryAfterSeconds: 7 },
+    times: 3,
+  });
   t.teardown(() => source.faults.clear());
   const again = join(dir, 'again.json');
   const time = fakeTime();
-  await record(recordOptions(source, again, { sourceClientId: undefined, sourceClientSecret: undefined, sourcePublicKey: DEFAULT_PUBLIC_KEY, sourcePrivateKey: DEFAULT_PRIVATE_KEY }), time);
-  t.equal(readFileSync(again, 'utf8'), readFileSync(out, 'utf8'), 'Digest instead of a service account, a 503 on page 2 and a burst of 429s: the same bytes');
-  t.same(source.faults.list().map((rule) => rule.applied), [1, 3], 'both faults were met');
+  await record(
+    recordOptions(source, again, {
+      sourceClientId: undefined,
+      sourceClientSecret: undefined,
+      sourcePublicKey: DEFAULT_PUBLIC_KEY,
+      sourcePrivateKey: DEFAULT_PRIVATE_KEY,
+    }),
+    time,
+  );
+  t.equal(
+    readFileSync(again, 'utf8'),
+    readFileSync(out, 'utf8'),
+    'Digest instead of a service account, a 503 on page 2 and a burst of 429s: the same bytes',
+  );
+  t.same(
+    source.faults.list().map((rule) => rule.applied),
+    [1, 3],
+    'both faults were met',
+  );
   t.same(
     time.sleeps.filter((ms) => ms >= 1000),
     [1000, 7000, 7000, 7000],

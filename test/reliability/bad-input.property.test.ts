@@ -19,9 +19,28 @@ import { assertAtlasAnswer } from '../helpers/answer-invariants.js';
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
 
 // Characters a request-target may carry literally (RFC 3986 pchar, plus the query's / and ?).
-const PCHARS = [...'abcXYZ019-._~!$&\'()*+,;=:@'];
+const PCHARS = [..."abcXYZ019-._~!$&'()*+,;=:@"];
 const QCHARS = [...PCHARS, '/', '?'];
-const BROKEN_ESCAPES = ['%', '%z', '%zz', '%4', '%G1', '%E0%A4%A', '%C3%28', '%FF', '%C0%AF', '%ED%A0%80', '%00', '%u00e9', '%%', '%2', '%2F', '%25', '%5C', '%0A'];
+const BROKEN_ESCAPES = [
+  '%',
+  '%z',
+  '%zz',
+  '%4',
+  '%G1',
+  '%E0%A4%A',
+  '%C3%28',
+  '%FF',
+  '%C0%AF',
+  '%ED%A0%80',
+  '%00',
+  '%u00e9',
+  '%%',
+  '%2',
+  '%2F',
+  '%25',
+  '%5C',
+  '%0A',
+];
 
 const literal = (chars: string[], maxLength: number) => fc.string({ unit: fc.constantFrom(...chars), maxLength });
 /** Non-ASCII (and any other) text, percent-encoded as UTF-8, as a client library would send it. */
@@ -60,7 +79,8 @@ async function request(client: Client, call: Call, signed = true): Promise<numbe
   assertAtlasAnswer(method, url, res);
   // A signature longer than the Authorization limit is refused, as it should be.
   const signable = (headers.authorization?.length ?? 0) <= MAX_AUTHORIZATION_LENGTH;
-  if (signed && signable && res.statusCode === 401) throw new Error(`${method} ${url.slice(0, 200)}: a signed request was refused: ${res.body}`);
+  if (signed && signable && res.statusCode === 401)
+    throw new Error(`${method} ${url.slice(0, 200)}: a signed request was refused: ${res.body}`);
   return res.statusCode;
 }
 
@@ -74,7 +94,15 @@ writeFileSync(
         id: GROUP,
         name: 'Fuzz',
         clusters: [
-          { name: 'Cluster0', clusterId: 'cccccccccccccccccccccccc', type: 'SHARDED', shards: 2, backup: 'LEGACY', checkpoints: [], generate: { count: 5 } },
+          {
+            name: 'Cluster0',
+            clusterId: 'cccccccccccccccccccccccc',
+            type: 'SHARDED',
+            shards: 2,
+            backup: 'LEGACY',
+            checkpoints: [],
+            generate: { count: 5 },
+          },
           { name: 'Cloud0', clusterId: 'dddddddddddddddddddddddd', type: 'REPLICASET', shards: 1, backup: 'CLOUD', checkpoints: [] },
         ],
       },
@@ -105,9 +133,26 @@ const run = async <T>(runs: number, arbitrary: fc.Arbitrary<T>, check: (value: T
 
 t.test('request paths', async (t) => {
   const c = await client(t);
-  const known = fc.constantFrom('api', 'atlas', 'v1.0', 'v2', 'v1', 'groups', GROUP, 'clusters', 'Cluster0', 'Cloud0', 'backupCheckpoints', c.checkpoint);
+  const known = fc.constantFrom(
+    'api',
+    'atlas',
+    'v1.0',
+    'v2',
+    'v1',
+    'groups',
+    GROUP,
+    'clusters',
+    'Cluster0',
+    'Cloud0',
+    'backupCheckpoints',
+    c.checkpoint,
+  );
   const path = fc
-    .tuple(fc.boolean(), fc.array(fc.oneof({ weight: 3, arbitrary: known }, { weight: 1, arbitrary: fuzzSegment }), { maxLength: 9 }), fc.constantFrom('', '/', '//'))
+    .tuple(
+      fc.boolean(),
+      fc.array(fc.oneof({ weight: 3, arbitrary: known }, { weight: 1, arbitrary: fuzzSegment }), { maxLength: 9 }),
+      fc.constantFrom('', '/', '//'),
+    )
     .map(([underApi, segments, tail]) => `${underApi ? '/api/atlas/' : '/'}${segments.join('/')}${tail}`);
   const statuses = new Set<number>();
   await run(2800, fc.tuple(path, fc.constantFrom(...METHODS), fc.boolean()), async ([url, method, signed]) => {
@@ -119,7 +164,11 @@ t.test('request paths', async (t) => {
 t.test('path parameters', async (t) => {
   const c = await client(t);
   const groupId = fc.oneof(fc.constant(GROUP), hex24, fuzzSegment);
-  const clusterName = fc.oneof(fc.constantFrom('Cluster0', 'Cloud0', 'Cluster1', 'cluster0'), fc.stringMatching(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,70}$/), fuzzSegment);
+  const clusterName = fc.oneof(
+    fc.constantFrom('Cluster0', 'Cloud0', 'Cluster1', 'cluster0'),
+    fc.stringMatching(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,70}$/),
+    fuzzSegment,
+  );
   const checkpointId = fc.option(fc.oneof(fc.constant(c.checkpoint), hex24, fuzzSegment), { nil: undefined });
   const statuses = new Set<number>();
   await run(
@@ -137,7 +186,10 @@ t.test('query strings', async (t) => {
   const c = await client(t);
   const name = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom('pageNum', 'itemsPerPage', 'includeCount', 'envelope', 'pretty') },
-    { weight: 1, arbitrary: fc.oneof(literal(QCHARS, 12), encodedText, brokenEscape, fc.constantFrom('PAGENUM', 'pageNum[]', 'page%4Eum')) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(literal(QCHARS, 12), encodedText, brokenEscape, fc.constantFrom('PAGENUM', 'pageNum[]', 'page%4Eum')),
+    },
   );
   const value = fc.oneof(
     fc.integer({ min: -5, max: 600 }).map(String),
@@ -169,8 +221,20 @@ t.test('Accept headers on v2', async (t) => {
     fc.date({ min: new Date('1990-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
   );
   const range = fc.oneof(
-    { weight: 4, arbitrary: fc.tuple(fc.constantFrom('application/vnd.atlas.', 'APPLICATION/VND.ATLAS.', 'application/vnd.atlas+', 'text/vnd.atlas.'), date, fc.constantFrom('+json', '+JSON', '+xml', '', '+json;q=0.5', '+json; charset=utf-8')).map((p) => p.join('')) },
-    { weight: 1, arbitrary: fc.constantFrom('*/*', 'application/json', 'application/*', '', ';', ',', 'q=1', 'application/vnd.atlas.+json') },
+    {
+      weight: 4,
+      arbitrary: fc
+        .tuple(
+          fc.constantFrom('application/vnd.atlas.', 'APPLICATION/VND.ATLAS.', 'application/vnd.atlas+', 'text/vnd.atlas.'),
+          date,
+          fc.constantFrom('+json', '+JSON', '+xml', '', '+json;q=0.5', '+json; charset=utf-8'),
+        )
+        .map((p) => p.join('')),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom('*/*', 'application/json', 'application/*', '', ';', ',', 'q=1', 'application/vnd.atlas.+json'),
+    },
     { weight: 1, arbitrary: fc.string({ unit: 'grapheme-ascii', maxLength: 40 }) },
     { weight: 1, arbitrary: fc.integer({ min: 1, max: 4000 }).map((n) => `application/vnd.atlas.2023-01-01+json;${'x'.repeat(n)}`) },
   );
@@ -194,13 +258,17 @@ t.test('Accept headers on v2', async (t) => {
 
 t.test('raw Authorization headers', async (t) => {
   const c = await client(t);
-  const param = fc.tuple(
-    fc.constantFrom('username', 'realm', 'nonce', 'uri', 'response', 'qop', 'nc', 'cnonce', 'algorithm', 'opaque', 'userhash', 'x'),
-    fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 40 }), fc.constant(c.nonce), fc.constant(CLUSTER0)),
-    fc.boolean(),
-  ).map(([k, v, quoted]) => (quoted ? `${k}="${v}"` : `${k}=${v}`));
+  const param = fc
+    .tuple(
+      fc.constantFrom('username', 'realm', 'nonce', 'uri', 'response', 'qop', 'nc', 'cnonce', 'algorithm', 'opaque', 'userhash', 'x'),
+      fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 40 }), fc.constant(c.nonce), fc.constant(CLUSTER0)),
+      fc.boolean(),
+    )
+    .map(([k, v, quoted]) => (quoted ? `${k}="${v}"` : `${k}=${v}`));
   const header = fc.oneof(
-    fc.tuple(fc.constantFrom('Digest ', 'digest ', 'Digest', 'Basic ', 'Bearer ', ''), fc.array(param, { maxLength: 10 })).map(([scheme, ps]) => scheme + ps.join(', ')),
+    fc
+      .tuple(fc.constantFrom('Digest ', 'digest ', 'Digest', 'Basic ', 'Bearer ', ''), fc.array(param, { maxLength: 10 }))
+      .map(([scheme, ps]) => scheme + ps.join(', ')),
     fc.string({ unit: 'grapheme-ascii', maxLength: 200 }),
   );
   await run(500, header, async (authorization) => {
@@ -215,12 +283,25 @@ t.test('request bodies on the API (which takes none)', async (t) => {
   const c = await client(t);
   const contentType = fc.option(
     fc.oneof(
-      fc.constantFrom('application/json', 'application/json; charset=utf-16', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'x/y', ';', ''),
+      fc.constantFrom(
+        'application/json',
+        'application/json; charset=utf-16',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'x/y',
+        ';',
+        '',
+      ),
       fc.string({ unit: 'grapheme-ascii', maxLength: 30 }),
     ),
     { nil: undefined },
   );
-  const body = fc.oneof(fc.json(), fc.string({ unit: 'grapheme', maxLength: 200 }), fc.constantFrom('{', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}', 'null'));
+  const body = fc.oneof(
+    fc.json(),
+    fc.string({ unit: 'grapheme', maxLength: 200 }),
+    fc.constantFrom('{', '{"__proto__":{"x":1}}', '{"constructor":{"prototype":{}}}', 'null'),
+  );
   const statuses = new Set<number>();
   await run(
     300,

@@ -74,7 +74,9 @@ t.test('no torn page while fixtures load and the store resets', async (t) => {
       const expected = Math.max(0, Math.min(itemsPerPage, page.totalCount - (pageNum - 1) * itemsPerPage));
       const clusterId = expectedClusterId.get(page.totalCount);
       if (page.results.length !== expected || page.results.some((r) => r.clusterId !== clusterId)) {
-        torn.push(`${uri}: totalCount ${page.totalCount}, ${page.results.length} results, clusterIds ${[...new Set(page.results.map((r) => r.clusterId))].join()}`);
+        torn.push(
+          `${uri}: totalCount ${page.totalCount}, ${page.results.length} results, clusterIds ${[...new Set(page.results.map((r) => r.clusterId))].join()}`,
+        );
       }
     }
   };
@@ -84,5 +86,9 @@ t.test('no torn page while fixtures load and the store resets', async (t) => {
 
   t.same(torn, [], 'every page agrees with itself');
   t.ok(writeCount >= 30, `${writeCount} writes interleaved with ${READERS * READS_PER_READER} reads`);
-  t.same([...seen].sort((a, b) => a - b), [...expectedClusterId.keys()].sort((a, b) => a - b), 'reads saw every data set');
+  t.same(
+    [...seen].sort((a, b) => a - b),
+    [...expectedClusterId.keys()].sort((a, b) => a - b),
+    'reads saw every data set',
+  );
 });

@@ -49,7 +49,10 @@ for (const version of ['v1.0', 'v2']) {
     await advance('P1D');
     const afterWindow = await timestamps();
     t.same(afterWindow, EXPECTED.afterWindow, 'only the last pointInTimeWindowHours (24) are left');
-    t.notOk(afterWindow.some((ts: string) => EXPECTED.start.includes(ts)), 'the first ones are gone');
+    t.notOk(
+      afterWindow.some((ts: string) => EXPECTED.start.includes(ts)),
+      'the first ones are gone',
+    );
     const old = await api(`/backupCheckpoints/${oldest}`);
     t.equal(old.statusCode, 404, 'and so is reading one of them');
     t.equal(json(old).errorCode, 'CHECKPOINT_NOT_FOUND');
@@ -65,7 +68,13 @@ for (const version of ['v1.0', 'v2']) {
     t.equal(new Set(batch.results.map((job: { batchId: string }) => job.batchId)).size, 1, 'one batchId');
     for (const job of batch.results) {
       // The checkpoint shows as the job's timestamp; checkpointId itself is writeOnly.
-      t.match(job, { checkpointId: undefined, clusterId: CLUSTER_ID, groupId: GROUP_ID, statusName: 'IN_PROGRESS', timestamp: { date: EXPECTED.newest } });
+      t.match(job, {
+        checkpointId: undefined,
+        clusterId: CLUSTER_ID,
+        groupId: GROUP_ID,
+        statusName: 'IN_PROGRESS',
+        timestamp: { date: EXPECTED.newest },
+      });
       t.equal(job.delivery.statusName, 'IN_PROGRESS');
     }
 
@@ -102,5 +111,8 @@ t.test('determinism: the same seed and the same clock moves give byte-identical 
   };
   const first = await run();
   t.same(await run(), first);
-  t.ok(first.every((body) => body.startsWith('200 ')), 'every step answered 200');
+  t.ok(
+    first.every((body) => body.startsWith('200 ')),
+    'every step answered 200',
+  );
 });

@@ -23,14 +23,21 @@ const validate = ajv.compile(published);
 /** The places Ajv names: `$.projects[0].id`, with the missing or unknown key appended. */
 function schemaPlaces(errors: ErrorObject[]): string[] {
   return errors.map((e) => {
-    const key = (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ?? (e.params as { additionalProperty?: string }).additionalProperty;
+    const key =
+      (e.params as { missingProperty?: string; additionalProperty?: string }).missingProperty ??
+      (e.params as { additionalProperty?: string }).additionalProperty;
     const pointer = key === undefined ? e.instancePath : `${e.instancePath}/${key}`;
-    return pointer.split('/').slice(1).reduce((text, part) => (/^\d+$/.test(part) ? `${text}[${part}]` : `${text}.${part}`), '$');
+    return pointer
+      .split('/')
+      .slice(1)
+      .reduce((text, part) => (/^\d+$/.test(part) ? `${text}[${part}]` : `${text}.${part}`), '$');
   });
 }
 
 const hex24 = fc.stringMatching(/^[0-9a-f]{24}$/);
-const date = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString().replace('.000Z', 'Z'));
+const date = fc
+  .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true })
+  .map((d) => d.toISOString().replace('.000Z', 'Z'));
 const text = fc.string({ maxLength: 12 });
 const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 /** Drops the keys whose value is undefined, as JSON would. */
@@ -45,7 +52,16 @@ const part = fc
     typeName: optional(fc.constantFrom('REPLICA_SET', 'CONFIG_SERVER', 'CONFIG_SERVER_REPLICA_SET')),
   })
   .map(defined);
-const checkpoint = fc.record({ id: hex24, timestamp: date, completed: optional(date), started: optional(date), restorable: optional(fc.boolean()), parts: optional(fc.array(part, { maxLength: 3 })) }).map(defined);
+const checkpoint = fc
+  .record({
+    id: hex24,
+    timestamp: date,
+    completed: optional(date),
+    started: optional(date),
+    restorable: optional(fc.boolean()),
+    parts: optional(fc.array(part, { maxLength: 3 })),
+  })
+  .map(defined);
 const cluster = fc
   .record({
     name: fc.stringMatching(/^[a-zA-Z0-9][a-zA-Z0-9-]{0,20}$/),
@@ -54,20 +70,37 @@ const cluster = fc
     shards: optional(fc.integer({ min: 1, max: 100 })),
     backup: fc.constantFrom(undefined, 'LEGACY', 'CLOUD'),
     checkpoints: optional(fc.uniqueArray(checkpoint, { maxLength: 4, selector: (c) => c.id })),
-    generate: optional(fc.record({ count: fc.integer({ min: 0, max: 5 }), intervalMinutes: optional(fc.integer({ min: 1, max: 525_600 })) }).map(defined)),
+    generate: optional(
+      fc.record({ count: fc.integer({ min: 0, max: 5 }), intervalMinutes: optional(fc.integer({ min: 1, max: 525_600 })) }).map(defined),
+    ),
   })
   // A CLOUD cluster has no checkpoints: the one rule between fields this document keeps.
   .map((c) => defined(c.backup === 'CLOUD' ? { ...c, checkpoints: undefined, generate: undefined } : c));
-const project = fc.record({ id: hex24, name: optional(text), clusters: optional(fc.uniqueArray(cluster, { maxLength: 3, selector: (c) => c.name })) }).map(defined);
-const access = fc.record({ projects: fc.oneof(fc.constant('*'), fc.array(hex24, { maxLength: 2 })), accessList: optional(fc.array(fc.constantFrom('10.0.0.0/8', '::1', '192.0.2.7', '2001:db8::/32'), { maxLength: 2 })) });
+const project = fc
+  .record({ id: hex24, name: optional(text), clusters: optional(fc.uniqueArray(cluster, { maxLength: 3, selector: (c) => c.name })) })
+  .map(defined);
+const access = fc.record({
+  projects: fc.oneof(fc.constant('*'), fc.array(hex24, { maxLength: 2 })),
+  accessList: optional(fc.array(fc.constantFrom('10.0.0.0/8', '::1', '192.0.2.7', '2001:db8::/32'), { maxLength: 2 })),
+});
 const credentialId = fc.stringMatching(/^[A-Za-z0-9._~@+-]{1,20}$/);
 const secret = fc.stringMatching(/^[\x21-\x7e]{1,20}$/);
 const document = fc
   .record({
     description: optional(text),
     projects: optional(fc.uniqueArray(project, { maxLength: 3, selector: (p) => p.id })),
-    apiKeys: optional(fc.uniqueArray(fc.tuple(credentialId, secret, access).map(([publicKey, privateKey, a]) => defined({ publicKey, privateKey, ...a })), { maxLength: 2, selector: (k) => k.publicKey })),
-    serviceAccounts: optional(fc.uniqueArray(fc.tuple(credentialId, secret, access).map(([clientId, clientSecret, a]) => defined({ clientId, clientSecret, ...a })), { maxLength: 2, selector: (k) => k.clientId })),
+    apiKeys: optional(
+      fc.uniqueArray(
+        fc.tuple(credentialId, secret, access).map(([publicKey, privateKey, a]) => defined({ publicKey, privateKey, ...a })),
+        { maxLength: 2, selector: (k) => k.publicKey },
+      ),
+    ),
+    serviceAccounts: optional(
+      fc.uniqueArray(
+        fc.tuple(credentialId, secret, access).map(([clientId, clientSecret, a]) => defined({ clientId, clientSecret, ...a })),
+        { maxLength: 2, selector: (k) => k.clientId },
+      ),
+    ),
   })
   .map(defined);
 
@@ -133,7 +166,8 @@ t.test('documents the schema refuses are refused by the loader, at a place the s
         load(app, broken, 'replace');
       } catch (err) {
         const place = /^Invalid (\S+): /.exec((err as Error).message)?.[1];
-        if (!place || !places.includes(place)) throw new Error(`loader refused at ${place}, schema at ${places.join(', ')}: ${(err as Error).message}`);
+        if (!place || !places.includes(place))
+          throw new Error(`loader refused at ${place}, schema at ${places.join(', ')}: ${(err as Error).message}`);
         return;
       }
       throw new Error(`the loader accepted a document the schema refuses (${places.join(', ')})`);

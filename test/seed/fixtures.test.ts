@@ -16,7 +16,10 @@ t.test('a user fixture replaces the default dataset', async (t) => {
   const app = buildTestApp(t, { fixtures: EXAMPLE });
   const body = json(await authed(app, { url: `${PROD}?itemsPerPage=500` }));
   t.equal(body.totalCount, 27);
-  t.same(body.results.slice(0, 2).map((c: { id: string }) => c.id), ['64b0d00000000000000000a1', '64b0d00000000000000000a2']);
+  t.same(
+    body.results.slice(0, 2).map((c: { id: string }) => c.id),
+    ['64b0d00000000000000000a1', '64b0d00000000000000000a2'],
+  );
   t.strictSame(body.results[1], {
     clusterId: '64b0c0ffee0000000000c001',
     groupId: '64b0c0ffee0000000000abcd',
@@ -26,7 +29,10 @@ t.test('a user fixture replaces the default dataset', async (t) => {
     timestamp: '2023-07-14T06:00:00Z',
   });
   const generated = body.results.slice(2);
-  t.ok(generated.every((c: { parts: unknown[]; timestamp: string }) => c.parts.length === 4 && c.timestamp > '2023-07-14T06:00:00Z'), 'three shards and a config server, after the explicit ones');
+  t.ok(
+    generated.every((c: { parts: unknown[]; timestamp: string }) => c.parts.length === 4 && c.timestamp > '2023-07-14T06:00:00Z'),
+    'three shards and a config server, after the explicit ones',
+  );
   const cloud = await authed(app, { url: PROD.replace('payments-prod', 'payments-analytics') });
   t.equal(cloud.statusCode, 400);
   const defaultProject = await authed(app, { url: `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/backupCheckpoints` });
@@ -60,13 +66,23 @@ t.test('explicit checkpoints are served in timestamp then id order', async (t) =
   );
   const app = buildTestApp(t, { fixtures: file });
   const body = json(await authed(app, { url: '/api/atlas/v1.0/groups/aaaaaaaaaaaaaaaaaaaaaaaa/clusters/c/backupCheckpoints' }));
-  t.same(body.results.map((c: { id: string }) => c.id), ['000000000000000000000001', '000000000000000000000002', '000000000000000000000003']);
+  t.same(
+    body.results.map((c: { id: string }) => c.id),
+    ['000000000000000000000001', '000000000000000000000002', '000000000000000000000003'],
+  );
 });
 
 t.test('a folder of fixture documents loads every .json in name order', async (t) => {
   const dir = tempDir();
   mkdirSync(join(dir, 'docs'));
-  writeFileSync(join(dir, 'docs', 'b.json'), JSON.stringify({ projects: [{ id: 'cccccccccccccccccccccccc', clusters: [{ name: 'two', clusterId: 'dddddddddddddddddddddddd', generate: { count: 3 } }] }] }));
+  writeFileSync(
+    join(dir, 'docs', 'b.json'),
+    JSON.stringify({
+      projects: [
+        { id: 'cccccccccccccccccccccccc', clusters: [{ name: 'two', clusterId: 'dddddddddddddddddddddddd', generate: { count: 3 } }] },
+      ],
+    }),
+  );
   writeFileSync(join(dir, 'docs', 'a.json'), readFileSync(EXAMPLE));
   writeFileSync(join(dir, 'docs', 'notes.txt'), 'ignored');
   const app = buildTestApp(t, { fixtures: join(dir, 'docs') });
@@ -77,17 +93,74 @@ t.test('invalid fixture documents are refused, naming the file, the place and th
   const dir = tempDir();
   const cases: [unknown, string][] = [
     [{ projects: [{ id: 'xyz' }] }, '$.projects[0].id: must be a 24-hexadecimal-digit id'],
-    [{ projects: [{ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'ok', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb', checkpoints: [{ id: '000000000000000000000001', timestamp: 'yesterday' }] }] }] }, '$.projects[0].clusters[0].checkpoints[0].timestamp: must be a real UTC date-time like 2018-02-08T23:19:37Z'],
-    [{ projects: [{ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'bad name', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb' }] }] }, '$.projects[0].clusters[0].name: must be a cluster name matching ^[a-zA-Z0-9][a-zA-Z0-9-]*$ (at most 64 characters)'],
-    [{ projects: [{ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'c', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb', generate: { count: -1 } }] }] }, '$.projects[0].clusters[0].generate.count: must be an integer from 0 to 10000000'],
-    [{ projects: [{ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'c', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb', backup: 'CLOUD', generate: { count: 1 } }] }] }, '$.projects[0].clusters[0]: a cluster on Cloud Backup (backup: CLOUD) has no checkpoints'],
+    [
+      {
+        projects: [
+          {
+            id: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+            clusters: [
+              {
+                name: 'ok',
+                clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
+                checkpoints: [{ id: '000000000000000000000001', timestamp: 'yesterday' }],
+              },
+            ],
+          },
+        ],
+      },
+      '$.projects[0].clusters[0].checkpoints[0].timestamp: must be a real UTC date-time like 2018-02-08T23:19:37Z',
+    ],
+    [
+      { projects: [{ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'bad name', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb' }] }] },
+      '$.projects[0].clusters[0].name: must be a cluster name matching ^[a-zA-Z0-9][a-zA-Z0-9-]*$ (at most 64 characters)',
+    ],
+    [
+      {
+        projects: [
+          { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'c', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb', generate: { count: -1 } }] },
+        ],
+      },
+      '$.projects[0].clusters[0].generate.count: must be an integer from 0 to 10000000',
+    ],
+    [
+      {
+        projects: [
+          {
+            id: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+            clusters: [{ name: 'c', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb', backup: 'CLOUD', generate: { count: 1 } }],
+          },
+        ],
+      },
+      '$.projects[0].clusters[0]: a cluster on Cloud Backup (backup: CLOUD) has no checkpoints',
+    ],
     [{ projects: [], extra: 1 }, '$.extra: unknown field (allowed: $schema, description, projects'],
-    [{ projects: [{ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'c', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb', checkpoints: [{ id: '000000000000000000000001', timestamp: '2020-01-01T00:00:00Z' }, { id: '000000000000000000000001', timestamp: '2020-01-02T00:00:00Z' }] }] }] }, '$.projects[0].clusters[0].checkpoints[1].id: duplicates checkpoint 000000000000000000000001'],
+    [
+      {
+        projects: [
+          {
+            id: 'aaaaaaaaaaaaaaaaaaaaaaaa',
+            clusters: [
+              {
+                name: 'c',
+                clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
+                checkpoints: [
+                  { id: '000000000000000000000001', timestamp: '2020-01-01T00:00:00Z' },
+                  { id: '000000000000000000000001', timestamp: '2020-01-02T00:00:00Z' },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      '$.projects[0].clusters[0].checkpoints[1].id: duplicates checkpoint 000000000000000000000001',
+    ],
   ];
   for (const [i, [document, message]] of cases.entries()) {
     const file = join(dir, `bad-${i}.json`);
     writeFileSync(file, JSON.stringify(document));
-    t.throws(() => buildApp(testConfig({ fixtures: file })), { message: new RegExp(`^fixture ${file}: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`) });
+    t.throws(() => buildApp(testConfig({ fixtures: file })), {
+      message: new RegExp(`^fixture ${file}: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    });
   }
   const notJson = join(dir, 'not.json');
   writeFileSync(notJson, '{"projects": [');

@@ -11,7 +11,13 @@ const SHAPE: Shape = { items: { children: 'leaf' }, flat: 'leaf' };
 
 function recorder(): { sink: StreamSink; events: unknown[] } {
   const events: unknown[] = [];
-  return { events, sink: { element: (path, value) => events.push(['element', path, value]), container: (path, value) => events.push(['container', path, value]) } };
+  return {
+    events,
+    sink: {
+      element: (path, value) => events.push(['element', path, value]),
+      container: (path, value) => events.push(['container', path, value]),
+    },
+  };
 }
 
 function readInChunks(text: string, cuts: number[]): unknown[] {
@@ -30,7 +36,14 @@ function readInChunks(text: string, cuts: number[]): unknown[] {
 
 const json = fc.jsonValue({ maxDepth: 3 });
 const documents = fc.oneof(
-  fc.record({ items: fc.array(fc.oneof(fc.record({ children: fc.array(json), other: json }, { requiredKeys: [] }), json)), flat: fc.array(json), rest: json }, { requiredKeys: [] }),
+  fc.record(
+    {
+      items: fc.array(fc.oneof(fc.record({ children: fc.array(json), other: json }, { requiredKeys: [] }), json)),
+      flat: fc.array(json),
+      rest: json,
+    },
+    { requiredKeys: [] },
+  ),
   json,
 );
 

@@ -47,7 +47,10 @@ t.test('bad options exit non-zero naming the option', async (t) => {
     [['--prot', '8080'], 'atlas-backup-emulator: unknown option "--prot" (see --help)\n'],
     [['--port', 'abc'], 'atlas-backup-emulator: --port must be an integer from 0 to 65535, got "abc"\n'],
     [['--seed'], 'atlas-backup-emulator: option --seed needs a value\n'],
-    [['--log-level=loud'], 'atlas-backup-emulator: --log-level must be one of fatal, error, warn, info, debug, trace, silent, got "loud"\n'],
+    [
+      ['--log-level=loud'],
+      'atlas-backup-emulator: --log-level must be one of fatal, error, warn, info, debug, trace, silent, got "loud"\n',
+    ],
     [['--journal-max=-1'], 'atlas-backup-emulator: --journal-max must be an integer from 0 to 1000000, got "-1"\n'],
   ];
   for (const [args, message] of cases) {
@@ -61,7 +64,14 @@ t.test('bad options exit non-zero naming the option', async (t) => {
 t.test('--port 0 --seed 7 --fixtures f.json starts the emulator; flags win over the environment', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'emu-cli-'));
   const fixture = join(dir, 'f.json');
-  writeFileSync(fixture, JSON.stringify({ projects: [{ id: 'cccccccccccccccccccccccc', clusters: [{ name: 'C', clusterId: 'dddddddddddddddddddddddd', generate: { count: 7 } }] }] }));
+  writeFileSync(
+    fixture,
+    JSON.stringify({
+      projects: [
+        { id: 'cccccccccccccccccccccccc', clusters: [{ name: 'C', clusterId: 'dddddddddddddddddddddddd', generate: { count: 7 } }] },
+      ],
+    }),
+  );
   const started = spawnEmulator({
     args: [CLI, '--port', '0', '--seed', '7', `--fixtures=${fixture}`, '--admin-token', 'tkn'],
     env: { ATLAS_EMU_SEED: '3', ATLAS_EMU_LOG_LEVEL: 'warn' },
@@ -69,7 +79,12 @@ t.test('--port 0 --seed 7 --fixtures f.json starts the emulator; flags win over 
   const base = await started.ready;
   t.match(started.output(), '1 project, 1 cluster, 7 checkpoints (seed 7, store :memory:)');
   const ready = await fetch(`${base}/_emulator/ready`);
-  t.same(await ready.json(), { status: 'ready', version: JSON.parse(await (await fetch(`${base}/_emulator/info`, { headers: { authorization: 'Bearer tkn' } })).text()).version, seed: 7, counts: { projects: 1, clusters: 1, checkpoints: 7 } });
+  t.same(await ready.json(), {
+    status: 'ready',
+    version: JSON.parse(await (await fetch(`${base}/_emulator/info`, { headers: { authorization: 'Bearer tkn' } })).text()).version,
+    seed: 7,
+    counts: { projects: 1, clusters: 1, checkpoints: 7 },
+  });
   t.equal((await fetch(`${base}/_emulator/info`)).status, 401, '--admin-token protects the control routes');
   t.equal(await started.stop(), 0);
 });

@@ -95,7 +95,11 @@ for (const [iteration, delay] of KILL_AFTER_MS.entries()) {
     const state = inspect();
     t.same(state.torn, [], 'every cluster whole');
     if (finished) t.equal(state.checkpoints, TOTAL, 'killed after the load: wholly present');
-    else t.ok(state.checkpoints === 0 || state.checkpoints === TOTAL, `killed during the load: wholly absent or present (${state.checkpoints})`);
+    else
+      t.ok(
+        state.checkpoints === 0 || state.checkpoints === TOTAL,
+        `killed during the load: wholly absent or present (${state.checkpoints})`,
+      );
   });
 }
 
@@ -132,7 +136,11 @@ t.test('SIGKILL in the middle of a control-plane fixture load on a serving proce
   const before = inspect(live).checkpoints;
   const stamp = walStamp(live);
   // The load answers only when it is done; the process is killed long before.
-  const load = fetch(`${url}/_emulator/fixtures?mode=merge`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: readFileSync(fixture) });
+  const load = fetch(`${url}/_emulator/fixtures?mode=merge`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: readFileSync(fixture),
+  });
   load.catch(() => {});
   while (walStamp(live) === stamp) await sleep(20);
   await sleep(KILL_AFTER_MS[1]!);
@@ -140,5 +148,8 @@ t.test('SIGKILL in the middle of a control-plane fixture load on a serving proce
   t.equal(await server.exited, 'SIGKILL');
   const state = inspect(live);
   t.same(state.torn, [], 'every cluster whole');
-  t.ok(state.checkpoints === before || state.checkpoints === before + TOTAL, `the merge wholly absent or present (${before} before, ${state.checkpoints} after)`);
+  t.ok(
+    state.checkpoints === before || state.checkpoints === before + TOTAL,
+    `the merge wholly absent or present (${before} before, ${state.checkpoints} after)`,
+  );
 });

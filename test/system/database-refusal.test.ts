@@ -54,7 +54,14 @@ t.test('a database from a newer schema is refused and left untouched', async (t)
   db.pragma('journal_mode = DELETE');
   db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
   db.close();
-  await assertRefused(t, dir, file, new RegExp(`database .*newer\\.db has schema version ${SCHEMA_VERSION + 1}, newer than this emulator's ${SCHEMA_VERSION}; refusing to open it`));
+  await assertRefused(
+    t,
+    dir,
+    file,
+    new RegExp(
+      `database .*newer\\.db has schema version ${SCHEMA_VERSION + 1}, newer than this emulator's ${SCHEMA_VERSION}; refusing to open it`,
+    ),
+  );
 });
 
 t.test('a corrupt database is refused and left untouched', async (t) => {

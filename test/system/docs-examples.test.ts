@@ -27,7 +27,8 @@ const name = (example: Example) => `${example.file}:${example.line}`;
 
 t.test('the documentation has examples, and each one is run by this test or by the Docker suite', async (t) => {
   t.ok(localExamples.length > 0, `${localExamples.length} examples run here`);
-  for (const example of dockerExamples) t.equal(example.file, 'docs/docker.md', `${name(example)} runs docker, so it belongs in docs/docker.md`);
+  for (const example of dockerExamples)
+    t.equal(example.file, 'docs/docker.md', `${name(example)} runs docker, so it belongs in docs/docker.md`);
   t.comment(`${dockerExamples.length} Docker examples are run by npm run test:docker: ${dockerExamples.map(name).join(', ') || 'none'}`);
   const suite = readFileSync(new URL('../docker/run.sh', import.meta.url), 'utf8');
   const wired = /test\/helpers\/doc-examples\.ts[^\n]*--docker/.test(suite);
@@ -49,7 +50,11 @@ t.test('every other example runs as documented', async (t) => {
       const scratch = makeScratch();
       t.teardown(() => scratch.remove());
       const run = await runExample(example, { cwd: scratch.dir, targetPort });
-      t.ok(run.ok, run.ok ? `ran${run.server ? ' until ready, then stopped' : ''}` : `${run.problem}`, { diagnostic: !run.ok, code: example.code, output: run.output });
+      t.ok(run.ok, run.ok ? `ran${run.server ? ' until ready, then stopped' : ''}` : `${run.problem}`, {
+        diagnostic: !run.ok,
+        code: example.code,
+        output: run.output,
+      });
     });
   }
 });

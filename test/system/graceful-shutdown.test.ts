@@ -32,7 +32,9 @@ t.test('SIGTERM answers the request in flight, then closes the database and exit
   const challenge = await fetch(`http://${hostname}:${port}${page}`);
   const { nonce } = parseChallenge(challenge.headers.get('www-authenticate')!);
   const inFlight = await connect(port, hostname);
-  inFlight.write(`GET ${page} HTTP/1.1\r\nHost: emulator\r\nAuthorization: ${digestHeader({ method: 'GET', uri: page, nonce: nonce! })}\r\n`);
+  inFlight.write(
+    `GET ${page} HTTP/1.1\r\nHost: emulator\r\nAuthorization: ${digestHeader({ method: 'GET', uri: page, nonce: nonce! })}\r\n`,
+  );
   // And one already received, held up by a control-plane delay fault when SIGTERM comes.
   const rule = await fetch(`http://${hostname}:${port}/_emulator/faults`, {
     method: 'POST',
@@ -42,7 +44,9 @@ t.test('SIGTERM answers the request in flight, then closes the database and exit
   t.equal(rule.status, 201, 'a delay fault is set');
   const delayedPage = `${CLUSTER0}?pageNum=3&itemsPerPage=10`;
   const delayed = await connect(port, hostname);
-  delayed.write(`GET ${delayedPage} HTTP/1.1\r\nHost: emulator\r\nAuthorization: ${digestHeader({ method: 'GET', uri: delayedPage, nonce: nonce!, nc: 2 })}\r\n\r\n`);
+  delayed.write(
+    `GET ${delayedPage} HTTP/1.1\r\nHost: emulator\r\nAuthorization: ${digestHeader({ method: 'GET', uri: delayedPage, nonce: nonce!, nc: 2 })}\r\n\r\n`,
+  );
   const delayedAnswer = readResponses(delayed, 1);
   await sleep(200);
 

@@ -26,7 +26,11 @@ async function setup(t: Test) {
   // The statuses the journal recorded since: the emulator answers a bare challenge before
   // Fastify, so the journal, not a Fastify hook, sees every answer.
   const before = logged.app.emulator.journal.list().length;
-  const statuses = () => logged.app.emulator.journal.list().slice(before).map((entry) => entry.status);
+  const statuses = () =>
+    logged.app.emulator.journal
+      .list()
+      .slice(before)
+      .map((entry) => entry.status);
   return { ...logged, statuses, expected, base };
 }
 

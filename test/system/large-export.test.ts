@@ -33,7 +33,17 @@ async function download(server: EmulatorProcess, url: string, file: string): Pro
 
 t.test(`${COUNT.toLocaleString('en')} checkpoints: export within 1.5x the RSS before it, load back byte for byte`, async (t) => {
   const fixture = join(dir, 'million.json');
-  writeFileSync(fixture, JSON.stringify({ projects: [{ id: '64b0c0ffee0000000000b16a', clusters: [{ name: 'Million', clusterId: '64b0c0ffee0000000000c1a5', generate: { count: COUNT, intervalMinutes: 1 } }] }] }));
+  writeFileSync(
+    fixture,
+    JSON.stringify({
+      projects: [
+        {
+          id: '64b0c0ffee0000000000b16a',
+          clusters: [{ name: 'Million', clusterId: '64b0c0ffee0000000000c1a5', generate: { count: COUNT, intervalMinutes: 1 } }],
+        },
+      ],
+    }),
+  );
   const source = spawnEmulator({ env: { ATLAS_EMU_FIXTURES: fixture, ATLAS_EMU_LOG_LEVEL: 'warn' } });
   t.teardown(() => source.stop('SIGKILL'));
   const sourceUrl = await source.ready;
@@ -41,7 +51,10 @@ t.test(`${COUNT.toLocaleString('en')} checkpoints: export within 1.5x the RSS be
   const exported = join(dir, 'export.json');
   const first = await download(source, `${sourceUrl}/_emulator/fixtures`, exported);
   t.equal(first.status, 200);
-  t.ok(first.peakKb <= 1.5 * before, `RSS ${Math.round(before / 1024)} MB before the export, at most ${Math.round(first.peakKb / 1024)} MB during it`);
+  t.ok(
+    first.peakKb <= 1.5 * before,
+    `RSS ${Math.round(before / 1024)} MB before the export, at most ${Math.round(first.peakKb / 1024)} MB during it`,
+  );
 
   const empty = join(dir, 'empty.json');
   writeFileSync(empty, '{"projects": []}');

@@ -39,7 +39,9 @@ slow.write(`GET ${CLUSTER0} HTTP/1.1\r\nHost: emulator\r\nAccept: appl`);
 const idleAnswers = Promise.all([slow, ...idle].map((socket) => readResponses(socket, 1)));
 // And a body that stops arriving: the whole request is due within 30 s.
 const stalled = await connect(port);
-stalled.write('POST /api/oauth/token HTTP/1.1\r\nHost: emulator\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=');
+stalled.write(
+  'POST /api/oauth/token HTTP/1.1\r\nHost: emulator\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=',
+);
 const stalledAnswer = readResponses(stalled, 1, 60_000);
 
 t.test('the configured limits', async (t) => {
@@ -100,19 +102,31 @@ t.test('a body on GET is ignored, even past the body limit, and the connection s
   const first = get(CLUSTER0, `Authorization: ${sign(CLUSTER0)}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n`);
   const second = get(CLUSTER0, `Authorization: ${sign(CLUSTER0)}\r\nConnection: close\r\n`);
   const responses = await exchange(port, Buffer.concat([Buffer.from(first), body, Buffer.from(second)]), 2);
-  t.same(responses.map((r) => r.status), [200, 200]);
+  t.same(
+    responses.map((r) => r.status),
+    [200, 200],
+  );
   t.equal(responses[0]!.body, responses[1]!.body, 'the body changed nothing');
 });
 
 t.test('pipelined requests are all answered, in order', async (t) => {
-  const targets = Array.from({ length: 60 }, (_, i) => (i % 10 === 9 ? `${CLUSTER0}/${'0'.repeat(24)}` : `${CLUSTER0}?itemsPerPage=1&pageNum=${i + 1}`));
-  const requests = targets.map((target, i) => get(target, `Authorization: ${sign(target)}\r\n${i === targets.length - 1 ? 'Connection: close\r\n' : ''}`));
+  const targets = Array.from({ length: 60 }, (_, i) =>
+    i % 10 === 9 ? `${CLUSTER0}/${'0'.repeat(24)}` : `${CLUSTER0}?itemsPerPage=1&pageNum=${i + 1}`,
+  );
+  const requests = targets.map((target, i) =>
+    get(target, `Authorization: ${sign(target)}\r\n${i === targets.length - 1 ? 'Connection: close\r\n' : ''}`),
+  );
   const responses = await exchange(port, requests.join(''), targets.length);
   t.equal(responses.length, targets.length);
   responses.forEach((res, i) => {
     assertAtlasAnswer('GET', targets[i]!, { statusCode: res.status, headers: res.headers, body: res.body });
     if (i % 10 === 9) t.equal(res.status, 404, `${i}: unknown checkpoint`);
-    else t.match(JSON.parse(res.body), { links: [{ href: new RegExp(`pageNum=${i + 1}&itemsPerPage=1$`), rel: 'self' }] }, `${i}: its own page`);
+    else
+      t.match(
+        JSON.parse(res.body),
+        { links: [{ href: new RegExp(`pageNum=${i + 1}&itemsPerPage=1$`), rel: 'self' }] },
+        `${i}: its own page`,
+      );
   });
 });
 
@@ -125,7 +139,9 @@ t.test('slow clients and idle connections are answered 408 and closed after the 
   const [served] = await exchange(port, get('/_emulator/health', 'Connection: close\r\n'));
   t.equal(served?.status, 200, 'a new client is served while 201 connections sit idle');
   const answers = await idleAnswers;
-  const ends = await Promise.all([slow, ...idle].map((s) => s.readableEnded || new Promise((resolve) => s.once('end', () => resolve(true)))));
+  const ends = await Promise.all(
+    [slow, ...idle].map((s) => s.readableEnded || new Promise((resolve) => s.once('end', () => resolve(true)))),
+  );
   t.equal(ends.length, 201, 'the server ended every one');
   assertError(t, answers[0]![0], 408);
   t.equal(answers.filter((a) => a[0]?.status === 408).length, 201, 'each got a 408');
@@ -141,15 +157,27 @@ t.test('random request lines over a socket: a well-formed answer each, and the s
   const token = fc.string({ unit: fc.constantFrom(...'GETPOSTgetx-/ '), maxLength: 8 });
   const method = fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE', 'get'), token);
   const targetByte = fc.oneof(
-    { weight: 8, arbitrary: fc.constantFrom(...'abcAZ09-._~!$&\'()*+,;=:@/?%#'.split('').map((c) => c.charCodeAt(0))) },
+    { weight: 8, arbitrary: fc.constantFrom(..."abcAZ09-._~!$&'()*+,;=:@/?%#".split('').map((c) => c.charCodeAt(0))) },
     { weight: 1, arbitrary: fc.integer({ min: 0, max: 255 }).filter((b) => b !== 0x0a && b !== 0x0d) },
   );
   const target = fc
-    .tuple(fc.constantFrom('/', '/api/atlas/v1.0/', `${CLUSTER0}`, '', '*', 'http://emulator/', '//'), fc.array(targetByte, { maxLength: 60 }))
+    .tuple(
+      fc.constantFrom('/', '/api/atlas/v1.0/', `${CLUSTER0}`, '', '*', 'http://emulator/', '//'),
+      fc.array(targetByte, { maxLength: 60 }),
+    )
     .map(([prefix, bytes]) => Buffer.concat([Buffer.from(prefix), Buffer.from(bytes)]));
   const version = fc.constantFrom('HTTP/1.1', 'HTTP/1.0', 'HTTP/2', 'HTTP/1.1 ', 'http/1.1', '', 'HTTP/1.1x');
   const header = fc.oneof(
-    fc.constantFrom('Accept: */*', 'Accept:', ': empty name', 'X-Tab:\tvalue', 'Transfer-Encoding: gzip', 'Expect: 100-continue', 'Host:', 'Upgrade: h2c'),
+    fc.constantFrom(
+      'Accept: */*',
+      'Accept:',
+      ': empty name',
+      'X-Tab:\tvalue',
+      'Transfer-Encoding: gzip',
+      'Expect: 100-continue',
+      'Host:',
+      'Upgrade: h2c',
+    ),
     fc.string({ unit: 'grapheme-ascii', maxLength: 40 }),
   );
   await fc.assert(
@@ -160,7 +188,7 @@ t.test('random request lines over a socket: a well-formed answer each, and the s
         Buffer.from(` ${v}\r\nHost: emulator\r\n${headers.map((h) => `${h}\r\n`).join('')}Connection: close\r\n\r\n`),
       ]);
       const [res] = await exchange(port, request);
-      if (!res) throw new Error(`no answer to ${JSON.stringify(request.toString("latin1"))}`);
+      if (!res) throw new Error(`no answer to ${JSON.stringify(request.toString('latin1'))}`);
       assertAtlasAnswer('GET', path.toString('latin1').split('?')[0]!, { statusCode: res.status, headers: res.headers, body: res.body });
     }),
     propertyParameters(500),

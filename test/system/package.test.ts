@@ -46,23 +46,48 @@ t.before(async () => {
   const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string }[];
   mkdirSync(project);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true, type: 'module' }));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(dir, packed!.filename)], { cwd: project, maxBuffer: 64 * 1024 * 1024 });
+  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(dir, packed!.filename)], {
+    cwd: project,
+    maxBuffer: 64 * 1024 * 1024,
+  });
 });
 
 t.test("the tarball holds dist, the users' fixtures and README, not sources, tests or test data", async (t) => {
-  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: join(dir, 'source'), maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+    cwd: join(dir, 'source'),
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const files = (JSON.parse(stdout.slice(stdout.indexOf('['))) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-  const needed = ['dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'fixtures/default.json', 'fixtures/fixture.schema.json', 'fixtures/examples/two-clusters.json', 'README.md', 'package.json'];
+  const needed = [
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/cli.js',
+    'fixtures/default.json',
+    'fixtures/fixture.schema.json',
+    'fixtures/examples/two-clusters.json',
+    'README.md',
+    'package.json',
+  ];
   for (const file of needed) t.ok(files.includes(file), file);
-  t.notOk(files.some((f) => /^(src|scripts|test)\//.test(f)), 'no sources, scripts or tests');
-  t.same(files.filter((f) => f.startsWith('fixtures/') && !needed.includes(f)), [], 'no other fixtures (the contract test data stays out)');
+  t.notOk(
+    files.some((f) => /^(src|scripts|test)\//.test(f)),
+    'no sources, scripts or tests',
+  );
+  t.same(
+    files.filter((f) => f.startsWith('fixtures/') && !needed.includes(f)),
+    [],
+    'no other fixtures (the contract test data stays out)',
+  );
 });
 
 t.test('in-process API from the installed package, type-checked against its .d.ts', async (t) => {
   writeFileSync(join(project, 'suite.ts'), USER_SUITE);
   writeFileSync(
     join(project, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, types: [] }, files: ['suite.ts'] }),
+    JSON.stringify({
+      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, types: [] },
+      files: ['suite.ts'],
+    }),
   );
   await run(process.execPath, [TSC, '-p', 'tsconfig.json'], { cwd: project });
   const { stdout } = await run(process.execPath, ['suite.js'], { cwd: project });
@@ -70,7 +95,12 @@ t.test('in-process API from the installed package, type-checked against its .d.t
     counts: { projects: 1, clusters: 1, checkpoints: 5 },
     status: 401,
     challenge: true,
-    ready: { status: 'ready', version: JSON.parse((await run('npm', ['pkg', 'get', 'version'], { cwd: ROOT })).stdout), seed: 7, counts: { projects: 1, clusters: 1, checkpoints: 5 } },
+    ready: {
+      status: 'ready',
+      version: JSON.parse((await run('npm', ['pkg', 'get', 'version'], { cwd: ROOT })).stdout),
+      seed: 7,
+      counts: { projects: 1, clusters: 1, checkpoints: 5 },
+    },
     publicKey: 'emulator',
   });
 });

@@ -38,7 +38,10 @@ t.test('npm start: curl --digest reads Cluster0; bytes stable across restarts, c
   const body = JSON.parse(a.body);
   t.equal(body.totalCount, 61);
   t.equal(body.results.length, 61);
-  t.same(body.results.slice(0, 2).map((c: { id: string }) => c.id), ['5a7cdb3980eef53de5bffdcf', '5a7db53987d9d64fe298ff46']);
+  t.same(
+    body.results.slice(0, 2).map((c: { id: string }) => c.id),
+    ['5a7cdb3980eef53de5bffdcf', '5a7db53987d9d64fe298ff46'],
+  );
 
   const second = await start(env);
   const b = await curlDigest(url);
@@ -53,7 +56,12 @@ t.test('npm start: curl --digest reads Cluster0; bytes stable across restarts, c
 
 t.test('a custom private key is not printed', async (t) => {
   const port = await freePort();
-  const started = await start({ ATLAS_EMU_PORT: String(port), ATLAS_EMU_PUBLIC_KEY: 'ci-key', ATLAS_EMU_PRIVATE_KEY: 'not-for-your-eyes', ATLAS_EMU_LOG_LEVEL: 'warn' });
+  const started = await start({
+    ATLAS_EMU_PORT: String(port),
+    ATLAS_EMU_PUBLIC_KEY: 'ci-key',
+    ATLAS_EMU_PRIVATE_KEY: 'not-for-your-eyes',
+    ATLAS_EMU_LOG_LEVEL: 'warn',
+  });
   await started.stop();
   t.match(started.output(), 'public key ci-key, private key (set by ATLAS_EMU_PRIVATE_KEY)');
   t.notMatch(started.output(), 'not-for-your-eyes');
@@ -80,7 +88,12 @@ t.test('bad options are refused at start with a message naming the variable', as
 
 t.test('npm start -- --port 0 --seed 7: the flags reach the emulator', async (t) => {
   const root = new URL('../..', import.meta.url).pathname;
-  const started = spawnEmulator({ command: 'npm', args: ['start', '--silent', '--', '--port', '0', '--seed', '7', '--log-level', 'warn'], cwd: root, inheritEnv: true });
+  const started = spawnEmulator({
+    command: 'npm',
+    args: ['start', '--silent', '--', '--port', '0', '--seed', '7', '--log-level', 'warn'],
+    cwd: root,
+    inheritEnv: true,
+  });
   const base = await started.ready;
   t.match(started.output(), '(seed 7, store :memory:)');
   t.notMatch(base, /:8080$/, 'a free port, not the default');
@@ -94,7 +107,9 @@ t.test('a port in use: one line on stderr, exit code 2', async (t) => {
   const port = await freePort();
   const first = await start({ ATLAS_EMU_PORT: String(port), ATLAS_EMU_LOG_LEVEL: 'warn' });
   t.teardown(() => first.stop());
-  const second = await run(process.execPath, [SERVER, '--port', String(port)], { env: { ...process.env, ATLAS_EMU_LOG_LEVEL: 'warn' } }).then(
+  const second = await run(process.execPath, [SERVER, '--port', String(port)], {
+    env: { ...process.env, ATLAS_EMU_LOG_LEVEL: 'warn' },
+  }).then(
     () => ({ code: 0, stdout: '', stderr: '' }),
     (err: { code: number; stdout: string; stderr: string }) => err,
   );

@@ -26,5 +26,8 @@ t.test('Python requests drives the live-cluster scenario: GET, PATCH and POST si
   t.same(seen.afterWindow, EXPECTED.afterWindow);
   t.equal(seen.batch.totalCount, EXPECTED.jobsPerBatch);
   t.equal(new Set(seen.batch.results.map((job: { batchId: string }) => job.batchId)).size, 1, 'one batchId');
-  t.same(seen.finished, Array.from({ length: EXPECTED.jobsPerBatch }, () => ['FINISHED', 'READY']));
+  t.same(
+    seen.finished,
+    Array.from({ length: EXPECTED.jobsPerBatch }, () => ['FINISHED', 'READY']),
+  );
 });

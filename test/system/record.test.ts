@@ -26,7 +26,10 @@ t.test('a refused key pair: exit status 2, one line, the previous file as it was
     env: { ...KEY, ATLAS_EMU_SOURCE_PRIVATE_KEY: 'wrong' },
   });
   t.equal(await recorder.exited, 2);
-  t.equal(recorder.output(), 'atlas-backup-emulator record: the source refused the API key pair (its public or private key is wrong, or it has been revoked)\n');
+  t.equal(
+    recorder.output(),
+    'atlas-backup-emulator record: the source refused the API key pair (its public or private key is wrong, or it has been revoked)\n',
+  );
   t.equal(readFileSync(out, 'utf8'), '{"projects": []}\n');
 });
 
@@ -36,7 +39,23 @@ t.test('Ctrl-C ends a recording: exit status 2, one line, the previous file as i
   const out = join(dir, 'interrupted.json');
   writeFileSync(out, '{"projects": []}\n');
   // One request a minute: after the challenge, it waits.
-  const recorder = spawnEmulator({ args: [...CLI, 'record', '--source', source.url, '--group', '6b8cd3c380eef5349ef77af7', '--cluster', 'Cluster0', '--out', out, '--rate', '1'], env: KEY });
+  const recorder = spawnEmulator({
+    args: [
+      ...CLI,
+      'record',
+      '--source',
+      source.url,
+      '--group',
+      '6b8cd3c380eef5349ef77af7',
+      '--cluster',
+      'Cluster0',
+      '--out',
+      out,
+      '--rate',
+      '1',
+    ],
+    env: KEY,
+  });
   while (source.requests().length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
   t.equal(await recorder.stop('SIGINT'), 2);
   t.equal(recorder.output(), 'atlas-backup-emulator record: interrupted: the previous file is left as it was\n');
@@ -62,7 +81,17 @@ function peakKb(pid: number, exited: Promise<unknown>): Promise<number> {
 
 async function recordOf(count: number): Promise<{ seconds: number; peakMb: number; out: string }> {
   const fixture = join(dir, `source-${count}.json`);
-  writeFileSync(fixture, JSON.stringify({ projects: [{ id: GROUP, clusters: [{ name: 'Big', clusterId: '64b0c0ffee0000000000c1a5', generate: { count, intervalMinutes: 1, snapshots: 1000 } }] }] }));
+  writeFileSync(
+    fixture,
+    JSON.stringify({
+      projects: [
+        {
+          id: GROUP,
+          clusters: [{ name: 'Big', clusterId: '64b0c0ffee0000000000c1a5', generate: { count, intervalMinutes: 1, snapshots: 1000 } }],
+        },
+      ],
+    }),
+  );
   const source = spawnEmulator({ env: { ATLAS_EMU_FIXTURES: fixture, ATLAS_EMU_LOG_LEVEL: 'warn' } });
   t.teardown(() => source.stop('SIGKILL'));
   const url = await source.ready;
@@ -83,7 +112,10 @@ async function recordOf(count: number): Promise<{ seconds: number; peakMb: numbe
 t.test('100,000 checkpoints record in about the memory of 10,000, and load', async (t) => {
   const small = await recordOf(10_000);
   const large = await recordOf(100_000);
-  for (const [count, run] of [[10_000, small], [100_000, large]] as const) {
+  for (const [count, run] of [
+    [10_000, small],
+    [100_000, large],
+  ] as const) {
     t.comment(`${count.toLocaleString('en')} checkpoints: ${run.seconds.toFixed(1)} s, peak RSS ${run.peakMb.toFixed(0)} MB`);
   }
   t.ok(large.peakMb < small.peakMb + 25, `peak RSS ${large.peakMb.toFixed(0)} MB for 100,000, ${small.peakMb.toFixed(0)} MB for 10,000`);

@@ -16,13 +16,15 @@ const CLIENT_SECRET = `mdb_sa_sk_${randomBytes(24).toString('hex')}`;
 const REALM = 'MMS Public API';
 
 t.test('no secret reaches stdout or stderr', async (t) => {
-  const server = spawnEmulator({ env: {
-    ATLAS_EMU_LOG_LEVEL: 'trace',
-    ATLAS_EMU_PUBLIC_KEY: PUBLIC_KEY,
-    ATLAS_EMU_PRIVATE_KEY: PRIVATE_KEY,
-    ATLAS_EMU_CLIENT_ID: CLIENT_ID,
-    ATLAS_EMU_CLIENT_SECRET: CLIENT_SECRET,
-  } });
+  const server = spawnEmulator({
+    env: {
+      ATLAS_EMU_LOG_LEVEL: 'trace',
+      ATLAS_EMU_PUBLIC_KEY: PUBLIC_KEY,
+      ATLAS_EMU_PRIVATE_KEY: PRIVATE_KEY,
+      ATLAS_EMU_CLIENT_ID: CLIENT_ID,
+      ATLAS_EMU_CLIENT_SECRET: CLIENT_SECRET,
+    },
+  });
   t.teardown(() => server.child.kill('SIGKILL'));
   const base = await server.ready;
   const port = Number(new URL(base).port);
@@ -80,7 +82,8 @@ t.test('no secret reaches stdout or stderr', async (t) => {
   const journal = await (await fetch(`${base}/_emulator/requests`)).text();
   const info = await (await fetch(`${base}/_emulator/info`)).text();
   t.match(journal, /"reason":"bad_response"/, 'the journal recorded the failures');
-  for (const secret of secrets) t.notOk(journal.includes(secret) || info.includes(secret), `the control plane does not show ${secret.slice(0, 12)}…`);
+  for (const secret of secrets)
+    t.notOk(journal.includes(secret) || info.includes(secret), `the control plane does not show ${secret.slice(0, 12)}…`);
 
   server.child.kill('SIGTERM');
   t.equal(await server.exited, 0);

@@ -32,7 +32,10 @@ function rssMb(pid: number): number {
 async function soak(origin: string, seconds: number): Promise<autocannon.Result> {
   // A nonce-count sequence belongs to its nonce (RFC 7616 3.4): each connection takes its own.
   const nonces = await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => parseChallenge((await fetch(origin + CLUSTER0)).headers.get('www-authenticate')!).nonce!),
+    Array.from(
+      { length: CONNECTIONS },
+      async () => parseChallenge((await fetch(origin + CLUSTER0)).headers.get('www-authenticate')!).nonce!,
+    ),
   );
   return autocannon({
     url: origin,

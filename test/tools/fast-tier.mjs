@@ -16,6 +16,8 @@ const run = (command, args, output) =>
 const bin = (name) => new URL(`../../node_modules/.bin/${name}`, import.meta.url).pathname;
 const [typecheck, tap] = await Promise.all([run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit'], 'pipe'), run(bin('tap'), [], 'inherit')]);
 if (!typecheck.ok) process.stderr.write(`type check failed:\n${typecheck.text}`);
-const coverage = tap.ok ? await run(process.execPath, [new URL('coverage-threshold.mjs', import.meta.url).pathname], 'inherit') : { ok: false };
+const coverage = tap.ok
+  ? await run(process.execPath, [new URL('coverage-threshold.mjs', import.meta.url).pathname], 'inherit')
+  : { ok: false };
 console.log(typecheck.ok ? 'type check: no errors' : 'type check: FAILED');
 process.exit(typecheck.ok && tap.ok && coverage.ok ? 0 : 1);

@@ -45,7 +45,9 @@ export default class QuietReporter extends Transform {
   _flush(done) {
     if (this.#partial) this.#line(this.#partial);
     const { ok, failed } = this.#files;
-    this.push(`tap: ${ok + failed.length} test files, ${ok} passed, ${failed.length} failed${failed.length ? `: ${failed.join(', ')}` : ''}\n`);
+    this.push(
+      `tap: ${ok + failed.length} test files, ${ok} passed, ${failed.length} failed${failed.length ? `: ${failed.join(', ')}` : ''}\n`,
+    );
     done();
   }
 
