@@ -24,7 +24,7 @@ t.test('401 challenge: before routing and validation, Atlas body and header exac
   });
   t.equal(wrong.statusCode, 401);
   t.equal(wrong.body, UNAUTHORIZED_BODY);
-  // A bare request takes a shorter path (src/auth/plugin.ts): the same headers, in the same order.
+  // A bare request and a refused one are answered alike: the same headers, in the same order.
   const names = (res: { raw: { res: { getHeaderNames(): string[] } } }) => res.raw.res.getHeaderNames().filter((name) => name !== 'date');
   t.same(names(await send(app, { url: CLUSTER0 })), names(wrong));
 });
