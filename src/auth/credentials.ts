@@ -12,14 +12,27 @@ import { principalOf, type Principal } from '../model/authentication.js';
 
 type Kind = Principal['kind'];
 
-interface Entry {
-  principal: Principal;
-  secret: string;
+/** A credential as the checks need it, derived once from what is declared. */
+class Entry {
   /** H(username:realm:password) per Digest algorithm family, computed on first use. */
-  ha1: Partial<Record<DigestAlgorithm, string>>;
+  private readonly ha1ByFamily: Partial<Record<'MD5' | 'SHA-256', string>> = {};
   /** The secret's SHA-256, computed on first use: digests of fixed length compare in the same time whatever the guess. */
   secretDigest?: Buffer;
+
+  constructor(
+    readonly principal: Principal,
+    readonly secret: string,
+  ) {}
+
+  /** The H(A1) base of an API key for a Digest algorithm. */
+  ha1(algorithm: DigestAlgorithm): string {
+    const family = algorithm.startsWith('MD5') ? 'MD5' : 'SHA-256';
+    return (this.ha1ByFamily[family] ??= ha1Base(family, this.principal.id, this.secret));
+  }
 }
+
+/** An API key as a Digest check reads it: who it is, and its H(A1) base per algorithm. */
+export type ApiKey = Pick<Entry, 'principal' | 'ha1'>;
 
 export interface DefaultCredentials {
   publicKey: string;
@@ -60,22 +73,15 @@ export class Credentials {
     let entry = cache.get(id);
     if (entry === undefined) {
       const c = this.declared(kind, id);
-      entry = c ? { principal: principalOf(kind, c.id, c.projects, c.accessList), secret: c.secret, ha1: {} } : 0;
+      entry = c ? new Entry(principalOf(kind, c.id, c.projects, c.accessList), c.secret) : 0;
       cache.set(id, entry);
     }
     return entry || undefined;
   }
 
-  apiKeyPrincipal(publicKey: string): Principal | undefined {
-    return this.entry('apiKey', publicKey)?.principal;
-  }
-
-  /** H(A1) base of a key for an algorithm, or undefined for an unknown key. */
-  ha1(publicKey: string, algorithm: DigestAlgorithm): string | undefined {
-    const key = this.entry('apiKey', publicKey);
-    if (!key) return undefined;
-    const family = algorithm.startsWith('MD5') ? 'MD5' : 'SHA-256';
-    return (key.ha1[family] ??= ha1Base(family, publicKey, key.secret));
+  /** The API key of a public key, or undefined for an unknown one. */
+  apiKey(publicKey: string): ApiKey | undefined {
+    return this.entry('apiKey', publicKey);
   }
 
   accountPrincipal(clientId: string): Principal | undefined {

@@ -7,6 +7,9 @@ import type { NonceService, NonceUsage } from './nonce.js';
 export type DigestResult = { ok: true; principal: Principal } | { ok: false; reason: AuthFailureReason; stale: boolean; username?: string };
 
 const NC = /^[0-9a-fA-F]{8}$/;
+// The two refusals that carry no user name, made once: a bare request is every other request of the Go clients.
+const MISSING: DigestResult = Object.freeze({ ok: false, reason: 'missing_credentials', stale: false });
+const MALFORMED: DigestResult = Object.freeze({ ok: false, reason: 'malformed_header', stale: false });
 
 /** Checks Digest credentials against the API keys, the nonce signature and nonce-count reuse. */
 export class DigestVerifier {
@@ -21,16 +24,16 @@ export class DigestVerifier {
   }
 
   verify(method: string, requestUri: string, authorization: string | undefined): DigestResult {
-    if (!authorization) return { ok: false, reason: 'missing_credentials', stale: false };
+    if (!authorization) return MISSING;
     const credentials = parseDigest(authorization);
-    if (!credentials) return { ok: false, reason: 'malformed_header', stale: false };
-    const reason = this.refusal(credentials, method, requestUri);
-    if (reason !== undefined) return { ok: false, reason, stale: reason === 'stale_nonce', username: credentials.username };
-    return { ok: true, principal: this.keys.apiKeyPrincipal(credentials.username)! };
+    if (!credentials) return MALFORMED;
+    const checked = this.check(credentials, method, requestUri);
+    if (typeof checked === 'string') return { ok: false, reason: checked, stale: checked === 'stale_nonce', username: credentials.username };
+    return { ok: true, principal: checked };
   }
 
-  /** Why well-formed credentials are refused, or undefined when they pass (their nonce count is then used). */
-  private refusal(credentials: DigestCredentials, method: string, requestUri: string): AuthFailureReason | undefined {
+  /** Who well-formed credentials authenticate (their nonce count is then used), or why they are refused. */
+  private check(credentials: DigestCredentials, method: string, requestUri: string): Principal | AuthFailureReason {
     if (credentials.realm !== REALM) return 'realm_mismatch';
     // The uri must be the request-target exactly, query string included (RFC 7616 section 3.4.6).
     if (credentials.uri !== requestUri) return 'uri_mismatch';
@@ -39,14 +42,14 @@ export class DigestVerifier {
     const known = this.usage.issuedAt(credentials.nonce);
     const nonce = known === undefined ? this.nonces.check(credentials.nonce) : this.nonces.freshness(known);
     if (nonce.status === 'forged') return 'forged_nonce';
-    const base = this.keys.ha1(credentials.username, credentials.algorithm);
-    if (base === undefined) return 'unknown_key';
-    if (!safeEqual(expectedResponse(credentials, method, base), credentials.response.toLowerCase())) return 'bad_response';
+    const key = this.keys.apiKey(credentials.username);
+    if (key === undefined) return 'unknown_key';
+    if (!safeEqual(expectedResponse(credentials, method, key.ha1(credentials.algorithm)), credentials.response.toLowerCase())) return 'bad_response';
     // Only a correct response learns that its nonce is stale (RFC 7616 section 3.3, stale).
     if (nonce.status === 'stale') return 'stale_nonce';
     const use = this.usage.use(credentials.nonce, nonce.issuedAt, parseInt(credentials.nc, 16));
     if (use === 'replay') return 'nc_replay';
     if (use === 'stale') return 'stale_nonce';
-    return undefined;
+    return key.principal;
   }
 }
