@@ -28,7 +28,8 @@ export class DigestVerifier {
     const credentials = parseDigest(authorization);
     if (!credentials) return MALFORMED;
     const checked = this.check(credentials, method, requestUri);
-    if (typeof checked === 'string') return { ok: false, reason: checked, stale: checked === 'stale_nonce', username: credentials.username };
+    if (typeof checked === 'string')
+      return { ok: false, reason: checked, stale: checked === 'stale_nonce', username: credentials.username };
     return { ok: true, principal: checked };
   }
 
@@ -44,7 +45,8 @@ export class DigestVerifier {
     if (nonce.status === 'forged') return 'forged_nonce';
     const key = this.keys.apiKey(credentials.username);
     if (key === undefined) return 'unknown_key';
-    if (!safeEqual(expectedResponse(credentials, method, key.ha1(credentials.algorithm)), credentials.response.toLowerCase())) return 'bad_response';
+    if (!safeEqual(expectedResponse(credentials, method, key.ha1(credentials.algorithm)), credentials.response.toLowerCase()))
+      return 'bad_response';
     // Only a correct response learns that its nonce is stale (RFC 7616 section 3.3, stale).
     if (nonce.status === 'stale') return 'stale_nonce';
     const use = this.usage.use(credentials.nonce, nonce.issuedAt, parseInt(credentials.nc, 16));
