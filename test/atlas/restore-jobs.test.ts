@@ -10,11 +10,14 @@ import {
   CONTENT_TYPE,
   errorApps,
   FARAWAY,
+  HOST,
   invalidAttribute,
+  REL,
   sorted,
   testDeclaredErrors,
   type DeclaredErrors,
   type Version,
+  VERSIONS,
 } from '../helpers/atlas-answers.js';
 
 // The restore job operations on v1.0 and v2: list, get and create (exactly one restore source,
@@ -24,10 +27,7 @@ import {
 // and the clock moves, never from a response; the one thing taken from a response is the id the
 // emulator gives a new job (checked to be an ObjectId of the creation second).
 
-const VERSIONS: Version[] = ['v1.0', 'v2'];
 const SEED = 1;
-const HOST = 'http://localhost:80';
-const REL: Record<Version, string> = { 'v1.0': 'http://mms.mongodb.com/', v2: 'https://cloud.mongodb.com/' };
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -731,11 +731,8 @@ t.test('a live cluster: checkpoints and snapshots are restorable while the clust
   const snapshot = json(await authed(app, { url: `${base}/snapshots` })).results[0];
   t.equal(snapshot.created.date, iso(T0 + 6 * HOUR));
 
-  const fromCheckpoint = await authed(app, {
-    url: `${base}/restoreJobs`,
-    method: 'POST',
-    payload: { checkpointId: checkpoint.id, delivery: { methodName: 'QUERY' } },
-  });
+  const restore = (payload: object) => authed(app, { url: `${base}/restoreJobs`, method: 'POST', payload });
+  const fromCheckpoint = await restore({ checkpointId: checkpoint.id, delivery: { methodName: 'QUERY' } });
   t.equal(fromCheckpoint.statusCode, 200);
   t.same(
     json(fromCheckpoint).results.map((j: Record<string, unknown>) => [j.checkpointId, j.timestamp, j.delivery, j.statusName]),
@@ -747,11 +744,7 @@ t.test('a live cluster: checkpoints and snapshots are restorable while the clust
     ]),
     'one shard and the config server',
   );
-  const fromSnapshot = await authed(app, {
-    url: `${base}/restoreJobs`,
-    method: 'POST',
-    payload: { snapshotId: snapshot.id, delivery: { methodName: 'SCP' } },
-  });
+  const fromSnapshot = await restore({ snapshotId: snapshot.id, delivery: { methodName: 'SCP' } });
   t.equal(fromSnapshot.statusCode, 200);
   t.same(
     json(fromSnapshot).results.map((j: Record<string, unknown>) => j.timestamp),
@@ -760,32 +753,15 @@ t.test('a live cluster: checkpoints and snapshots are restorable while the clust
   );
 
   // The checkpoint leaves the 24-hour window; the snapshot expires after 2 days.
-  clock.set(T0 + DAY + 15 * MINUTE);
-  const late = await authed(app, {
-    url: `${base}/restoreJobs`,
-    method: 'POST',
-    payload: { checkpointId: checkpoint.id, delivery: { methodName: 'HTTP' } },
-  });
-  assertError(
-    t,
-    late,
-    404,
-    'CHECKPOINT_NOT_FOUND',
-    atlasError(404, 'CHECKPOINT_NOT_FOUND', `No checkpoint with ID ${checkpoint.id} exists for cluster LiveSh.`, [checkpoint.id, 'LiveSh']),
-  );
-  clock.set(T0 + 2 * DAY + 6 * HOUR);
-  const expired = await authed(app, {
-    url: `${base}/restoreJobs`,
-    method: 'POST',
-    payload: { snapshotId: snapshot.id, delivery: { methodName: 'HTTP' } },
-  });
-  assertError(
-    t,
-    expired,
-    404,
-    'SNAPSHOT_NOT_FOUND',
-    atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${snapshot.id} exists for cluster LiveSh.`, [snapshot.id, 'LiveSh']),
-  );
+  const gone = [
+    { at: T0 + DAY + 15 * MINUTE, kind: 'checkpoint', field: 'checkpointId', id: checkpoint.id, code: 'CHECKPOINT_NOT_FOUND' },
+    { at: T0 + 2 * DAY + 6 * HOUR, kind: 'snapshot', field: 'snapshotId', id: snapshot.id, code: 'SNAPSHOT_NOT_FOUND' },
+  ];
+  for (const { at, kind, field, id, code } of gone) {
+    clock.set(at);
+    const res = await restore({ [field]: id, delivery: { methodName: 'HTTP' } });
+    assertError(t, res, 404, code, atlasError(404, code, `No ${kind} with ID ${id} exists for cluster LiveSh.`, [id, 'LiveSh']));
+  }
   t.equal(json(await authed(app, { url: `${base}/restoreJobs` })).totalCount, 4, 'the jobs made stay listed');
 });
 
