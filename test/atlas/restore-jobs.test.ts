@@ -193,6 +193,16 @@ function appWithFixture(t: Test, clock = new TestClock(), rateLimit?: string): F
 }
 
 /** The answer to a create: the new jobs as a one-page list whose self link is the collection. */
+/** An app on the default dataset with its own clock, and that dataset's Cluster0 with its first checkpoint. */
+function defaultCluster0(t: Test) {
+  const clock = new TestClock();
+  const app = buildTestApp(t, { seed: SEED }, { clock });
+  const DEFAULT = JSON.parse(readFileSync(new URL('../../fixtures/default.json', import.meta.url), 'utf8'));
+  const fixture = DEFAULT.projects[0].clusters.find((c: { name: string }) => c.name === 'Cluster0');
+  const cluster0: ClusterRef = { group: GROUP, name: 'Cluster0', clusterId: fixture.clusterId };
+  return { T0: clock.now(), app, fixture, cluster0, checkpoint: fixture.checkpoints[0] };
+}
+
 const created = (version: Version, cluster: ClusterRef, results: unknown[]) => ({
   links: [{ href: `${HOST}${jobsUrl(version, cluster)}`, rel: 'self' }],
   results,
@@ -300,13 +310,7 @@ t.test('create from a snapshot: exact answer on v1.0 and v2; the jobs then progr
 });
 
 t.test('a sharded cluster restores as one job per shard plus the config server, one batch, answered as a list', async (t) => {
-  const clock = new TestClock();
-  const T0 = clock.now();
-  const app = buildTestApp(t, { seed: SEED }, { clock });
-  const DEFAULT = JSON.parse(readFileSync(new URL('../../fixtures/default.json', import.meta.url), 'utf8'));
-  const fixture = DEFAULT.projects[0].clusters.find((c: { name: string }) => c.name === 'Cluster0');
-  const cluster0: ClusterRef = { group: GROUP, name: 'Cluster0', clusterId: fixture.clusterId };
-  const checkpoint = fixture.checkpoints[0];
+  const { T0, app, fixture, cluster0, checkpoint } = defaultCluster0(t);
   const parts = fixture.shards + 1;
   const listedJobs = fixture.restoreJobs.map((j: Record<string, unknown>) => listedView(j, cluster0, 'v1.0', false));
 
@@ -357,14 +361,8 @@ t.test('a sharded cluster restores as one job per shard plus the config server, 
 t.test(
   'list by batchId: the jobs of one batch, counted and paged alone, batchId kept in the links; malformed 400, unknown empty',
   async (t) => {
-    const clock = new TestClock();
-    const T0 = clock.now();
-    const app = buildTestApp(t, { seed: SEED }, { clock });
-    const DEFAULT = JSON.parse(readFileSync(new URL('../../fixtures/default.json', import.meta.url), 'utf8'));
-    const fixture = DEFAULT.projects[0].clusters.find((c: { name: string }) => c.name === 'Cluster0');
-    const cluster0: ClusterRef = { group: GROUP, name: 'Cluster0', clusterId: fixture.clusterId };
+    const { T0, app, fixture, cluster0, checkpoint } = defaultCluster0(t);
     const listedBatch: string = fixture.restoreJobs[0].batchId;
-    const checkpoint = fixture.checkpoints[0];
     const res = await authed(app, {
       url: jobsUrl('v1.0', cluster0),
       method: 'POST',
@@ -566,23 +564,18 @@ t.test("automated restores: the target project and cluster must exist and be the
     assertError(t, res, status, code, body);
   }
   // A key for RG only may restore within RG, not into TG.
-  const own = await authed(
-    app,
-    call('v1.0', jobsUrl('v1.0', RS), 'POST', {
-      snapshotId: R1.id,
-      delivery: { methodName: 'AUTOMATED_RESTORE', targetGroupId: RG, targetClusterName: RS.name },
-    }),
-    { username: ONLY_RG.publicKey, password: ONLY_RG.privateKey },
-  );
+  const restoreAsOnlyRg = (target: ClusterRef) =>
+    authed(
+      app,
+      call('v1.0', jobsUrl('v1.0', RS), 'POST', {
+        snapshotId: R1.id,
+        delivery: { methodName: 'AUTOMATED_RESTORE', targetGroupId: target.group, targetClusterName: target.name },
+      }),
+      { username: ONLY_RG.publicKey, password: ONLY_RG.privateKey },
+    );
+  const own = await restoreAsOnlyRg(RS);
   t.equal(own.statusCode, 200);
-  const foreign = await authed(
-    app,
-    call('v1.0', jobsUrl('v1.0', RS), 'POST', {
-      snapshotId: R1.id,
-      delivery: { methodName: 'AUTOMATED_RESTORE', targetGroupId: TG, targetClusterName: TARGET.name },
-    }),
-    { username: ONLY_RG.publicKey, password: ONLY_RG.privateKey },
-  );
+  const foreign = await restoreAsOnlyRg(TARGET);
   assertError(t, foreign, 401, 'USER_CANNOT_ACCESS_GROUP', atlasError(401, 'USER_CANNOT_ACCESS_GROUP', 'User cannot access this group.'));
   t.equal(json(await authed(app, { url: jobsUrl('v1.0', RS) })).totalCount, before + 1, 'only the allowed restore made a job');
 });
