@@ -103,28 +103,24 @@ testErrorRows(t, [
     detail: 'No checkpoint with ID 5a7cdb3980eef53de5bffdcf exists for cluster Cluster1.',
     parameters: ['5a7cdb3980eef53de5bffdcf', 'Cluster1'],
   },
-  {
-    name: 'another method on a known path',
-    url: CLUSTER0,
-    method: 'POST',
-    status: 405,
-    reason: 'Method Not Allowed',
-    errorCode: 'METHOD_NOT_ALLOWED',
-    detail: `Method POST is not allowed on resource ${CLUSTER0}.`,
-    parameters: ['POST', CLUSTER0],
-    extraHeaders: { allow: 'GET, HEAD' },
-  },
-  {
-    name: 'DELETE on one checkpoint',
-    url: ONE,
-    method: 'DELETE',
-    status: 405,
-    reason: 'Method Not Allowed',
-    errorCode: 'METHOD_NOT_ALLOWED',
-    detail: `Method DELETE is not allowed on resource ${ONE}.`,
-    parameters: ['DELETE', ONE],
-    extraHeaders: { allow: 'GET, HEAD' },
-  },
+  ...(
+    [
+      ['another method on a known path', CLUSTER0, 'POST'],
+      ['DELETE on one checkpoint', ONE, 'DELETE'],
+    ] as const
+  ).map(
+    ([name, url, method]): ErrorRow => ({
+      name,
+      url,
+      method,
+      status: 405,
+      reason: 'Method Not Allowed',
+      errorCode: 'METHOD_NOT_ALLOWED',
+      detail: `Method ${method} is not allowed on resource ${url}.`,
+      parameters: [method, url],
+      extraHeaders: { allow: 'GET, HEAD' },
+    }),
+  ),
   ...(
     [
       ['pageNum=0', 'pageNum'],

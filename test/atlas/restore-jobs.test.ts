@@ -10,11 +10,14 @@ import {
   CONTENT_TYPE,
   errorApps,
   FARAWAY,
+  HOST,
   invalidAttribute,
+  REL,
   sorted,
   testDeclaredErrors,
   type DeclaredErrors,
   type Version,
+  VERSIONS,
 } from '../helpers/atlas-answers.js';
 
 // The restore job operations on v1.0 and v2: list, get and create (exactly one restore source,
@@ -24,10 +27,7 @@ import {
 // and the clock moves, never from a response; the one thing taken from a response is the id the
 // emulator gives a new job (checked to be an ObjectId of the creation second).
 
-const VERSIONS: Version[] = ['v1.0', 'v2'];
 const SEED = 1;
-const HOST = 'http://localhost:80';
-const REL: Record<Version, string> = { 'v1.0': 'http://mms.mongodb.com/', v2: 'https://cloud.mongodb.com/' };
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -193,6 +193,16 @@ function appWithFixture(t: Test, clock = new TestClock(), rateLimit?: string): F
 }
 
 /** The answer to a create: the new jobs as a one-page list whose self link is the collection. */
+/** An app on the default dataset with its own clock, and that dataset's Cluster0 with its first checkpoint. */
+function defaultCluster0(t: Test) {
+  const clock = new TestClock();
+  const app = buildTestApp(t, { seed: SEED }, { clock });
+  const DEFAULT = JSON.parse(readFileSync(new URL('../../fixtures/default.json', import.meta.url), 'utf8'));
+  const fixture = DEFAULT.projects[0].clusters.find((c: { name: string }) => c.name === 'Cluster0');
+  const cluster0: ClusterRef = { group: GROUP, name: 'Cluster0', clusterId: fixture.clusterId };
+  return { T0: clock.now(), app, fixture, cluster0, checkpoint: fixture.checkpoints[0] };
+}
+
 const created = (version: Version, cluster: ClusterRef, results: unknown[]) => ({
   links: [{ href: `${HOST}${jobsUrl(version, cluster)}`, rel: 'self' }],
   results,
@@ -300,13 +310,7 @@ t.test('create from a snapshot: exact answer on v1.0 and v2; the jobs then progr
 });
 
 t.test('a sharded cluster restores as one job per shard plus the config server, one batch, answered as a list', async (t) => {
-  const clock = new TestClock();
-  const T0 = clock.now();
-  const app = buildTestApp(t, { seed: SEED }, { clock });
-  const DEFAULT = JSON.parse(readFileSync(new URL('../../fixtures/default.json', import.meta.url), 'utf8'));
-  const fixture = DEFAULT.projects[0].clusters.find((c: { name: string }) => c.name === 'Cluster0');
-  const cluster0: ClusterRef = { group: GROUP, name: 'Cluster0', clusterId: fixture.clusterId };
-  const checkpoint = fixture.checkpoints[0];
+  const { T0, app, fixture, cluster0, checkpoint } = defaultCluster0(t);
   const parts = fixture.shards + 1;
   const listedJobs = fixture.restoreJobs.map((j: Record<string, unknown>) => listedView(j, cluster0, 'v1.0', false));
 
@@ -357,14 +361,8 @@ t.test('a sharded cluster restores as one job per shard plus the config server, 
 t.test(
   'list by batchId: the jobs of one batch, counted and paged alone, batchId kept in the links; malformed 400, unknown empty',
   async (t) => {
-    const clock = new TestClock();
-    const T0 = clock.now();
-    const app = buildTestApp(t, { seed: SEED }, { clock });
-    const DEFAULT = JSON.parse(readFileSync(new URL('../../fixtures/default.json', import.meta.url), 'utf8'));
-    const fixture = DEFAULT.projects[0].clusters.find((c: { name: string }) => c.name === 'Cluster0');
-    const cluster0: ClusterRef = { group: GROUP, name: 'Cluster0', clusterId: fixture.clusterId };
+    const { T0, app, fixture, cluster0, checkpoint } = defaultCluster0(t);
     const listedBatch: string = fixture.restoreJobs[0].batchId;
-    const checkpoint = fixture.checkpoints[0];
     const res = await authed(app, {
       url: jobsUrl('v1.0', cluster0),
       method: 'POST',
@@ -566,23 +564,18 @@ t.test("automated restores: the target project and cluster must exist and be the
     assertError(t, res, status, code, body);
   }
   // A key for RG only may restore within RG, not into TG.
-  const own = await authed(
-    app,
-    call('v1.0', jobsUrl('v1.0', RS), 'POST', {
-      snapshotId: R1.id,
-      delivery: { methodName: 'AUTOMATED_RESTORE', targetGroupId: RG, targetClusterName: RS.name },
-    }),
-    { username: ONLY_RG.publicKey, password: ONLY_RG.privateKey },
-  );
+  const restoreAsOnlyRg = (target: ClusterRef) =>
+    authed(
+      app,
+      call('v1.0', jobsUrl('v1.0', RS), 'POST', {
+        snapshotId: R1.id,
+        delivery: { methodName: 'AUTOMATED_RESTORE', targetGroupId: target.group, targetClusterName: target.name },
+      }),
+      { username: ONLY_RG.publicKey, password: ONLY_RG.privateKey },
+    );
+  const own = await restoreAsOnlyRg(RS);
   t.equal(own.statusCode, 200);
-  const foreign = await authed(
-    app,
-    call('v1.0', jobsUrl('v1.0', RS), 'POST', {
-      snapshotId: R1.id,
-      delivery: { methodName: 'AUTOMATED_RESTORE', targetGroupId: TG, targetClusterName: TARGET.name },
-    }),
-    { username: ONLY_RG.publicKey, password: ONLY_RG.privateKey },
-  );
+  const foreign = await restoreAsOnlyRg(TARGET);
   assertError(t, foreign, 401, 'USER_CANNOT_ACCESS_GROUP', atlasError(401, 'USER_CANNOT_ACCESS_GROUP', 'User cannot access this group.'));
   t.equal(json(await authed(app, { url: jobsUrl('v1.0', RS) })).totalCount, before + 1, 'only the allowed restore made a job');
 });
@@ -731,11 +724,8 @@ t.test('a live cluster: checkpoints and snapshots are restorable while the clust
   const snapshot = json(await authed(app, { url: `${base}/snapshots` })).results[0];
   t.equal(snapshot.created.date, iso(T0 + 6 * HOUR));
 
-  const fromCheckpoint = await authed(app, {
-    url: `${base}/restoreJobs`,
-    method: 'POST',
-    payload: { checkpointId: checkpoint.id, delivery: { methodName: 'QUERY' } },
-  });
+  const restore = (payload: object) => authed(app, { url: `${base}/restoreJobs`, method: 'POST', payload });
+  const fromCheckpoint = await restore({ checkpointId: checkpoint.id, delivery: { methodName: 'QUERY' } });
   t.equal(fromCheckpoint.statusCode, 200);
   t.same(
     json(fromCheckpoint).results.map((j: Record<string, unknown>) => [j.checkpointId, j.timestamp, j.delivery, j.statusName]),
@@ -747,11 +737,7 @@ t.test('a live cluster: checkpoints and snapshots are restorable while the clust
     ]),
     'one shard and the config server',
   );
-  const fromSnapshot = await authed(app, {
-    url: `${base}/restoreJobs`,
-    method: 'POST',
-    payload: { snapshotId: snapshot.id, delivery: { methodName: 'SCP' } },
-  });
+  const fromSnapshot = await restore({ snapshotId: snapshot.id, delivery: { methodName: 'SCP' } });
   t.equal(fromSnapshot.statusCode, 200);
   t.same(
     json(fromSnapshot).results.map((j: Record<string, unknown>) => j.timestamp),
@@ -760,32 +746,15 @@ t.test('a live cluster: checkpoints and snapshots are restorable while the clust
   );
 
   // The checkpoint leaves the 24-hour window; the snapshot expires after 2 days.
-  clock.set(T0 + DAY + 15 * MINUTE);
-  const late = await authed(app, {
-    url: `${base}/restoreJobs`,
-    method: 'POST',
-    payload: { checkpointId: checkpoint.id, delivery: { methodName: 'HTTP' } },
-  });
-  assertError(
-    t,
-    late,
-    404,
-    'CHECKPOINT_NOT_FOUND',
-    atlasError(404, 'CHECKPOINT_NOT_FOUND', `No checkpoint with ID ${checkpoint.id} exists for cluster LiveSh.`, [checkpoint.id, 'LiveSh']),
-  );
-  clock.set(T0 + 2 * DAY + 6 * HOUR);
-  const expired = await authed(app, {
-    url: `${base}/restoreJobs`,
-    method: 'POST',
-    payload: { snapshotId: snapshot.id, delivery: { methodName: 'HTTP' } },
-  });
-  assertError(
-    t,
-    expired,
-    404,
-    'SNAPSHOT_NOT_FOUND',
-    atlasError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${snapshot.id} exists for cluster LiveSh.`, [snapshot.id, 'LiveSh']),
-  );
+  const gone = [
+    { at: T0 + DAY + 15 * MINUTE, kind: 'checkpoint', field: 'checkpointId', id: checkpoint.id, code: 'CHECKPOINT_NOT_FOUND' },
+    { at: T0 + 2 * DAY + 6 * HOUR, kind: 'snapshot', field: 'snapshotId', id: snapshot.id, code: 'SNAPSHOT_NOT_FOUND' },
+  ];
+  for (const { at, kind, field, id, code } of gone) {
+    clock.set(at);
+    const res = await restore({ [field]: id, delivery: { methodName: 'HTTP' } });
+    assertError(t, res, 404, code, atlasError(404, code, `No ${kind} with ID ${id} exists for cluster LiveSh.`, [id, 'LiveSh']));
+  }
   t.equal(json(await authed(app, { url: `${base}/restoreJobs` })).totalCount, 4, 'the jobs made stay listed');
 });
 

@@ -9,10 +9,13 @@ import {
   CONTENT_TYPE,
   errorApps,
   FARAWAY,
+  HOST,
   invalidAttribute,
+  REL,
   testDeclaredErrors,
   type DeclaredErrors,
   type Version,
+  VERSIONS,
 } from '../helpers/atlas-answers.js';
 
 // GET and PATCH .../clusters/{clusterName}/snapshotSchedule on v1.0 and v2: exact bodies, the
@@ -20,9 +23,6 @@ import {
 // (400, 401, 403, 404, 429, 500), and what a change does to a live cluster's later checkpoints
 // and snapshots. Expected values come from the fixtures and the spec, never from a response.
 
-const VERSIONS: Version[] = ['v1.0', 'v2'];
-const HOST = 'http://localhost:80';
-const REL: Record<Version, string> = { 'v1.0': 'http://mms.mongodb.com/', v2: 'https://cloud.mongodb.com/' };
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 

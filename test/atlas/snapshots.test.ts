@@ -8,11 +8,14 @@ import {
   CONTENT_TYPE,
   errorApps,
   FARAWAY,
+  HOST,
   invalidAttribute,
+  REL,
   sorted,
   testDeclaredErrors,
   type DeclaredErrors,
   type Version,
+  VERSIONS,
 } from '../helpers/atlas-answers.js';
 
 // The snapshot operations on v1.0 and v2: list (completed filter, paging), get, PATCH (expires,
@@ -20,9 +23,6 @@ import {
 // and a live cluster's snapshots as the clock moves. Expected bodies are built from the fixture
 // below and the clock moves the tests make, never from a response.
 
-const VERSIONS: Version[] = ['v1.0', 'v2'];
-const HOST = 'http://localhost:80';
-const REL: Record<Version, string> = { 'v1.0': 'http://mms.mongodb.com/', v2: 'https://cloud.mongodb.com/' };
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;

@@ -5,7 +5,20 @@ import t from 'tap';
 import { AUTH_FAILURES } from '../../src/inspector/auth-failures.js';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../src/model/options.js';
 import { CREDENTIALS } from '../helpers/auth.js';
-import { authed, buildTestApp, GROUP, GROUP2, json, load, PRIVATE_KEY, PUBLIC_KEY, TestClock, V2_ACCEPT } from '../helpers/test-app.js';
+import {
+  authed,
+  buildTestApp,
+  GROUP,
+  GROUP2,
+  json,
+  load,
+  PRIVATE_KEY,
+  PUBLIC_KEY,
+  TestClock,
+  V2_ACCEPT,
+  LIVE,
+  liveFixture,
+} from '../helpers/test-app.js';
 import { control, invalidControlRequest, signedInject } from '../helpers/control-client.js';
 
 // The inspector's routes through inject(): the page and its assets (types, caching, the
@@ -14,26 +27,7 @@ import { control, invalidControlRequest, signedInject } from '../helpers/control
 // test/system/inspector.test.ts.
 
 const UI = new URL('../../src/inspector/ui/', import.meta.url);
-const LIVE = '7a7a7a7a7a7a7a7a7a7a7a7a';
-const LIVE_FIXTURE = {
-  projects: [
-    {
-      id: LIVE,
-      name: 'LiveProject',
-      clusters: [
-        {
-          name: 'Live',
-          clusterId: '7b7b7b7b7b7b7b7b7b7b7b7b',
-          type: 'SHARDED',
-          shards: 2,
-          backup: 'LEGACY',
-          live: true,
-          liveFrom: '2025-12-31T18:00:00Z',
-        },
-      ],
-    },
-  ],
-};
+const LIVE_FIXTURE = liveFixture('2025-12-31T18:00:00Z');
 
 t.test('GET /_emulator/ui and its assets: types, revalidation, a policy that keeps the page to this origin', async (t) => {
   const app = buildTestApp(t);

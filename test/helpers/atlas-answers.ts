@@ -7,6 +7,13 @@ import { authed, buildTestApp, send, TestClock, V2_ACCEPT, type Call } from './t
 
 export type Version = 'v1.0' | 'v2';
 
+/** Both versions, for the tests that run every operation in each. */
+export const VERSIONS: Version[] = ['v1.0', 'v2'];
+
+/** The origin links point at under app.inject(), and each version's link relation prefix. */
+export const HOST = 'http://localhost:80';
+export const REL: Record<Version, string> = { 'v1.0': 'http://mms.mongodb.com/', v2: 'https://cloud.mongodb.com/' };
+
 /** The Content-Type of a successful answer in each version. */
 export const CONTENT_TYPE: Record<Version, string> = { 'v1.0': 'application/json', v2: `${V2_ACCEPT};charset=utf-8` };
 

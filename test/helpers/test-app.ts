@@ -19,6 +19,20 @@ export const V2_ACCEPT = 'application/vnd.atlas.2023-01-01+json';
 export const PUBLIC_KEY = DEFAULT_PUBLIC_KEY;
 export const PRIVATE_KEY = DEFAULT_PRIVATE_KEY;
 
+/** The inspector tests' live project: one sharded Legacy Backup cluster, Live, live since `liveFrom`. */
+export const LIVE = '7a7a7a7a7a7a7a7a7a7a7a7a';
+export const liveFixture = (liveFrom: string) => ({
+  projects: [
+    {
+      id: LIVE,
+      name: 'LiveProject',
+      clusters: [
+        { name: 'Live', clusterId: '7b7b7b7b7b7b7b7b7b7b7b7b', type: 'SHARDED', shards: 2, backup: 'LEGACY', live: true, liveFrom },
+      ],
+    },
+  ],
+});
+
 interface Teardown {
   teardown(fn: () => unknown): void;
 }

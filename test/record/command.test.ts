@@ -42,6 +42,17 @@ async function run(args: string[], env: NodeJS.ProcessEnv = {}, isTTY = false): 
   return outcome;
 }
 
+/** Options for recording from the source emulator with its default keys. */
+const sourceOptions = (clusters: string[], rate = 60_000) => ({
+  source: source.url,
+  sourcePublicKey: DEFAULT_PUBLIC_KEY,
+  sourcePrivateKey: DEFAULT_PRIVATE_KEY,
+  group: GROUP,
+  clusters,
+  out,
+  rate,
+});
+
 const KEY = { ATLAS_EMU_SOURCE_PUBLIC_KEY: DEFAULT_PUBLIC_KEY, ATLAS_EMU_SOURCE_PRIVATE_KEY: DEFAULT_PRIVATE_KEY };
 const args = (more: string[], { source: from = source.url, group = GROUP, cluster = 'Replica0', to = out } = {}) => [
   '--source',
@@ -155,18 +166,11 @@ t.test('each problem: one line, exit status 2, the previous file left as it was'
 t.test('a recording interrupted midway leaves the previous file', async (t) => {
   writeFileSync(out, PREVIOUS);
   const interrupt = new AbortController();
-  const recording = record(
-    {
-      source: source.url,
-      sourcePublicKey: DEFAULT_PUBLIC_KEY,
-      sourcePrivateKey: DEFAULT_PRIVATE_KEY,
-      group: GROUP,
-      clusters: ['Sharded0'],
-      out,
-      rate: 60_000,
-    },
-    { ...fakeTime(), signal: interrupt.signal, progress: ({ pagesRead }) => pagesRead === 2 && interrupt.abort() },
-  );
+  const recording = record(sourceOptions(['Sharded0']), {
+    ...fakeTime(),
+    signal: interrupt.signal,
+    progress: ({ pagesRead }) => pagesRead === 2 && interrupt.abort(),
+  });
   await t.rejects(recording, new RecordError('interrupted: the previous file is left as it was'));
   t.equal(readFileSync(out, 'utf8'), PREVIOUS);
   t.same(files(), ['folder', 'out.json']);
@@ -225,18 +229,7 @@ t.test('at most --rate requests a minute, challenges included', async (t) => {
     starts.push(time.now());
     return fetch(input, init);
   };
-  await record(
-    {
-      source: source.url,
-      sourcePublicKey: DEFAULT_PUBLIC_KEY,
-      sourcePrivateKey: DEFAULT_PRIVATE_KEY,
-      group: GROUP,
-      clusters: ['Replica0', 'LiveSharded'],
-      out,
-      rate: 30,
-    },
-    { ...time, fetch: counted },
-  );
+  await record(sourceOptions(['Replica0', 'LiveSharded'], 30), { ...time, fetch: counted });
   t.equal(starts.length, 9, 'one challenge, then one signed request a page: the nonce is reused');
   t.same(
     starts.slice(1).map((start, i) => start - starts[i]!),
@@ -310,15 +303,7 @@ t.test('a broken connection is tried again; a source that keeps answering 429 en
   t.teardown(() => source.faults.clear());
   writeFileSync(out, PREVIOUS);
   const time = fakeTime();
-  const options = {
-    source: source.url,
-    sourcePublicKey: DEFAULT_PUBLIC_KEY,
-    sourcePrivateKey: DEFAULT_PRIVATE_KEY,
-    group: GROUP,
-    clusters: ['Replica0'],
-    out,
-    rate: 60_000,
-  };
+  const options = sourceOptions(['Replica0']);
   await t.rejects(record(options, time), new RecordError('the source still answered 429 after 6 retries'));
   t.same(
     source.faults.list().map((rule) => rule.applied),
@@ -356,15 +341,7 @@ t.test('a list that changes while it is read is read again from its first page',
       }
       return fetch(input, init);
     };
-  const options = {
-    source: source.url,
-    sourcePublicKey: DEFAULT_PUBLIC_KEY,
-    sourcePrivateKey: DEFAULT_PRIVATE_KEY,
-    group: GROUP,
-    clusters: ['Sharded0'],
-    out,
-    rate: 60_000,
-  };
+  const options = sourceOptions(['Sharded0']);
   const summary = await record(options, { ...fakeTime(), fetch: changing(1) });
   t.equal(summary.clusters[0]!.checkpoints, 621, 'the checkpoint that came meanwhile is in');
   const ids = JSON.parse(readFileSync(out, 'utf8')).projects[0].clusters[0].checkpoints.map((c: { id: string }) => c.id);

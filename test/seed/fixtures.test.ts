@@ -8,6 +8,11 @@ import { authed, buildTestApp, GROUP, json, testConfig } from '../helpers/test-a
 const EXAMPLE = new URL('../../fixtures/examples/two-clusters.json', import.meta.url).pathname;
 const PROD = '/api/atlas/v1.0/groups/64b0c0ffee0000000000abcd/clusters/payments-prod/backupCheckpoints';
 
+/** A fixture document of one project (aaaa…) with one cluster c (bbbb…), given its other fields. */
+const oneCluster = (cluster: Record<string, unknown>) => ({
+  projects: [{ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'c', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb', ...cluster }] }],
+});
+
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'atlas-emu-fixtures-'));
 }
@@ -45,24 +50,15 @@ t.test('explicit checkpoints are served in timestamp then id order', async (t) =
   const checkpoint = (id: string, timestamp: string) => ({ id, timestamp });
   writeFileSync(
     file,
-    JSON.stringify({
-      projects: [
-        {
-          id: 'aaaaaaaaaaaaaaaaaaaaaaaa',
-          clusters: [
-            {
-              name: 'c',
-              clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
-              checkpoints: [
-                checkpoint('000000000000000000000003', '2020-01-02T00:00:00Z'),
-                checkpoint('000000000000000000000002', '2020-01-01T00:00:00Z'),
-                checkpoint('000000000000000000000001', '2020-01-01T00:00:00Z'),
-              ],
-            },
-          ],
-        },
-      ],
-    }),
+    JSON.stringify(
+      oneCluster({
+        checkpoints: [
+          checkpoint('000000000000000000000003', '2020-01-02T00:00:00Z'),
+          checkpoint('000000000000000000000002', '2020-01-01T00:00:00Z'),
+          checkpoint('000000000000000000000001', '2020-01-01T00:00:00Z'),
+        ],
+      }),
+    ),
   );
   const app = buildTestApp(t, { fixtures: file });
   const body = json(await authed(app, { url: '/api/atlas/v1.0/groups/aaaaaaaaaaaaaaaaaaaaaaaa/clusters/c/backupCheckpoints' }));
@@ -94,64 +90,26 @@ t.test('invalid fixture documents are refused, naming the file, the place and th
   const cases: [unknown, string][] = [
     [{ projects: [{ id: 'xyz' }] }, '$.projects[0].id: must be a 24-hexadecimal-digit id'],
     [
-      {
-        projects: [
-          {
-            id: 'aaaaaaaaaaaaaaaaaaaaaaaa',
-            clusters: [
-              {
-                name: 'ok',
-                clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
-                checkpoints: [{ id: '000000000000000000000001', timestamp: 'yesterday' }],
-              },
-            ],
-          },
-        ],
-      },
+      oneCluster({ name: 'ok', checkpoints: [{ id: '000000000000000000000001', timestamp: 'yesterday' }] }),
       '$.projects[0].clusters[0].checkpoints[0].timestamp: must be a real UTC date-time like 2018-02-08T23:19:37Z',
     ],
     [
-      { projects: [{ id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'bad name', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb' }] }] },
+      oneCluster({ name: 'bad name' }),
       '$.projects[0].clusters[0].name: must be a cluster name matching ^[a-zA-Z0-9][a-zA-Z0-9-]*$ (at most 64 characters)',
     ],
+    [oneCluster({ generate: { count: -1 } }), '$.projects[0].clusters[0].generate.count: must be an integer from 0 to 10000000'],
     [
-      {
-        projects: [
-          { id: 'aaaaaaaaaaaaaaaaaaaaaaaa', clusters: [{ name: 'c', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb', generate: { count: -1 } }] },
-        ],
-      },
-      '$.projects[0].clusters[0].generate.count: must be an integer from 0 to 10000000',
-    ],
-    [
-      {
-        projects: [
-          {
-            id: 'aaaaaaaaaaaaaaaaaaaaaaaa',
-            clusters: [{ name: 'c', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb', backup: 'CLOUD', generate: { count: 1 } }],
-          },
-        ],
-      },
+      oneCluster({ backup: 'CLOUD', generate: { count: 1 } }),
       '$.projects[0].clusters[0]: a cluster on Cloud Backup (backup: CLOUD) has no checkpoints',
     ],
     [{ projects: [], extra: 1 }, '$.extra: unknown field (allowed: $schema, description, projects'],
     [
-      {
-        projects: [
-          {
-            id: 'aaaaaaaaaaaaaaaaaaaaaaaa',
-            clusters: [
-              {
-                name: 'c',
-                clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
-                checkpoints: [
-                  { id: '000000000000000000000001', timestamp: '2020-01-01T00:00:00Z' },
-                  { id: '000000000000000000000001', timestamp: '2020-01-02T00:00:00Z' },
-                ],
-              },
-            ],
-          },
+      oneCluster({
+        checkpoints: [
+          { id: '000000000000000000000001', timestamp: '2020-01-01T00:00:00Z' },
+          { id: '000000000000000000000001', timestamp: '2020-01-02T00:00:00Z' },
         ],
-      },
+      }),
       '$.projects[0].clusters[0].checkpoints[1].id: duplicates checkpoint 000000000000000000000001',
     ],
   ];

@@ -6,7 +6,7 @@ import type { Browser, BrowserContextOptions, Locator, Page } from 'playwright-c
 import t, { type Test } from 'tap';
 import { AUTH_FAILURES } from '../../src/inspector/auth-failures.js';
 import { DEFAULT_CLIENT_SECRET, type EmulatorOptions } from '../../src/model/options.js';
-import { buildTestApp, CLUSTER0, GROUP, GROUP2, PRIVATE_KEY, PUBLIC_KEY, V2_ACCEPT } from '../helpers/test-app.js';
+import { buildTestApp, CLUSTER0, GROUP, GROUP2, PRIVATE_KEY, PUBLIC_KEY, V2_ACCEPT, LIVE, liveFixture } from '../helpers/test-app.js';
 import { listen } from '../helpers/auth.js';
 import { spawnEmulator } from '../helpers/spawn-emulator.js';
 import { launchChromium, pageProblems, seriousViolations } from '../helpers/browser.js';
@@ -26,27 +26,8 @@ const NARROW = { width: 600, height: 900 };
 const SMALLEST = { width: 320, height: 640 };
 const TOKEN = 'inspector-admin-token';
 const START = '2026-01-01T00:00:00Z';
-const LIVE = '7a7a7a7a7a7a7a7a7a7a7a7a';
 /** A live cluster that went live two months before START: its snapshots expire as the clock moves. */
-const LIVE_FIXTURE = {
-  projects: [
-    {
-      id: LIVE,
-      name: 'LiveProject',
-      clusters: [
-        {
-          name: 'Live',
-          clusterId: '7b7b7b7b7b7b7b7b7b7b7b7b',
-          type: 'SHARDED',
-          shards: 2,
-          backup: 'LEGACY',
-          live: true,
-          liveFrom: '2025-11-01T00:00:00Z',
-        },
-      ],
-    },
-  ],
-};
+const LIVE_FIXTURE = liveFixture('2025-11-01T00:00:00Z');
 
 let browser: Browser;
 t.before(async () => {
