@@ -83,7 +83,17 @@ function isParam(name: string): name is keyof Params {
 
 /** The auth-params of `header` from `from` on (names are case-insensitive); undefined when malformed, not ASCII, or a name repeats. */
 function parseParams(header: string, from: number): Params | undefined {
-  const params: Params = { username: undefined, realm: undefined, nonce: undefined, uri: undefined, response: undefined, algorithm: undefined, qop: undefined, nc: undefined, cnonce: undefined };
+  const params: Params = {
+    username: undefined,
+    realm: undefined,
+    nonce: undefined,
+    uri: undefined,
+    response: undefined,
+    algorithm: undefined,
+    qop: undefined,
+    nc: undefined,
+    cnonce: undefined,
+  };
   let others: Set<string> | undefined;
   const n = header.length;
   let i = from;

@@ -20,7 +20,11 @@ function authMethods(app: FastifyInstance): string[] {
   return methods;
 }
 
-/** The Atlas operations served ("GET /api/atlas/v2/groups/:groupId/..."): the routes of one method that serve an API version (a resource's 405 route answers every other method; it is no operation). */
+/**
+ * The Atlas operations served ("GET /api/atlas/v2/groups/:groupId/..."): the routes of one
+ * method that serve an API version (a resource's 405 route answers every other method; it is
+ * no operation).
+ */
 function atlasOperations(app: FastifyInstance): string[] {
   return app.emulator.routes
     .under('/api/atlas/')
