@@ -40,8 +40,6 @@ VALUE['/'.charCodeAt(0)] = VALUE[':'.charCodeAt(0)] = 1;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const SCHEME = /^Digest[ \t]+/i;
-// Credentials are ASCII (RFC 7616 section 4 allows UTF-8 only through `username*`, not supported).
-const PRINTABLE = /^[\x20-\x7e\t]*$/;
 
 /** The auth-params a Digest response is made of; any other is read, checked and left out. */
 interface Params {
@@ -55,7 +53,6 @@ interface Params {
   nc: string | undefined;
   cnonce: string | undefined;
 }
-const KNOWN = new Set(['username', 'realm', 'nonce', 'uri', 'response', 'algorithm', 'qop', 'nc', 'cnonce']);
 
 /** The index of the first character at or after `i` that is no space or tab. */
 function blanks(header: string, i: number): number {
@@ -63,7 +60,28 @@ function blanks(header: string, i: number): number {
   return i;
 }
 
-/** The auth-params of `header` from `from` on (names are case-insensitive); undefined when malformed or a name repeats. */
+/** Whether a character may appear in a quoted value: printable ASCII or a tab (RFC 7616 section 4 allows UTF-8 only through `username*`, not supported). */
+const printable = (c: number) => (c >= 0x20 && c <= 0x7e) || c === 0x09;
+
+/** The parameter `name` (lowercased) is one of a Digest response's. */
+function isParam(name: string): name is keyof Params {
+  switch (name) {
+    case 'username':
+    case 'realm':
+    case 'nonce':
+    case 'uri':
+    case 'response':
+    case 'algorithm':
+    case 'qop':
+    case 'nc':
+    case 'cnonce':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The auth-params of `header` from `from` on (names are case-insensitive); undefined when malformed, not ASCII, or a name repeats. */
 function parseParams(header: string, from: number): Params | undefined {
   const params: Params = {
     username: undefined,
@@ -96,6 +114,7 @@ function parseParams(header: string, from: number): Params | undefined {
           escaped = true;
           i++;
         }
+        if (!printable(header.charCodeAt(i))) return undefined;
         i++;
       }
       if (i >= n) return undefined;
@@ -107,9 +126,9 @@ function parseParams(header: string, from: number): Params | undefined {
       if (i === start) return undefined;
       value = header.slice(start, i);
     }
-    if (KNOWN.has(name)) {
-      if (params[name as keyof Params] !== undefined) return undefined;
-      params[name as keyof Params] = value;
+    if (isParam(name)) {
+      if (params[name] !== undefined) return undefined;
+      params[name] = value;
     } else {
       others ??= new Set();
       if (others.has(name)) return undefined;
@@ -124,7 +143,7 @@ function parseParams(header: string, from: number): Params | undefined {
 
 /** Parses a `Digest ...` Authorization header; undefined when it is not well formed. */
 export function parseDigest(header: string): DigestCredentials | undefined {
-  if (header.length > MAX_AUTHORIZATION_LENGTH || !SCHEME.test(header) || !PRINTABLE.test(header)) return undefined;
+  if (header.length > MAX_AUTHORIZATION_LENGTH || !SCHEME.test(header)) return undefined;
   const params = parseParams(header, 'Digest'.length);
   if (!params) return undefined;
   const { username, realm, nonce, uri, response } = params;

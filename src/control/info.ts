@@ -22,8 +22,9 @@ function authMethods(app: FastifyInstance): string[] {
 }
 
 /**
- * The Atlas operations served ("GET /api/atlas/v2/groups/:groupId/..."): the routes of one method that serve an API
- * version (a resource's 405 route answers every other method; it is no operation).
+ * The Atlas operations served ("GET /api/atlas/v2/groups/:groupId/..."): the routes of one
+ * method that serve an API version (a resource's 405 route answers every other method; it is
+ * no operation).
  */
 function atlasOperations(app: FastifyInstance): string[] {
   return app.emulator.routes

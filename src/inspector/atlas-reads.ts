@@ -72,13 +72,8 @@ export async function atlasReadRoutes(app: FastifyInstance): Promise<void> {
       headers: { ...(host && { host }), ...(accept && { accept }) },
     });
     const errorCode = res.headers['x-error-code'];
-    return sendAtlas(
-      reply,
-      res.statusCode,
-      String(res.headers['content-type']),
-      res.rawPayload,
-      errorCode === undefined ? undefined : { 'x-error-code': String(errorCode) },
-    );
+    const headers = errorCode === undefined ? undefined : { 'x-error-code': String(errorCode) };
+    return sendAtlas(reply, res.statusCode, String(res.headers['content-type']), res.rawPayload, headers);
   };
   const route = (summary: string, params: object) =>
     controlSchema({ summary: reads(summary), params, ok: { 200: ATLAS_BODY }, badRequest: true, notFound: ATLAS_NOT_FOUND });
