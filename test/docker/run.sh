@@ -301,7 +301,7 @@ if [ "${SKIP_TESTCONTAINERS:-0}" != 1 ]; then
     tc_port="$(free_port)"
     if out="$(cd "$ROOT" && ATLAS_EMU_IMAGE="$IMAGE" ATLAS_EMU_TEST_PORT="$tc_port" \
               TESTCONTAINERS_RYUK_DISABLED=true \
-              npx tap --reporter=tap test/docker/testcontainers.test.ts 2>&1)"; then
+              npx tap --disable-coverage --reporter=tap test/docker/testcontainers.test.ts 2>&1)"; then
       ok "Testcontainers test (test/docker/testcontainers.test.ts)"
     else
       not_ok "Testcontainers test (test/docker/testcontainers.test.ts)" "$(tail -40 <<<"$out")"

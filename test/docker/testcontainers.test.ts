@@ -8,7 +8,7 @@ import { freePort } from '../helpers/free-port.js';
 // The emulator image driven by Testcontainers, the way a user's test suite would start it.
 // Run by test/docker/run.sh after it has built the image (not by the main `tap` run):
 //   ATLAS_EMU_IMAGE=atlas-backup-emulator:dev TESTCONTAINERS_RYUK_DISABLED=true \
-//     npx tap test/docker/testcontainers.test.ts
+//     npx tap --disable-coverage test/docker/testcontainers.test.ts
 // Host networking and no Ryuk: the sandbox's engine has no bridge network and cannot pull
 // Ryuk's image. With a normal engine, drop both and use .withExposedPorts(8080) and
 // container.getMappedPort(8080) instead.
