@@ -31,8 +31,9 @@ export function restoreJobRoutes(app: FastifyInstance, store: Store, jobs: Resto
         // batchId: the jobs of one batch only (a well-formed id of no batch lists nothing).
         const { batchId } = request.query;
         answerList(operations, request, reply, 'restoreJobs', (cluster, now, base) => ({
-          total: store.backup.restoreJobCount(cluster.rowid, batchId),
-          items: (offset, limit) => store.backup.restoreJobs(cluster.rowid, offset, limit, batchId).map((row) => jobs.view(row, now, base)),
+          total: store.backup.restoreJobCount(cluster.rowid, { now, batchId }),
+          items: (offset, limit) =>
+            store.backup.restoreJobs(cluster.rowid, offset, limit, { now, batchId }).map((row) => jobs.view(row, now, base)),
           validUntil: store.backup.nextRestoreJobChange(cluster.rowid, now),
         }));
       },
@@ -68,7 +69,8 @@ export function restoreJobRoutes(app: FastifyInstance, store: Store, jobs: Resto
       answerItem(operations, request, reply, (cluster, now) => {
         if (!HEX24.test(jobId)) throw errors.invalidRestoreJobId(jobId);
         const row = store.backup.restoreJob(cluster.rowid, jobId);
-        if (!row) throw errors.restoreJobNotFound(jobId, cluster.name);
+        // A job a fixture dates after now shows from its time on.
+        if (!row || row.created > now) throw errors.restoreJobNotFound(jobId, cluster.name);
         const base = operations.base(request);
         const fields = withLinks(
           jobs.view(row, now, base),

@@ -5,13 +5,13 @@ import type { ClusterRecord, Store } from '../store/store.js';
 import { HOUR, MINUTE } from '../lib/time.js';
 import { nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';
 
-// A cluster's checkpoints as the API lists them, by timestamp then id. A static cluster's are
-// its stored rows. A live cluster's are those of the last pointInTimeWindowHours: its stored
-// rows (the history it was loaded with) that are that recent, then one checkpoint every
-// clusterCheckpointIntervalMin since it went live, derived from the time, never stored, so
-// that a clock moved by a month costs nothing. Each derived checkpoint is drawn from the
-// Faker seeded for its slot (seed, project, cluster, time), so any one is made without the
-// ones before it.
+// A cluster's checkpoints as the API lists them, by timestamp then id, none after now. A
+// static cluster's are its stored rows. A live cluster's are those of the last
+// pointInTimeWindowHours: its stored rows (the history it was loaded with) that are that
+// recent, then one checkpoint every clusterCheckpointIntervalMin since it went live, derived
+// from the time, never stored, so that a clock moved by a month costs nothing. Each derived
+// checkpoint is drawn from the Faker seeded for its slot (seed, project, cluster, time), so
+// any one is made without the ones before it.
 
 /** What the list operation needs: how many, a page of them, and until when the answer holds. */
 export interface CheckpointListing {
@@ -51,7 +51,13 @@ export class Checkpoints {
 
   list(cluster: ClusterRecord, now: number): CheckpointListing {
     if (!cluster.live) {
-      return { total: cluster.checkpointCount, page: (offset, limit) => this.store.page(cluster, offset, limit), validUntil: Infinity };
+      // What a fixture dates after now shows from its time on.
+      const total = this.store.firstCheckpointAfter(cluster, now);
+      return {
+        total,
+        page: (offset, limit) => this.store.page(cluster, offset, Math.min(limit, total - offset)),
+        validUntil: this.store.checkpointTime(cluster, total) ?? Infinity,
+      };
     }
     const { windowMs, spans, segments } = this.window(cluster, now);
     const first = this.store.firstCheckpointAfter(cluster, now - windowMs);
@@ -76,12 +82,10 @@ export class Checkpoints {
   /** One checkpoint by id, if the list shows it now. */
   get(cluster: ClusterRecord, now: number, id: string): string | undefined {
     const stored = this.store.checkpoint(cluster, id);
-    if (!cluster.live) return stored;
+    const ts = stored === undefined ? undefined : Date.parse(JSON.parse(stored).timestamp);
+    if (!cluster.live) return ts !== undefined && ts <= now ? stored : undefined;
     const { windowMs, spans } = this.window(cluster, now);
-    if (stored !== undefined) {
-      const ts = Date.parse(JSON.parse(stored).timestamp);
-      return ts > now - windowMs && ts <= now ? stored : undefined;
-    }
+    if (ts !== undefined) return ts > now - windowMs && ts <= now ? stored : undefined;
     // A derived checkpoint's id starts with its second: the slot it would stand for.
     const time = parseInt(id.slice(0, 8), 16) * 1000;
     const span = spans.find((s) => time > s.from && time <= s.to && time % s.every === 0);

@@ -59,6 +59,8 @@ export interface GenerationInput {
   intervalMinutes: number;
   /** Epoch ms after which the first generated checkpoint falls (REFERENCE_DATE when it is earlier or absent). */
   after: number | undefined;
+  /** Epoch ms after which none is generated (the load's now): fewer than `count` when they would reach past it. */
+  until: number;
 }
 
 /**
@@ -97,7 +99,7 @@ export class CheckpointText {
   }
 }
 
-/** Yields `count` checkpoints with strictly increasing timestamps after `input.after`, as the store keeps them. */
+/** Yields `count` checkpoints with strictly increasing timestamps after `input.after` and not after `input.until`, as the store keeps them. */
 export function* generateCheckpoints(input: GenerationInput): Generator<CheckpointRow> {
   const { groupId, cluster, count } = input;
   const faker = seededFaker(fnv1a(`${input.seed}/${groupId}/${cluster.name}`));
@@ -109,6 +111,7 @@ export function* generateCheckpoints(input: GenerationInput): Generator<Checkpoi
   let time = Math.floor(Math.max(input.after ?? REFERENCE_DATE, REFERENCE_DATE) / 1000) * 1000;
   for (let i = 0; i < count; i++) {
     time += Math.max(1000, Math.round((intervalMs + faker.number.int({ min: -jitterMs, max: jitterMs })) / 1000) * 1000);
+    if (time > input.until) return;
     const started = time + faker.number.int({ min: 20, max: 120 }) * 1000;
     const completed = started + faker.number.int({ min: 0, max: 90 }) * 1000;
     // About one in twenty checkpoints is not restorable: one of its parts never saw its token.

@@ -8,14 +8,15 @@ import type { ClusterRecord, Store } from '../store/store.js';
 import { DAY, HOUR, MINUTE } from '../lib/time.js';
 import { nthSlot, segmentsOf, slotsIn, type Segment } from './timeline.js';
 
-// A cluster's snapshots as the API lists them, by creation time then id. A static cluster's
-// are its stored (listed) snapshots. A live cluster takes one every snapshotIntervalHours (on
-// the multiples of the interval since the epoch, as checkpoints do) and keeps each until it
-// expires: a snapshot at 00:00 UTC on the 1st of a month is monthly, on a Monday weekly, on
-// any other day daily, the others recent; each class kept as long as the schedule under which
-// it was taken says (a class kept 0 falls to the next shorter one). Derived from the time,
-// never stored, but for the changes made to them (doNotDelete, expires, deletion): each one is
-// drawn from the Faker seeded for it (seed, project, cluster, time).
+// A cluster's snapshots as the API lists them, by creation time then id, none after now. A
+// static cluster's are its stored (listed) snapshots. A live cluster takes one every
+// snapshotIntervalHours (on the multiples of the interval since the epoch, as checkpoints do)
+// and keeps each until it expires: a snapshot at 00:00 UTC on the 1st of a month is monthly,
+// on a Monday weekly, on any other day daily, the others recent; each class kept as long as
+// the schedule under which it was taken says (a class kept 0 falls to the next shorter one).
+// Derived from the time, never stored, but for the changes made to them (doNotDelete,
+// expires, deletion): each one is drawn from the Faker seeded for it (seed, project, cluster,
+// time).
 
 /** How long taking a snapshot takes: until then it is incomplete. */
 export const SNAPSHOT_DURATION = 5 * MINUTE;
@@ -132,18 +133,20 @@ class SnapshotTaker {
   }
 }
 
-/** Snapshots generated for a fixture (static data): `count` of them, one every interval after `after`. */
+/** Snapshots generated for a fixture (static data): `count` of them, one every interval after `after`, none after `until`. */
 export function* generateSnapshots(
   seed: number,
   cluster: SnapshotCluster,
   schedule: Required<Schedule>,
   count: number,
   after: number,
+  until: number,
 ): Generator<SnapshotRow> {
   const every = schedule.snapshotIntervalHours * HOUR;
   const taker = new SnapshotTaker(seededFaker(0), seed, cluster);
   for (let n = 0; n < count; n++) {
     const time = nthSlot(after, every, n);
+    if (time > until) return;
     const view = taker.taken(time, schedule);
     yield {
       id: view.id as string,
@@ -180,7 +183,11 @@ export class Snapshots {
   list(cluster: ClusterRecord, now: number): { snapshots: Snapshot[]; validUntil: number } {
     const rows = this.store.backup.snapshots(cluster.rowid);
     const listed = rows.filter((row) => row.body !== null && !row.deleted).map((row) => this.listed(row, cluster.live, now));
-    if (!cluster.live) return { snapshots: listed, validUntil: Infinity };
+    if (!cluster.live) {
+      // What a fixture dates after now shows from its time on (rows come by time).
+      const later = listed.findIndex((s) => s.ts > now);
+      return later < 0 ? { snapshots: listed, validUntil: Infinity } : { snapshots: listed.slice(0, later), validUntil: listed[later]!.ts };
+    }
     const changes = new Map(rows.filter((row) => row.body === null).map((row) => [row.id, row]));
     const segments = segmentsOf(this.store.backup.schedules(cluster.rowid));
     const all = [...listed.filter((s) => kept(s, now)), ...this.derived(cluster, segments, now, changes)].sort(

@@ -81,7 +81,7 @@ function clusterView(state: EmulatorState, cluster: ClusterRecord, now: number) 
     schedule: currentSchedule(segmentsOf(state.store.backup.schedules(cluster.rowid))),
     checkpoints: legacy ? state.checkpoints.list(cluster, now).total : null,
     snapshots: legacy ? state.snapshots.list(cluster, now).snapshots.length : null,
-    restoreJobs: legacy ? state.store.backup.restoreJobCount(cluster.rowid) : null,
+    restoreJobs: legacy ? state.store.backup.restoreJobCount(cluster.rowid, { now }) : null,
   };
 }
 

@@ -62,7 +62,7 @@ export const ClusterSchema = {
           type: 'integer',
           minimum: 0,
           maximum: MAX_GENERATED,
-          description: 'checkpoints generated after the last listed one (or from 2018-02-08)',
+          description: 'checkpoints generated after the last listed one (or from 2018-02-08), none after now (fewer if they would be)',
         },
         intervalMinutes: {
           type: 'integer',
@@ -76,7 +76,8 @@ export const ClusterSchema = {
           minimum: 0,
           maximum: 100_000,
           default: 0,
-          description: 'snapshots generated after the last listed one (or from 2018-02-08), snapshotIntervalHours apart',
+          description:
+            'snapshots generated after the last listed one (or from 2018-02-08), snapshotIntervalHours apart, none after now (fewer if they would be)',
         },
       },
     },

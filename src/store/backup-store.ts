@@ -32,6 +32,14 @@ const SCHEDULE_COLUMNS = `from_ms AS fromMs, checkpoint_interval_min AS clusterC
   snapshot_retention_days AS snapshotRetentionDays, weekly_weeks AS weeklySnapshotRetentionWeeks`;
 const SNAPSHOT_COLUMNS = 'id, ts, expires, do_not_delete AS doNotDelete, deleted, body';
 const JOB_COLUMNS = 'id, created, finishes, download_expires AS downloadExpires, body';
+const SHOWN = "cluster = @cluster AND created <= @now AND (@batchId IS NULL OR json_extract(body, '$.batchId') = @batchId)";
+
+/** Which of a cluster's restore jobs a list shows: those created by `now`, of one batch when `batchId` is given. */
+export interface ShownJobs {
+  now: number;
+  batchId?: string | undefined;
+}
+type ShownParams = { cluster: number; now: number; batchId: string | null };
 
 type RawSnapshot = Omit<SnapshotRow, 'doNotDelete' | 'deleted'> & { doNotDelete: number; deleted: number };
 const snapshotRow = (row: RawSnapshot): SnapshotRow => ({ ...row, doNotDelete: row.doNotDelete === 1, deleted: row.deleted === 1 });
@@ -68,12 +76,10 @@ export class BackupStore {
       jobs: db.prepare<[number, number, number], RestoreJobRow>(
         `SELECT ${JOB_COLUMNS} FROM restore_jobs WHERE cluster = ? ORDER BY created, id LIMIT ? OFFSET ?`,
       ),
-      // A batch's jobs: the batchId is in the stored job only (few jobs per cluster: no index).
-      batchCount: db.prepare<[number, string], { n: number }>(
-        "SELECT count(*) AS n FROM restore_jobs WHERE cluster = ? AND json_extract(body, '$.batchId') = ?",
-      ),
-      batch: db.prepare<[number, string, number, number], RestoreJobRow>(
-        `SELECT ${JOB_COLUMNS} FROM restore_jobs WHERE cluster = ? AND json_extract(body, '$.batchId') = ? ORDER BY created, id LIMIT ? OFFSET ?`,
+      // The jobs a list shows; the batchId is in the stored job only (few jobs per cluster: no index).
+      shownCount: db.prepare<[ShownParams], { n: number }>(`SELECT count(*) AS n FROM restore_jobs WHERE ${SHOWN}`),
+      shown: db.prepare<[ShownParams & { limit: number; offset: number }], RestoreJobRow>(
+        `SELECT ${JOB_COLUMNS} FROM restore_jobs WHERE ${SHOWN} ORDER BY created, id LIMIT @limit OFFSET @offset`,
       ),
       job: db.prepare<[number, string], RestoreJobRow>(`SELECT ${JOB_COLUMNS} FROM restore_jobs WHERE cluster = ? AND id = ?`),
       upsertJob: db.prepare(
@@ -81,10 +87,11 @@ export class BackupStore {
          ON CONFLICT (cluster, id) DO UPDATE SET created = excluded.created, finishes = excluded.finishes,
            download_expires = excluded.download_expires, body = excluded.body`,
       ),
-      // The next moment a job's status or its download changes: jobs finish, downloads expire.
+      // The next moment a list of jobs changes: jobs show, finish, downloads expire.
       nextJobChange: db.prepare<[{ cluster: number; now: number }], { at: number | null }>(
         `SELECT min(at) AS at FROM (
-           SELECT min(finishes) AS at FROM restore_jobs WHERE cluster = @cluster AND finishes > @now
+           SELECT min(created) AS at FROM restore_jobs WHERE cluster = @cluster AND created > @now
+           UNION ALL SELECT min(finishes) FROM restore_jobs WHERE cluster = @cluster AND finishes > @now
            UNION ALL SELECT min(download_expires) FROM restore_jobs WHERE cluster = @cluster AND download_expires > @now)`,
       ),
     };
@@ -124,14 +131,16 @@ export class BackupStore {
     return this.sql.lastSnapshot.get(cluster)?.ts;
   }
 
-  /** How many restore jobs the cluster has (of one batch, when `batchId` is given). */
-  restoreJobCount(cluster: number, batchId?: string): number {
-    return (batchId === undefined ? this.sql.jobCount.get(cluster) : this.sql.batchCount.get(cluster, batchId))!.n;
+  /** How many restore jobs the cluster stores, or (`shown`) a list shows. */
+  restoreJobCount(cluster: number, shown?: ShownJobs): number {
+    return (shown === undefined ? this.sql.jobCount.get(cluster) : this.sql.shownCount.get(shownParams(cluster, shown)))!.n;
   }
 
-  /** A slice of the cluster's restore jobs (of one batch, when `batchId` is given) by creation time, then id. */
-  restoreJobs(cluster: number, offset: number, limit: number, batchId?: string): RestoreJobRow[] {
-    return batchId === undefined ? this.sql.jobs.all(cluster, limit, offset) : this.sql.batch.all(cluster, batchId, limit, offset);
+  /** A slice of the restore jobs the cluster stores, or (`shown`) a list shows, by creation time, then id. */
+  restoreJobs(cluster: number, offset: number, limit: number, shown?: ShownJobs): RestoreJobRow[] {
+    return shown === undefined
+      ? this.sql.jobs.all(cluster, limit, offset)
+      : this.sql.shown.all({ ...shownParams(cluster, shown), limit, offset });
   }
 
   restoreJob(cluster: number, id: string): RestoreJobRow | undefined {
@@ -142,8 +151,10 @@ export class BackupStore {
     this.sql.upsertJob.run({ cluster, ...row });
   }
 
-  /** After `now`, the first moment one of the cluster's jobs finishes or its download expires. */
+  /** After `now`, the first moment one of the cluster's jobs shows (a fixture's dated later), finishes or its download expires. */
   nextRestoreJobChange(cluster: number, now: number): number {
     return this.sql.nextJobChange.get({ cluster, now })?.at ?? Infinity;
   }
 }
+
+const shownParams = (cluster: number, { now, batchId }: ShownJobs): ShownParams => ({ cluster, now, batchId: batchId ?? null });

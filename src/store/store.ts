@@ -92,12 +92,20 @@ export class Store {
   firstCheckpointAfter(cluster: ClusterRecord, ms: number): number {
     let low = 0;
     let high = cluster.checkpointCount;
+    // Often none is later (a static cluster's list at now): one lookup instead of a search.
+    const last = this.checkpointTime(cluster, high - 1);
+    if (last === undefined || last <= ms) return high;
     while (low < high) {
       const mid = (low + high) >>> 1;
       if (this.sql.tsAt.get(cluster.rowid, mid)!.ts > ms) high = mid;
       else low = mid + 1;
     }
     return low;
+  }
+
+  /** The time of the checkpoint at `position` (undefined: there is none). */
+  checkpointTime(cluster: ClusterRecord, position: number): number | undefined {
+    return this.sql.tsAt.get(cluster.rowid, position)?.ts;
   }
 
   /** Checkpoint bodies (JSON, without links) at positions [offset, offset + limit). */

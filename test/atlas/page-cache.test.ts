@@ -43,7 +43,7 @@ t.test('a fixture load drops every cached page: the next responses show the chan
 
   const original = json(await authed(app, { url: `${CLUSTER0}/${DOC_CHECKPOINT}` }));
   const { links: _links, ...changed } = { ...original, completed: '2018-02-09T01:02:03Z' };
-  load(app, cluster0([changed, { id: NEW_CHECKPOINT, timestamp: '2031-01-01T00:00:00Z' }]));
+  load(app, cluster0([changed, { id: NEW_CHECKPOINT, timestamp: '2019-01-01T00:00:00Z' }]));
   t.equal(app.emulator.cache.size, 0, 'the load emptied the cache');
 
   const after = await bodies(app, VARIANTS);
@@ -70,7 +70,7 @@ t.test('a fixture load drops every cached page: the next responses show the chan
 t.test('a reset brings back the start-up bytes, never the cached pages of the changed data', async (t) => {
   const app = buildTestApp(t);
   const startup = await bodies(app, VARIANTS);
-  load(app, cluster0([{ id: NEW_CHECKPOINT, timestamp: '2031-01-01T00:00:00Z' }]), 'replace');
+  load(app, cluster0([{ id: NEW_CHECKPOINT, timestamp: '2019-01-01T00:00:00Z' }]), 'replace');
   const replaced = await authed(app, { url: CLUSTER0 });
   t.equal(json(replaced).totalCount, 1, 'the replacing fixture is served');
   t.equal((await authed(app, { url: `${CLUSTER0}/${DOC_CHECKPOINT}` })).statusCode, 404, 'the documentation checkpoint is gone');

@@ -23,6 +23,7 @@ t.test('generated JSON is compact JSON in Atlas field order, one part per shard 
         count: 200,
         intervalMinutes: 90,
         after: REFERENCE_DATE,
+        until: Infinity,
       }),
     ];
     t.equal(rows.length, 200);
