@@ -203,6 +203,15 @@ function defaultCluster0(t: Test) {
   return { T0: clock.now(), app, fixture, cluster0, checkpoint: fixture.checkpoints[0] };
 }
 
+/** The jobs of a batch restoring `checkpoint` by HTTP, created at `at`, with the ids the answer gave. */
+const checkpointBatch = (results: { id: string; batchId: string }[], checkpoint: { timestamp: string }, at: number): Job[] =>
+  results.map((r) => ({
+    id: r.id,
+    created: at,
+    fields: { batchId: results[0]!.batchId, encryptionEnabled: false, timestamp: { date: checkpoint.timestamp, increment: 1 } },
+    delivery: { methodName: 'HTTP', expirationHours: DEFAULT_EXPIRATION_HOURS, maxDownloads: DEFAULT_MAX_DOWNLOADS },
+  }));
+
 const created = (version: Version, cluster: ClusterRef, results: unknown[]) => ({
   links: [{ href: `${HOST}${jobsUrl(version, cluster)}`, rel: 'self' }],
   results,
@@ -329,12 +338,7 @@ t.test('a sharded cluster restores as one job per shard plus the config server, 
     t.equal(batchId.slice(0, 8), secondHex(T0));
     t.not(batchId, fixture.restoreJobs[0].batchId, 'a new batch');
     t.equal(new Set(results.map((r) => r.id)).size, parts, 'distinct ids');
-    const jobs: Job[] = results.map((r) => ({
-      id: r.id,
-      created: T0,
-      fields: { batchId, encryptionEnabled: false, timestamp: { date: checkpoint.timestamp, increment: 1 } },
-      delivery: { methodName: 'HTTP', expirationHours: DEFAULT_EXPIRATION_HOURS, maxDownloads: DEFAULT_MAX_DOWNLOADS },
-    }));
+    const jobs = checkpointBatch(results, checkpoint, T0);
     t.strictSame(
       json(res),
       created(
@@ -368,14 +372,8 @@ t.test(
       method: 'POST',
       payload: { checkpointId: checkpoint.id, delivery: { methodName: 'HTTP' } },
     });
-    const results: { id: string; batchId: string }[] = json(res).results;
-    const batchId = results[0]!.batchId;
-    const jobs: Job[] = results.map((r) => ({
-      id: r.id,
-      created: T0,
-      fields: { batchId, encryptionEnabled: false, timestamp: { date: checkpoint.timestamp, increment: 1 } },
-      delivery: { methodName: 'HTTP', expirationHours: DEFAULT_EXPIRATION_HOURS, maxDownloads: DEFAULT_MAX_DOWNLOADS },
-    }));
+    const jobs = checkpointBatch(json(res).results, checkpoint, T0);
+    const batchId = jobs[0]!.fields.batchId as string;
     t.equal(jobs.length, fixture.shards + 1);
 
     for (const version of VERSIONS) {
