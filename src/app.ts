@@ -103,6 +103,7 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
     credentials,
     new NonceService(config.nonceSecret, config.nonceTtlSeconds * 1000, now),
     new NonceUsage(),
+    config.strictDigestUri,
   );
   // The one recorder of the routes, before any is registered.
   const routes = new RouteTable(app);

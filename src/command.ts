@@ -86,7 +86,13 @@ function parseOptions(args: string[], set: OptionSet<Record<string, unknown>>, h
     const code = (err as { code?: string }).code;
     const flag = /'(-[^' ]+)/.exec((err as Error).message)?.[1] ?? '';
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new ConfigError(`unknown option ${JSON.stringify(flag)} (see --help)`);
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new ConfigError(`option ${flag} needs a value`);
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      // A boolean flag given a value (--flag=false), or another flag given none.
+      const key = byFlag.get(flag.slice(2));
+      if (key !== undefined && set.kind(key) === 'boolean')
+        throw new ConfigError(`option ${flag} takes no value (${set.envName(key)} takes true or false)`);
+      throw new ConfigError(`option ${flag} needs a value`);
+    }
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL')
       throw new ConfigError(`unexpected argument ${JSON.stringify(flag || args.find((a) => !a.startsWith('-')))} (see --help)`);
     throw new ConfigError((err as Error).message);

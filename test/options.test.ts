@@ -1,5 +1,5 @@
 import t from 'tap';
-import { usage } from '../src/command.js';
+import { parseCommandLine, usage } from '../src/command.js';
 import { ConfigError, optionRows, optionsFromEnvironment, optionsFromFlags, resolveConfig } from '../src/model/options.js';
 import { startEmulator } from '../src/index.js';
 import { CLUSTER0, GROUP } from './helpers/test-app.js';
@@ -19,6 +19,7 @@ t.test('startEmulator() checks its options like the environment and the flags', 
     [{ port: '8080' }, 'option port must be an integer from 0 to 65535, got "8080"'],
     [{ publicUrl: 'ftp://x' }, 'option publicUrl must be an absolute http(s) URL, got "ftp://x"'],
     [{ host: ' ' }, 'option host must be a non-empty string, got " "'],
+    [{ strictDigestUri: 'yes' }, 'option strictDigestUri must be true or false, got "yes"'],
   ];
   for (const [options, message] of refusals) await t.rejects(startEmulator(options as never), new ConfigError(message), message);
   await t.rejects(startEmulator({ bogus: 1 } as never), { message: /^unknown option "bogus" \(options: host, port, / });
@@ -48,10 +49,39 @@ t.test('environment and flags name the variable or the flag; flags win', async (
   t.equal(resolveConfig({ publicUrl: 'https://cloud.mongodb.com/' }).publicUrl, 'https://cloud.mongodb.com', 'trailing slashes go');
 });
 
+t.test('strictDigestUri: ATLAS_EMU_STRICT_DIGEST_URI, --strict-digest-uri (which takes no value) and startEmulator()', async (t) => {
+  t.equal(resolveConfig().strictDigestUri, false, 'off by default');
+  t.equal(resolveConfig(optionsFromEnvironment({ ATLAS_EMU_STRICT_DIGEST_URI: 'true' })).strictDigestUri, true);
+  t.throws(
+    () => optionsFromEnvironment({ ATLAS_EMU_STRICT_DIGEST_URI: 'yes' }),
+    new ConfigError('ATLAS_EMU_STRICT_DIGEST_URI must be true or false, got "yes"'),
+  );
+  const commandLine = parseCommandLine(['--strict-digest-uri']);
+  t.same(commandLine, { flags: { strictDigestUri: true } });
+  const fromFlag = optionsFromFlags('flags' in commandLine ? commandLine.flags : {});
+  t.equal(resolveConfig(optionsFromEnvironment({ ATLAS_EMU_STRICT_DIGEST_URI: 'false' }), fromFlag).strictDigestUri, true, 'the flag wins');
+  t.throws(
+    () => parseCommandLine(['--strict-digest-uri=false']),
+    new ConfigError('option --strict-digest-uri takes no value (ATLAS_EMU_STRICT_DIGEST_URI takes true or false)'),
+  );
+
+  // In-process, over a socket: an answer signed over the path without its query string.
+  const url = `${CLUSTER0}?itemsPerPage=1`;
+  for (const [options, status] of [
+    [{}, 200],
+    [{ strictDigestUri: true }, 401],
+  ] as const) {
+    const emulator = await startEmulator(options);
+    t.teardown(() => emulator.close());
+    t.equal((await signedFetch(emulator.url, url, CLUSTER0)).status, status, JSON.stringify(options));
+  }
+});
+
 t.test('--help lists every option of the schema, with its variable, default and meaning', async (t) => {
   const help = usage();
   for (const row of optionRows()) {
-    const line = help.split('\n').find((l) => l.trimStart().startsWith(`${row.flag} <value>`));
+    const flag = row.kind === 'boolean' ? row.flag : `${row.flag} <value>`;
+    const line = help.split('\n').find((l) => l.trimStart().startsWith(`${flag} `));
     t.ok(line?.includes(row.env) && line.includes(row.default ?? '(none)') && line.endsWith(row.describe), row.flag);
   }
 });

@@ -4,19 +4,28 @@ import type { AuthFailureReason, Principal } from '../model/authentication.js';
 import type { Credentials } from './credentials.js';
 import type { NonceService, NonceUsage } from './nonce.js';
 
-export type DigestResult = { ok: true; principal: Principal } | { ok: false; reason: AuthFailureReason; stale: boolean; username?: string };
+/** `signedUri`: the uri the Digest header signed, when it is not the request-target. */
+export type DigestResult =
+  | { ok: true; principal: Principal; signedUri: string | undefined }
+  | { ok: false; reason: AuthFailureReason; stale: boolean; username?: string; signedUri?: string | undefined };
 
 const NC = /^[0-9a-fA-F]{8}$/;
 // The two refusals that carry no user name, made once: a bare request is every other request of the Go clients.
 const MISSING: DigestResult = Object.freeze({ ok: false, reason: 'missing_credentials', stale: false });
 const MALFORMED: DigestResult = Object.freeze({ ok: false, reason: 'malformed_header', stale: false });
 
-/** Checks Digest credentials against the API keys, the nonce signature and nonce-count reuse. */
+/**
+ * Checks Digest credentials against the API keys, the nonce signature and nonce-count reuse.
+ * The answer is checked against the uri the client signed. Atlas accepts a uri other than the
+ * request-target (clients in production sign the path without its query, or a relative URL:
+ * docs/fidelity.md); `strictUri` refuses it, as RFC 7616 section 3.4.6 says a server should.
+ */
 export class DigestVerifier {
   constructor(
     private readonly keys: Credentials,
     private readonly nonces: NonceService,
     private readonly usage: NonceUsage,
+    private readonly strictUri: boolean,
   ) {}
 
   challenge(stale: boolean): string {
@@ -27,17 +36,17 @@ export class DigestVerifier {
     if (!authorization) return MISSING;
     const credentials = parseDigest(authorization);
     if (!credentials) return MALFORMED;
-    const checked = this.check(credentials, method, requestUri);
+    const signedUri = credentials.uri === requestUri ? undefined : credentials.uri;
+    const checked = this.check(credentials, method, signedUri);
     if (typeof checked === 'string')
-      return { ok: false, reason: checked, stale: checked === 'stale_nonce', username: credentials.username };
-    return { ok: true, principal: checked };
+      return { ok: false, reason: checked, stale: checked === 'stale_nonce', username: credentials.username, signedUri };
+    return { ok: true, principal: checked, signedUri };
   }
 
   /** Who well-formed credentials authenticate (their nonce count is then used), or why they are refused. */
-  private check(credentials: DigestCredentials, method: string, requestUri: string): Principal | AuthFailureReason {
+  private check(credentials: DigestCredentials, method: string, signedUri: string | undefined): Principal | AuthFailureReason {
     if (credentials.realm !== REALM) return 'realm_mismatch';
-    // The uri must be the request-target exactly, query string included (RFC 7616 section 3.4.6).
-    if (credentials.uri !== requestUri) return 'uri_mismatch';
+    if (this.strictUri && signedUri !== undefined) return 'uri_mismatch';
     if (credentials.qop !== 'auth' || !credentials.cnonce || !credentials.nc || !NC.test(credentials.nc)) return 'bad_qop';
     // A nonce already in use needs no second signature check (most signed requests reuse one).
     const known = this.usage.issuedAt(credentials.nonce);

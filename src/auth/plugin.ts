@@ -18,6 +18,8 @@ declare module 'fastify' {
     principal: Principal | null;
     /** Why authentication, admission, project access or the OAuth endpoints refused the request, else null. */
     authFailure: AuthFailureReason | null;
+    /** The uri a Digest header signed, when it is not the request-target, else null. */
+    signedUri: string | null;
   }
 }
 
@@ -25,6 +27,7 @@ declare module 'fastify' {
 export function decorateAuthOutcome(app: FastifyInstance): void {
   app.decorateRequest('principal', null);
   app.decorateRequest('authFailure', null);
+  app.decorateRequest('signedUri', null);
 }
 
 // RFC 6750 section 3: the challenge for a bearer token that is unknown, expired or revoked.
@@ -53,6 +56,7 @@ export async function authentication(app: FastifyInstance, digest: DigestVerifie
     }
     if (isBearer(authorization)) return done();
     const result = digest.verify(request.method, request.url, authorization);
+    if (result.signedUri !== undefined) request.signedUri = result.signedUri;
     if (result.ok) {
       request.principal = result.principal;
       return done();

@@ -21,6 +21,8 @@ export interface JournalRequest {
   principal: Principal | null;
   /** Why authentication refused the request, if it did. */
   authFailure: AuthFailureReason | null;
+  /** The uri a Digest header signed, if it is not the request-target. */
+  signedUri: string | null;
 }
 
 /** What the journal holds for one request (internal; see JournalEntry for the public view). */
@@ -40,6 +42,7 @@ interface Recorded {
   latencyMs: number;
   principal: string | undefined;
   authFailure: string | undefined;
+  signedUri: string | undefined;
   fault: AppliedFault | null;
 }
 
@@ -60,7 +63,7 @@ export interface JournalEntry {
   headers: Record<string, string>;
   status: number | null;
   latencyMs: number;
-  auth: { outcome: AuthOutcome; principal?: string; reason?: string };
+  auth: { outcome: AuthOutcome; principal?: string; reason?: string; signedUri?: string };
   /** True for the unauthenticated first call a Digest client makes to get a nonce. */
   challenge: boolean;
   fault: AppliedFault | null;
@@ -129,6 +132,7 @@ function view(entry: Recorded): JournalEntry {
   const auth: JournalEntry['auth'] = { outcome };
   if (entry.principal !== undefined) auth.principal = entry.principal;
   if (entry.authFailure !== undefined) auth.reason = entry.authFailure;
+  if (entry.signedUri !== undefined) auth.signedUri = entry.signedUri;
   return {
     seq: entry.seq,
     time: new Date(entry.at).toISOString(),
@@ -195,6 +199,7 @@ export class RequestJournal {
         latencyMs: 0,
         principal: undefined,
         authFailure: undefined,
+        signedUri: undefined,
         fault: null,
       }),
     );
@@ -233,6 +238,7 @@ export class RequestJournal {
     entry.latencyMs = latencyMs;
     entry.principal = principal?.id;
     entry.authFailure = request.authFailure ?? undefined;
+    entry.signedUri = request.signedUri ?? undefined;
     entry.fault = fault;
   }
 

@@ -35,9 +35,12 @@ export const AUTH_FAILURES: Record<AuthFailureReason, Explanation> = {
     advice: 'Sign with the realm from the WWW-Authenticate challenge; do not hard-code one.',
   },
   uri_mismatch: {
-    meaning: 'The uri signed in the Digest header is not the path and query string the request was sent to.',
+    meaning:
+      'The uri signed in the Digest header is not the path and query string the request was sent to, ' +
+      'and strict Digest uri checking (ATLAS_EMU_STRICT_DIGEST_URI) refuses that. Atlas, and the emulator by default, accept it.',
     advice:
-      'Sign exactly the request-target you send, query string included; look for a client or proxy that re-encodes or reorders the URL after signing.',
+      'Sign exactly the request-target you send, query string included (look for a client or proxy that changes the URL after signing), ' +
+      'or leave strict checking off to accept what Atlas accepts.',
   },
   bad_qop: {
     meaning: 'The Digest header lacks qop=auth, a cnonce or a nonce count (nc of 8 hexadecimal digits).',

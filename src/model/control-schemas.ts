@@ -117,6 +117,11 @@ export const JournalEntrySchema = {
         outcome: { enum: AUTH_OUTCOMES },
         principal: STRING,
         reason: { type: 'string', description: 'why authentication failed, e.g. missing_credentials, bad_response' },
+        signedUri: {
+          type: 'string',
+          description:
+            'the uri a Digest header signed, when it is not the request-target (url): accepted as Atlas does, unless strictDigestUri',
+        },
       },
     },
     challenge: { type: 'boolean' },

@@ -35,6 +35,7 @@ export const OptionsSchema = {
     'publicKey',
     'privateKey',
     'nonceTtlSeconds',
+    'strictDigestUri',
     'clientId',
     'clientSecret',
     'tokenTtlSeconds',
@@ -84,6 +85,12 @@ export const OptionsSchema = {
       maximum: 86_400,
       default: 300,
       description: 'lifetime of a Digest nonce; an older one gets stale=true',
+    },
+    strictDigestUri: {
+      type: 'boolean',
+      default: false,
+      description:
+        'refuse a Digest answer whose uri is not the request-target, as RFC 7616 says (default: accept it, as Atlas does, when right for the uri signed)',
     },
     clientId: { ...TEXT, default: DEFAULT_CLIENT_ID, description: 'client id of the default service account' },
     clientSecret: {

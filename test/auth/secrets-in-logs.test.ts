@@ -21,7 +21,8 @@ const URL1 = `${CLUSTER0}?itemsPerPage=2`;
 
 t.test('no secret material reaches the log', async (t) => {
   const clock = new TestClock();
-  const { app, raw, reasons } = buildLoggedApp(t, { logLevel: 'trace', tokenTtlSeconds: 1 }, clock);
+  // Strict Digest uri checking, so that a uri other than the request-target is a refusal too.
+  const { app, raw, reasons } = buildLoggedApp(t, { logLevel: 'trace', tokenTtlSeconds: 1, strictDigestUri: true }, clock);
   load(app, CREDENTIALS);
   const secrets = new Set<string>([PRIVATE_KEY, CLIENT_SECRET]);
   for (const key of CREDENTIALS.apiKeys!) secrets.add(key.privateKey);

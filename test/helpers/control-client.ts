@@ -64,10 +64,10 @@ export async function signedInject(
   return app.inject({ url, headers: { ...headers, authorization: digestHeader({ method: 'GET', uri: url, nonce: nonce! }) } });
 }
 
-/** The same over a real connection, with fetch(). */
-export async function signedFetch(base: string, url: string): Promise<Response> {
+/** The same over a real connection, with fetch(); `uri` is what the answer signs (the request-target unless given). */
+export async function signedFetch(base: string, url: string, uri = url): Promise<Response> {
   const challenge = await fetch(base + url);
   await challenge.arrayBuffer();
   const { nonce } = parseChallenge(String(challenge.headers.get('www-authenticate')));
-  return fetch(base + url, { headers: { authorization: digestHeader({ method: 'GET', uri: url, nonce: nonce! }) } });
+  return fetch(base + url, { headers: { authorization: digestHeader({ method: 'GET', uri, nonce: nonce! }) } });
 }

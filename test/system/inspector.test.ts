@@ -8,6 +8,7 @@ import { AUTH_FAILURES } from '../../src/inspector/auth-failures.js';
 import { DEFAULT_CLIENT_SECRET, type EmulatorOptions } from '../../src/model/options.js';
 import { buildTestApp, CLUSTER0, GROUP, GROUP2, PRIVATE_KEY, PUBLIC_KEY, V2_ACCEPT, LIVE, liveFixture } from '../helpers/test-app.js';
 import { listen } from '../helpers/auth.js';
+import { signedFetch } from '../helpers/control-client.js';
 import { spawnEmulator } from '../helpers/spawn-emulator.js';
 import { launchChromium, pageProblems, seriousViolations } from '../helpers/browser.js';
 
@@ -512,6 +513,28 @@ t.test(
     t.equal(await signed.count(), 1, 'and keeps the signed request');
     t.match(await page.locator('#journal-summary').innerText(), /^3 requests recorded .* the newest 1 matching are shown/);
     t.same(problems, [], 'no console errors');
+  },
+);
+
+t.test(
+  'the journal: a Digest answer signed over the path without its query says so, accepted by default, refused when strict',
+  async (t) => {
+    // As @mhoc/axios-digest-auth signs: the path, without the query string sent (docs/fidelity.md).
+    const url = `${CLUSTER0}?itemsPerPage=5`;
+    const note = `Digest uri signed: ${CLUSTER0}, not the request-target`;
+    for (const [options, status, outcome, verdict] of [
+      [{}, 200, 'authenticated as emulator', ': accepted, as Atlas accepts it.'],
+      [{ strictDigestUri: true }, 401, 'rejected', ': refused by strict checking.'],
+    ] as const) {
+      const { base } = await emulator(t, options);
+      const { page, problems } = await open(t, base, 'journal');
+      t.equal((await signedFetch(base, url, CLUSTER0)).status, status);
+      const row = journalRow(page, '?itemsPerPage=5').filter({ hasText: outcome });
+      await row.waitFor({ timeout: 1000 });
+      t.equal(await row.locator('td').nth(4).innerText(), `${outcome}\n${note}${verdict}`, 'under its authentication');
+      if (status === 401) t.match(await row.innerText(), AUTH_FAILURES.uri_mismatch.meaning, 'the refusal in plain words');
+      t.same(problems, [], 'no console errors');
+    }
   },
 );
 

@@ -787,6 +787,14 @@ function why(entry) {
   return typeof entry.reason === 'string' ? [entry.reason] : [];
 }
 
+/** How a request authenticated, and the uri its Digest header signed when that is not the request-target. */
+function authentication({ auth }) {
+  const outcome = auth.principal ? `${auth.outcome} as ${auth.principal}` : auth.outcome;
+  if (auth.signedUri === undefined) return outcome;
+  const verdict = auth.outcome === 'authenticated' ? ': accepted, as Atlas accepts it' : auth.reason === 'uri_mismatch' ? ': refused by strict checking' : '';
+  return [outcome, h('span', { class: 'signed-uri' }, `Digest uri signed: ${auth.signedUri}, not the request-target${verdict}.`)];
+}
+
 /** The challenges answered by a later signed request to the same method and URL, by the answer's seq (requests oldest first). */
 function handshakes(requests) {
   const answered = new Map();
@@ -847,7 +855,7 @@ async function pollJournal() {
         entry.challenge ? td('status-challenge', `${status} challenge`) : td(`status-${String(entry.status ?? 0)[0]}`, status),
         td('request', `${entry.method} ${entry.url}`),
         td('prose', challenge ? h('span', { class: 'handshake' }, `Answers Digest challenge #${challenge.seq} (401): one handshake.`) : undefined, why(entry)),
-        h('td', {}, entry.auth.principal ? `${entry.auth.outcome} as ${entry.auth.principal}` : entry.auth.outcome),
+        h('td', {}, authentication(entry)),
         td('mono', stamp(entry.time)),
       ),
     );
