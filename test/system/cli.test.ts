@@ -28,7 +28,9 @@ t.test('--help lists every option with its environment variable and default', as
   t.equal(stderr, '');
   t.match(stdout, /^Usage: atlas-backup-emulator \[options\]$/m);
   for (const option of optionRows()) {
-    const line = stdout.split('\n').find((l) => l.trimStart().startsWith(`${option.flag} <value>`));
+    // A boolean flag takes no value.
+    const flag = option.kind === 'boolean' ? option.flag : `${option.flag} <value>`;
+    const line = stdout.split('\n').find((l) => l.trimStart().startsWith(`${flag} `));
     t.ok(line, `${option.flag} listed`);
     t.match(line, option.env, `${option.flag} names ${option.env}`);
     t.match(line, option.default === undefined ? '(none)' : String(option.default), `${option.flag} shows its default`);
