@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { DestinationStream } from 'pino';
-import { answerClientError, answerConnect, sendAtlasError, toAtlasError } from './http/error-handler.js';
+import { answerClientError, answerConnect, decorateRefusal, sendAtlasError, toAtlasError } from './http/error-handler.js';
 import { PageCache } from './http/page-cache.js';
 import { RouteTable } from './http/route-table.js';
 import { ATLAS_ROUTER_OPTIONS, atlasPipeline } from './atlas/pipeline.js';
@@ -95,6 +95,8 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
     clientErrorHandler: answerClientError,
   });
   app.server.on('connect', answerConnect);
+  // Every context answers errors with sendAtlasError, which says why in request.refusal.
+  decorateRefusal(app);
   const now = () => clock.now();
   const journal = new RequestJournal(config.journalMax, clock);
   const tokens = new BearerTokens(config.tokenTtlSeconds * 1000, now);

@@ -21,6 +21,8 @@ export interface JournalRequest {
   principal: Principal | null;
   /** Why authentication refused the request, if it did. */
   authFailure: AuthFailureReason | null;
+  /** Why its answer refused the request, in words, if it did. */
+  refusal: string | null;
 }
 
 /** What the journal holds for one request (internal; see JournalEntry for the public view). */
@@ -40,6 +42,7 @@ interface Recorded {
   latencyMs: number;
   principal: string | undefined;
   authFailure: string | undefined;
+  reason: string | undefined;
   fault: AppliedFault | null;
 }
 
@@ -61,6 +64,8 @@ export interface JournalEntry {
   status: number | null;
   latencyMs: number;
   auth: { outcome: AuthOutcome; principal?: string; reason?: string };
+  /** Why the request was refused, in words (authentication's refusals have auth.reason instead). */
+  reason?: string;
   /** True for the unauthenticated first call a Digest client makes to get a nonce. */
   challenge: boolean;
   fault: AppliedFault | null;
@@ -140,6 +145,7 @@ function view(entry: Recorded): JournalEntry {
     status: entry.status,
     latencyMs: Math.round(entry.latencyMs * 1000) / 1000,
     auth,
+    ...(entry.reason === undefined ? {} : { reason: entry.reason }),
     challenge: outcome === 'challenge',
     fault: entry.fault,
   };
@@ -195,6 +201,7 @@ export class RequestJournal {
         latencyMs: 0,
         principal: undefined,
         authFailure: undefined,
+        reason: undefined,
         fault: null,
       }),
     );
@@ -233,6 +240,7 @@ export class RequestJournal {
     entry.latencyMs = latencyMs;
     entry.principal = principal?.id;
     entry.authFailure = request.authFailure ?? undefined;
+    entry.reason = request.refusal ?? undefined;
     entry.fault = fault;
   }
 
