@@ -524,6 +524,21 @@ t.test(
   },
 );
 
+t.test('a browser at / or /_emulator/ lands on the inspector, with no password prompt', async (t) => {
+  const { base } = await emulator(t);
+  const context = await browser.newContext({ viewport: WIDE });
+  t.teardown(() => context.close());
+  const page = await context.newPage();
+  const problems = pageProblems(page);
+  for (const typed of ['/', '/_emulator/', '/_emulator/ui/']) {
+    const response = await page.goto(`${base}${typed}`);
+    t.equal(response?.status(), 200, `${typed}: the page`);
+    t.equal(page.url(), `${base}/_emulator/ui`, `${typed}: at its address`);
+    await t.resolves(page.getByRole('link', { name: 'Journal' }).waitFor(), 'drawn');
+  }
+  t.same(problems, [], 'no console errors');
+});
+
 t.test('a body sent with curl -d alone: its 415 row says why in words, and so does its full entry', async (t) => {
   const { base } = await emulator(t);
   const { page, problems } = await open(t, base, 'journal');
