@@ -2,8 +2,9 @@ import { STATUS_CODES } from 'node:http';
 import { prettyJson } from './json.js';
 
 // Atlas's error catalogue. Every failure the emulator answers is an AtlasError built by one of
-// the named constructors below, so status, errorCode and detail wording live in one place.
-// Wording: Atlas API error reference (see README fidelity table).
+// the named constructors below, so status, errorCode and detail wording live in one place, with
+// the explanation the journal gives for it. Wording: Atlas API error reference (see README
+// fidelity table).
 
 export function reasonPhrase(status: number): string {
   return STATUS_CODES[status] ?? 'Error';
@@ -116,7 +117,7 @@ export class UnauthorizedError extends AtlasError {
   }
 }
 
-/** Each explanation names what was wrong and, where it helps, what to send instead. */
+// The explanations, in the emulator's words: what was wrong and, where it helps, what to send instead.
 const hex24 = (what: string, id: string) => `The ${what} ID ${id} is not 24 hexadecimal digits.`;
 const onCloudBackup = (clusterName: string, what: string) =>
   `Cluster ${clusterName} is on Cloud Backup; ${what} only for clusters on Legacy Backup.`;
