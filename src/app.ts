@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { DestinationStream } from 'pino';
-import { answerClientError, answerConnect, sendAtlasError, toAtlasError } from './http/error-handler.js';
+import { answerClientError, answerConnect, decorateRefusal, sendAtlasError, toAtlasError } from './http/error-handler.js';
 import { PageCache } from './http/page-cache.js';
 import { RouteTable } from './http/route-table.js';
 import { ATLAS_ROUTER_OPTIONS, atlasPipeline } from './atlas/pipeline.js';
@@ -20,12 +20,17 @@ import { FaultRules } from './http/fault-rules.js';
 import { RequestJournal } from './http/journal.js';
 import { controlPlane } from './control/plugin.js';
 import { inspector } from './inspector/plugin.js';
+import { browserHome, PAGE_ROUTE } from './inspector/page.js';
 import { parseRateLimit, type Config } from './model/options.js';
 import { schemaCompilers } from './http/schema-compilers.js';
 import { DEFAULT_FIXTURE, FixtureFileError, fixtureFiles } from './fixtures/fixture-files.js';
 import { FixtureError, loadFixtures } from './fixtures/fixture-loader.js';
 import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
+
+const CONTROL_PREFIX = '/_emulator';
+/** Where the inspector page is served. */
+export const INSPECTOR_PAGE = `${CONTROL_PREFIX}${PAGE_ROUTE}`;
 
 export interface BuildOptions {
   /** Where log lines go (default: stdout); tests capture them here. */
@@ -95,6 +100,8 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
     clientErrorHandler: answerClientError,
   });
   app.server.on('connect', answerConnect);
+  // Every context answers errors with sendAtlasError, which says why in request.refusal.
+  decorateRefusal(app);
   const now = () => clock.now();
   const journal = new RequestJournal(config.journalMax, clock);
   const tokens = new BearerTokens(config.tokenTtlSeconds * 1000, now);
@@ -125,7 +132,9 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
   closeConnectionsWhenDone(app);
 
   // The control plane: the emulator's own API, outside Atlas auth, the journal and the faults.
-  app.register(controlPlane, { prefix: '/_emulator', extensions: [inspector] });
+  app.register(controlPlane, { prefix: CONTROL_PREFIX, extensions: [inspector] });
+  // A browser at / is sent to the inspector, outside the journal and the faults like it.
+  app.register(browserHome, { page: INSPECTOR_PAGE });
   // Everything else: the emulated Atlas, its order of steps written in atlas/pipeline.ts.
   app.register(atlasPipeline, {
     store,

@@ -1,7 +1,7 @@
 import closeWithGrace from 'close-with-grace';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
-import { buildApp } from './app.js';
+import { buildApp, INSPECTOR_PAGE } from './app.js';
 import { VERSION } from './lib/package-root.js';
 import type { OptionSet, OptionText } from './lib/option-set.js';
 import {
@@ -163,6 +163,7 @@ export function banner(config: Config, counts: { projects: number; clusters: num
     `${plural(counts.checkpoints, 'checkpoint')} (seed ${config.seed}, store ${config.db})\n` +
     `  Digest API key: public key ${config.publicKey}, private key ${privateKey}\n` +
     `  Service account: client id ${config.clientId}, client secret ${clientSecret}\n` +
+    `  Inspector: ${address}${INSPECTOR_PAGE}\n` +
     `${READY_LINE_PREFIX}${address}\n`
   );
 }

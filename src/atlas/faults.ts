@@ -43,7 +43,7 @@ function applyFault(
     case 'error':
       // Answered here, in Atlas's shape whatever the context's error handler (the OAuth
       // endpoints have their own): the request goes no further than this hook.
-      sendAtlasError(reply, errorOf(effect, request));
+      sendAtlasError(reply, errorOf(effect, request).because(`Fault rule ${rule.id} answered ${effect.status} instead of the API.`));
       return;
     case 'delay':
       applied.delayMs = rule.delayMs(effect);
@@ -51,6 +51,7 @@ function applyFault(
       return;
     case 'drop':
       // No 'finish' will come, so no onResponse either: journal it now.
+      request.refusal = `Fault rule ${rule.id} closed the connection without an answer.`;
       journal.record(request, null, reply.elapsedTime, applied);
       reply.hijack();
       reply.raw.destroy();
@@ -62,8 +63,10 @@ function applyFault(
       const res = reply.raw;
       res.end = ((chunk?: unknown) => {
         const body = Buffer.isBuffer(chunk) ? chunk : Buffer.from(typeof chunk === 'string' ? chunk : '');
+        const sent = body.subarray(0, effect.bytes ?? Math.floor(body.length / 2));
+        request.refusal = `Fault rule ${rule.id} sent ${sent.length} of the body's ${body.length} bytes, then closed the connection.`;
         journal.record(request, res.statusCode, reply.elapsedTime, applied);
-        res.write(body.subarray(0, effect.bytes ?? Math.floor(body.length / 2)), () => res.destroy());
+        res.write(sent, () => res.destroy());
         return res;
       }) as typeof res.end;
       return done();

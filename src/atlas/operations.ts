@@ -62,7 +62,9 @@ export class Operations {
     const cluster = CLUSTER_NAME.test(clusterName) ? this.store.cluster(groupId, clusterName) : undefined;
     if (!cluster) throw errors.clusterNotFound(clusterName, groupId);
     if (cluster.backup === 'CLOUD')
-      throw resource === 'checkpoints' ? errors.checkpointsOnlyOnContinuousBackup() : errors.legacyBackupNotEnabled();
+      throw resource === 'checkpoints'
+        ? errors.checkpointsOnlyOnContinuousBackup(cluster.name)
+        : errors.legacyBackupNotEnabled(cluster.name);
     return cluster;
   }
 

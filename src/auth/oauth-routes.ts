@@ -40,6 +40,8 @@ function noStore(reply: FastifyReply): FastifyReply {
 }
 
 function sendOAuthError(reply: FastifyReply, error: OAuthError): FastifyReply {
+  // Its description says why in words; the journal keeps it.
+  reply.request.refusal = error.description;
   // Section 5.2: a failed client authentication is a 401 with the scheme the client should use.
   if (error.code === 'invalid_client') reply.header('www-authenticate', `Basic realm="${REALM}", charset="UTF-8"`);
   return noStore(reply)

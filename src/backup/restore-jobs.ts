@@ -59,7 +59,8 @@ export class RestoreJobs {
     if (given !== 1) throw errors.restoreSourceRequired();
     if (snapshotId !== undefined) {
       const snapshot = this.snapshots.get(cluster, now, snapshotId);
-      if (!snapshot?.complete) throw errors.snapshotNotFound(snapshotId, cluster.name);
+      if (!snapshot) throw errors.snapshotNotFound(snapshotId, cluster.name);
+      if (!snapshot.complete) throw errors.snapshotIncomplete(snapshotId, cluster.name);
       return { timestamp: snapshot.view().lastOplogAppliedTimestamp as RestorePoint['timestamp'], snapshotId };
     }
     if (checkpointId !== undefined) {

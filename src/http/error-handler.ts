@@ -8,8 +8,21 @@ import { sendAtlas } from './atlas-reply.js';
 import { ERROR_CONTENT_TYPE } from './media-type.js';
 import { pathOf } from '../lib/urls.js';
 
-/** Atlas's answer for an error: its status, X-Error-Code, its own headers, its body. */
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Why its answer refused the request, in words for the journal (set with the answer), else null. */
+    refusal: string | null;
+  }
+}
+
+/** Declares the refusal on the requests of `app` and of every context in it. */
+export function decorateRefusal(app: FastifyInstance): void {
+  app.decorateRequest('refusal', null);
+}
+
+/** Atlas's answer for an error: its status, X-Error-Code, its own headers, its body; its explanation goes to the journal. */
 export function sendAtlasError(reply: FastifyReply, error: AtlasError): FastifyReply {
+  reply.request.refusal = error.explanation ?? null;
   // The Digest challenge alone goes without X-Error-Code, as Atlas sends it.
   const headers = error instanceof UnauthorizedError ? error.headers : { 'x-error-code': error.errorCode, ...error.headers };
   return sendAtlas(reply, error.status, ERROR_CONTENT_TYPE, error.bytes(), headers);
@@ -20,20 +33,29 @@ export function toAtlasError(error: unknown, request: FastifyRequest): AtlasErro
   if (error instanceof AtlasError) return error;
   const { validation, validationContext, code } = error as FastifyError;
   // A query parameter its route schema refuses: Atlas names the parameter.
-  if (validation && validationContext === 'querystring') return errors.invalidQueryParameter(String(describeErrors(validation).path[0]));
+  if (validation && validationContext === 'querystring') {
+    const { path, problem } = describeErrors(validation);
+    const name = String(path[0]);
+    // A parameter given twice reaches the schema as an array: say so, not what one value must be.
+    const repeated = Array.isArray((request.query as Record<string, unknown>)[name]);
+    return errors.invalidQueryParameter(name, repeated ? 'is given more than once' : problem);
+  }
   // A request body its schema refuses: Atlas names the attribute.
   if (validation && validationContext === 'body') {
     const { path, problem, keyword } = describeErrors(validation);
     const field = path.length === 0 ? '(body)' : path.join('.');
     return keyword === 'required' ? errors.missingAttribute(field) : errors.invalidAttribute(field, problem);
   }
-  if (code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return errors.invalidJson();
+  if (code === 'FST_ERR_CTP_INVALID_JSON_BODY') return errors.invalidJson('malformed');
+  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return errors.invalidJson('empty');
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return errors.unsupportedMediaType(request.headers['content-type']);
   const status = (error as FastifyError).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    // A client mistake Fastify caught before us (bad URL encoding, oversized body, ...).
+    // A client mistake Fastify caught before us (bad URL encoding, oversized body, ...); its
+    // message names the problem, never a header's value.
     const code = (error as FastifyError).code ?? 'FST_ERR';
     request.log.info({ reqId: request.id, code }, 'client error');
-    return errors.invalidRequest(status);
+    return errors.invalidRequest(status, `The request is malformed or too large: ${(error as Error).message} (${code}).`);
   }
   request.log.error({ reqId: request.id, err: error }, 'unexpected error');
   return errors.unexpected();
@@ -70,7 +92,7 @@ export function answerClientError(this: FastifyInstance, err: NodeJS.ErrnoExcept
     socket.destroy();
     return;
   }
-  endWithError(socket, errors.invalidRequest(CLIENT_ERROR_STATUS[err.code ?? ''] ?? 400));
+  endWithError(socket, errors.invalidRequest(CLIENT_ERROR_STATUS[err.code ?? ''] ?? 400, 'The HTTP request could not be read.'));
 }
 
 /** CONNECT (a proxy's method) reaches no route: answered, where Node would drop the connection. */

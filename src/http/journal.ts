@@ -23,6 +23,8 @@ export interface JournalRequest {
   authFailure: AuthFailureReason | null;
   /** The uri a Digest header signed, if it is not the request-target. */
   signedUri: string | null;
+  /** Why its answer refused the request, in words, if it did. */
+  refusal: string | null;
 }
 
 /** What the journal holds for one request (internal; see JournalEntry for the public view). */
@@ -43,6 +45,7 @@ interface Recorded {
   principal: string | undefined;
   authFailure: string | undefined;
   signedUri: string | undefined;
+  reason: string | undefined;
   fault: AppliedFault | null;
 }
 
@@ -64,6 +67,8 @@ export interface JournalEntry {
   status: number | null;
   latencyMs: number;
   auth: { outcome: AuthOutcome; principal?: string; reason?: string; signedUri?: string };
+  /** Why the request was refused, in words (authentication's refusals have auth.reason instead). */
+  reason?: string;
   /** True for the unauthenticated first call a Digest client makes to get a nonce. */
   challenge: boolean;
   fault: AppliedFault | null;
@@ -144,6 +149,7 @@ function view(entry: Recorded): JournalEntry {
     status: entry.status,
     latencyMs: Math.round(entry.latencyMs * 1000) / 1000,
     auth,
+    ...(entry.reason === undefined ? {} : { reason: entry.reason }),
     challenge: outcome === 'challenge',
     fault: entry.fault,
   };
@@ -200,6 +206,7 @@ export class RequestJournal {
         principal: undefined,
         authFailure: undefined,
         signedUri: undefined,
+        reason: undefined,
         fault: null,
       }),
     );
@@ -239,6 +246,7 @@ export class RequestJournal {
     entry.principal = principal?.id;
     entry.authFailure = request.authFailure ?? undefined;
     entry.signedUri = request.signedUri ?? undefined;
+    entry.reason = request.refusal ?? undefined;
     entry.fault = fault;
   }
 

@@ -38,9 +38,12 @@ export function responseContentType(apiVersion: ApiVersion, accept: string | und
   return version && `application/vnd.atlas.${version}+json;charset=utf-8`;
 }
 
+/** The media type v2 serves now (the newest resource version). */
+const SERVED = `application/vnd.atlas.${RESOURCE_VERSIONS.at(-1)}+json`;
+
 /** Content-Type of a successful response, or a 406 INVALID_VERSION_DATE error. */
 export function contentTypeOrRefusal(apiVersion: ApiVersion, accept: string | undefined): string {
   const contentType = responseContentType(apiVersion, accept);
-  if (contentType === undefined) throw errors.invalidVersionDate();
+  if (contentType === undefined) throw errors.invalidVersionDate(accept, SERVED);
   return contentType;
 }

@@ -3,7 +3,7 @@ import type { EmulatorState } from '../control/emulator-state.js';
 import { ATLAS_ROUTER_OPTIONS, registerOperations } from '../atlas/pipeline.js';
 import { decorateAuthOutcome } from '../auth/plugin.js';
 import { sendAtlas } from '../http/atlas-reply.js';
-import { answerNotFound, registerAtlasErrors } from '../http/error-handler.js';
+import { answerNotFound, decorateRefusal, registerAtlasErrors } from '../http/error-handler.js';
 import { principalOf } from '../model/authentication.js';
 import { API_VERSIONS } from '../model/links.js';
 import { schemaCompilers } from '../http/schema-compilers.js';
@@ -30,6 +30,7 @@ function atlasReader(app: FastifyInstance, state: EmulatorState): FastifyInstanc
     routerOptions: ATLAS_ROUTER_OPTIONS,
   });
   registerAtlasErrors(reader);
+  decorateRefusal(reader);
   decorateAuthOutcome(reader);
   reader.addHook('onRequest', (request, _reply, done) => {
     request.principal = READER;

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { answerNotFound } from '../http/error-handler.js';
@@ -12,6 +13,8 @@ import { ErrorSchema } from '../model/control-schemas.js';
 const UI = new URL('./ui/', import.meta.url);
 
 const PAGE = 'index.html';
+/** The page's route, under the control plane's prefix. */
+export const PAGE_ROUTE = '/ui';
 const TYPES: Record<string, string> = {
   [PAGE]: 'text/html; charset=utf-8',
   'inspector.css': 'text/css; charset=utf-8',
@@ -88,7 +91,10 @@ const SERVED = (description: string, ...types: string[]) => ({
 });
 const NOT_MODIFIED = { description: 'Not modified (If-None-Match: the ETag of the copy the browser has).', type: 'null' };
 
-/** GET /ui and its two assets: open without the admin token (the page asks for it), no data in them. */
+/**
+ * GET /ui and its two assets: open without the admin token (the page asks for it), no data in
+ * them; and the addresses a person types for it (the prefix alone, /ui/) sent to /ui.
+ */
 export async function pageRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<JsonSchemaToTsProvider>();
   const open = { config: { adminTokenExempt: true } };
@@ -96,8 +102,16 @@ export async function pageRoutes(fastify: FastifyInstance): Promise<void> {
     summary: 'The inspector page (HTML). It holds no data: it reads the other control routes, with the admin token when one is set.',
     security: [],
   };
+  // One address for the page: the others lead there.
+  const to = `${fastify.prefix}${PAGE_ROUTE}`;
+  const redirect = {
+    summary: 'Redirects to the inspector page.',
+    security: [],
+    response: { 302: { description: `Location: ${to}`, type: 'null' } },
+  };
+  for (const url of ['/', `${PAGE_ROUTE}/`]) app.get(url, { ...open, schema: redirect }, (_request, reply) => reply.redirect(to));
   app.get(
-    '/ui',
+    PAGE_ROUTE,
     { ...open, schema: { ...page, response: { 200: SERVED('The page.', 'text/html'), 304: NOT_MODIFIED } } },
     (request, reply) => {
       sendAsset(PAGE, request, reply);
@@ -110,9 +124,32 @@ export async function pageRoutes(fastify: FastifyInstance): Promise<void> {
     304: NOT_MODIFIED,
     404: { ...ErrorSchema, description: 'RESOURCE_NOT_FOUND' },
   };
-  app.get('/ui/:file', { ...open, schema: { ...files, response } }, (request, reply) => {
+  app.get(`${PAGE_ROUTE}/:file`, { ...open, schema: { ...files, response } }, (request, reply) => {
     const { file } = request.params;
     if (file === PAGE || !Object.hasOwn(TYPES, file)) return answerNotFound(request, reply);
     sendAsset(file, request, reply);
   });
+}
+
+/** A browser's navigation: its Accept names text/html, which an API client's never does (Atlas answers JSON only). */
+type ConstraintStrategy = Parameters<FastifyInstance['addConstraintStrategy']>[0];
+type RouteHandler = Parameters<ReturnType<ConstraintStrategy['storage']>['set']>[1];
+const BROWSER: ConstraintStrategy = {
+  name: 'browser',
+  storage() {
+    const handlers = new Map<unknown, RouteHandler>();
+    return { get: (value) => handlers.get(value) ?? null, set: (value, handler) => void handlers.set(value, handler) };
+  },
+  deriveConstraint: (request: { headers: IncomingHttpHeaders }) => request.headers.accept?.includes('text/html') === true,
+};
+
+/**
+ * GET / from a browser: a redirect to the inspector page (`page`), where the emulated API would
+ * answer with a Digest challenge, which a browser shows as a password prompt. The router tells
+ * the two apart (a route constraint): any other request at / routes on as before, to Atlas's
+ * challenge and then its 404.
+ */
+export async function browserHome(app: FastifyInstance, { page }: { page: string }): Promise<void> {
+  app.addConstraintStrategy(BROWSER);
+  app.get('/', { constraints: { browser: true } }, (_request, reply) => reply.redirect(page));
 }

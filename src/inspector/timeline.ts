@@ -339,7 +339,7 @@ export async function timelineRoutes(fastify: FastifyInstance): Promise<void> {
     if (!state.store.project(groupId)) throw errors.groupNotFound(groupId);
     const cluster = state.store.cluster(groupId, clusterName);
     if (!cluster) throw errors.clusterNotFound(clusterName, groupId);
-    if (cluster.backup === 'CLOUD') throw errors.legacyBackupNotEnabled();
+    if (cluster.backup === 'CLOUD') throw errors.legacyBackupNotEnabled(cluster.name);
     reply.send(clusterTimeline(state, cluster, state.clock.now(), from, to));
   });
 }

@@ -124,6 +124,10 @@ export const JournalEntrySchema = {
         },
       },
     },
+    reason: {
+      type: 'string',
+      description: 'why the answer refused the request, in words (a refusal by authentication has auth.reason instead)',
+    },
     challenge: { type: 'boolean' },
     fault: {
       anyOf: [

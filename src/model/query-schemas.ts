@@ -1,4 +1,5 @@
 import { queryOf } from '../lib/urls.js';
+import { ACCEPTS } from '../lib/validation.js';
 import { ObjectIdSchema } from './value-schemas.js';
 import type { FromSchema } from 'json-schema-to-ts';
 
@@ -24,23 +25,44 @@ export function decimalUpTo(max: number): string {
 }
 
 const BOOLEAN = '^(?:[Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$';
+const TRUE_OR_FALSE = 'true or false (any case)';
 const ENVELOPE = {
   type: 'string',
   pattern: BOOLEAN,
+  [ACCEPTS]: TRUE_OR_FALSE,
   default: 'false',
   description: 'Wraps the response in an envelope: {status, content} or {links, results, status, totalCount}.',
 } as const;
-const PRETTY = { type: 'string', pattern: BOOLEAN, default: 'false', description: 'Pretty-prints the body as Jackson does.' } as const;
+const PRETTY = {
+  type: 'string',
+  pattern: BOOLEAN,
+  [ACCEPTS]: TRUE_OR_FALSE,
+  default: 'false',
+  description: 'Pretty-prints the body as Jackson does.',
+} as const;
 
 export const ListQuerySchema = {
   type: 'object',
   required: ['pageNum', 'itemsPerPage', 'includeCount', 'envelope', 'pretty'],
   properties: {
-    pageNum: { type: 'string', pattern: decimalUpTo(2 ** 31 - 1), default: '1', description: 'Page to return, from 1.' },
-    itemsPerPage: { type: 'string', pattern: decimalUpTo(500), default: '100', description: 'Items per page, 1 to 500.' },
+    pageNum: {
+      type: 'string',
+      pattern: decimalUpTo(2 ** 31 - 1),
+      [ACCEPTS]: 'a whole number from 1 to 2147483647',
+      default: '1',
+      description: 'Page to return, from 1.',
+    },
+    itemsPerPage: {
+      type: 'string',
+      pattern: decimalUpTo(500),
+      [ACCEPTS]: 'a whole number from 1 to 500',
+      default: '100',
+      description: 'Items per page, 1 to 500.',
+    },
     includeCount: {
       type: 'string',
       pattern: BOOLEAN,
+      [ACCEPTS]: TRUE_OR_FALSE,
       default: 'true',
       description: 'Whether the response counts every item (totalCount).',
     },
@@ -95,7 +117,7 @@ export const RestoreJobListQuerySchema = {
   ...ListQuerySchema,
   properties: {
     ...ListQuerySchema.properties,
-    batchId: { ...ObjectIdSchema, description: 'Only the jobs of this batch (24 hexadecimal digits).' },
+    batchId: { ...ObjectIdSchema, [ACCEPTS]: '24 hexadecimal digits', description: 'Only the jobs of this batch (24 hexadecimal digits).' },
   },
 } as const;
 export type RestoreJobListQueryText = FromSchema<typeof RestoreJobListQuerySchema>;

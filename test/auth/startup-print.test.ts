@@ -9,12 +9,13 @@ import { testConfig } from '../helpers/test-app.js';
 const COUNTS = { projects: 1, clusters: 2, checkpoints: 3 };
 const ADDRESS = 'http://127.0.0.1:8080';
 
-t.test('the default credentials are printed at start, counted in words that agree with the counts', async (t) => {
+t.test('the default credentials and the inspector address are printed at start, counted in words that agree with the counts', async (t) => {
   t.equal(
     banner(testConfig(), COUNTS, ADDRESS),
     `atlas-backup-emulator ${(await import('../../package.json', { with: { type: 'json' } })).default.version}: 1 project, 2 clusters, 3 checkpoints (seed 1, store :memory:)\n` +
       `  Digest API key: public key emulator, private key ${DEFAULT_PRIVATE_KEY}\n` +
       `  Service account: client id ${DEFAULT_CLIENT_ID}, client secret ${DEFAULT_CLIENT_SECRET}\n` +
+      `  Inspector: ${ADDRESS}/_emulator/ui\n` +
       `atlas-backup-emulator ready at ${ADDRESS}\n`,
   );
 });

@@ -20,6 +20,7 @@ import {
   liveFixture,
 } from '../helpers/test-app.js';
 import { control, invalidControlRequest, signedInject } from '../helpers/control-client.js';
+import { atlasError, CHALLENGE, UNAUTHORIZED_BODY } from '../helpers/atlas-answers.js';
 
 // The inspector's routes through inject(): the page and its assets (types, caching, the
 // admin-token rule), the overview, the plain-words refusal reasons, and the Atlas reads
@@ -131,6 +132,49 @@ t.test('with an admin token, the page and its assets are open; the data routes a
     t.equal((await control(app, 'GET', url, undefined, bearer)).statusCode, 200, `${url} with it`);
   }
 });
+
+/** What a browser sends when it opens a page (Chromium's navigation Accept). */
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
+
+t.test('the addresses a person types for the inspector lead to /_emulator/ui, with an admin token set too', async (t) => {
+  for (const options of [{}, { adminToken: 'page-token' }]) {
+    const app = buildTestApp(t, options);
+    for (const url of ['/_emulator', '/_emulator/', '/_emulator/ui/']) {
+      const res = await app.inject({ url, headers: { accept: BROWSER_ACCEPT } });
+      t.equal(res.statusCode, 302, url);
+      t.equal(res.headers.location, '/_emulator/ui', `${url} leads to the page`);
+      t.equal(res.body, '');
+    }
+  }
+});
+
+t.test(
+  'GET / from a browser leads to the inspector, without a Digest challenge; an API client at / still gets Atlas’s answers',
+  async (t) => {
+    const app = buildTestApp(t);
+    for (const method of ['GET', 'HEAD'] as const) {
+      const res = await app.inject({ method, url: '/', headers: { accept: BROWSER_ACCEPT } });
+      t.equal(res.statusCode, 302, method);
+      t.equal(res.headers.location, '/_emulator/ui');
+      t.equal(res.headers['www-authenticate'], undefined, 'no challenge, so no password prompt');
+    }
+    t.same(json(await control(app, 'GET', '/requests')).requests, [], 'the emulator’s own page: not journaled, like the control plane');
+
+    for (const headers of [{}, { accept: 'application/json' }, { accept: '*/*' }, { accept: V2_ACCEPT }]) {
+      const challenge = await app.inject({ url: '/', headers });
+      t.equal(challenge.statusCode, 401, `Accept ${headers.accept ?? '(none)'}: the challenge`);
+      t.equal(challenge.body, UNAUTHORIZED_BODY);
+      t.match(challenge.headers['www-authenticate'], CHALLENGE);
+    }
+    const signed = await authed(app, { url: '/' });
+    t.equal(signed.statusCode, 404, 'signed: Atlas’s 404');
+    t.equal(signed.body, atlasError(404, 'RESOURCE_NOT_FOUND', 'Cannot find resource /.', ['/']));
+    const elsewhere = await app.inject({ url: '/api/atlas/v1.0/', headers: { accept: BROWSER_ACCEPT } });
+    t.equal(elsewhere.statusCode, 401, 'a browser at an API path gets the challenge, as from Atlas');
+    const post = await app.inject({ method: 'POST', url: '/', headers: { accept: BROWSER_ACCEPT } });
+    t.equal(post.statusCode, 401, 'only GET and HEAD of / lead to the page');
+  },
+);
 
 /** The count a list operation gives, as an API client reads it. */
 async function listed(app: FastifyInstance, groupId: string, cluster: string, resource: string): Promise<number> {

@@ -139,7 +139,7 @@ t.test('with ATLAS_EMU_ADMIN_TOKEN, every control route but health, ready and th
   const open = operations.filter((op) => OPENAPI.paths[op.path]![op.method.toLowerCase()].security?.length === 0);
   t.same(
     open.map((op) => op.path),
-    ['/_emulator/health', '/_emulator/ready', '/_emulator/ui', '/_emulator/ui/{file}'],
+    ['/_emulator/health', '/_emulator/ready', '/_emulator', '/_emulator/ui/', '/_emulator/ui', '/_emulator/ui/{file}'],
   );
   for (const url of ['/health', '/ready', '/ui', '/ui/inspector.js'])
     t.equal((await control(app, 'GET', url)).statusCode, 200, `${url} stays open`);

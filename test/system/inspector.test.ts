@@ -77,13 +77,22 @@ async function open(t: Test, base: string, view: string, options: BrowserContext
   return { page, problems };
 }
 
-/** curl --digest, as a user would (no credentials with user ''); answers the status and body. */
+/** curl --digest, as a user would (no credentials with user ''; `data` as -d sends it); answers the status and body. */
 async function curl(
   url: string,
-  { user = `${PUBLIC_KEY}:${PRIVATE_KEY}`, headers = [] as string[] } = {},
+  { user = `${PUBLIC_KEY}:${PRIVATE_KEY}`, headers = [] as string[], data = undefined as string | undefined } = {},
 ): Promise<{ status: number; body: string }> {
   const auth = user === '' ? [] : ['--digest', '--user', user];
-  const { stdout } = await run('curl', ['--silent', ...auth, ...headers.flatMap((h) => ['-H', h]), '--write-out', '\n%{http_code}', url]);
+  const body = data === undefined ? [] : ['-d', data];
+  const { stdout } = await run('curl', [
+    '--silent',
+    ...auth,
+    ...body,
+    ...headers.flatMap((h) => ['-H', h]),
+    '--write-out',
+    '\n%{http_code}',
+    url,
+  ]);
   const cut = stdout.lastIndexOf('\n');
   return { status: Number(stdout.slice(cut + 1)), body: stdout.slice(0, cut) };
 }
@@ -537,6 +546,41 @@ t.test(
     }
   },
 );
+
+t.test('a browser at / or /_emulator/ lands on the inspector, with no password prompt', async (t) => {
+  const { base } = await emulator(t);
+  const context = await browser.newContext({ viewport: WIDE });
+  t.teardown(() => context.close());
+  const page = await context.newPage();
+  const problems = pageProblems(page);
+  for (const typed of ['/', '/_emulator/', '/_emulator/ui/']) {
+    const response = await page.goto(`${base}${typed}`);
+    t.equal(response?.status(), 200, `${typed}: the page`);
+    t.equal(page.url(), `${base}/_emulator/ui`, `${typed}: at its address`);
+    await t.resolves(page.getByRole('link', { name: 'Journal' }).waitFor(), 'drawn');
+  }
+  t.same(problems, [], 'no console errors');
+});
+
+t.test('a body sent with curl -d alone: its 415 row says why in words, and so does its full entry', async (t) => {
+  const { base } = await emulator(t);
+  const { page, problems } = await open(t, base, 'journal');
+  await page.getByText('No request recorded matches.').waitFor();
+  const jobs = `/api/atlas/v1.0/groups/${GROUP}/clusters/Cluster0/restoreJobs`;
+  const sent = await curl(`${base}${jobs}`, { data: '{"snapshotId": "5a7e36003d4042eca5066f60", "delivery": {"methodName": "HTTP"}}' });
+  t.equal(sent.status, 415);
+  t.equal(
+    sent.body,
+    '{"detail":"The request is not valid.","error":415,"errorCode":"INVALID_REQUEST","parameters":[],"reason":"Unsupported Media Type"}',
+  );
+  const reason = 'The body was sent as application/x-www-form-urlencoded; send it as JSON with Content-Type: application/json.';
+  const row = journalRow(page, `POST ${jobs}`).filter({ hasText: '415' });
+  await row.waitFor({ timeout: 1000 });
+  t.match(await row.innerText(), reason, 'the row says why');
+  await row.getByRole('button').click();
+  t.equal(await page.locator('#entry-why').innerText(), reason, 'and so does the full entry');
+  t.same(problems, [], 'no console errors');
+});
 
 t.test('with an admin token, the page shows no data until the token is given, then keeps it for the tab', async (t) => {
   const { base } = await emulator(t, { adminToken: TOKEN });

@@ -30,7 +30,7 @@ t.test('npm start: curl --digest reads Cluster0; bytes stable across restarts, c
 
   const first = await start(env);
   t.match(first.output(), `Digest API key: public key ${PUBLIC_KEY}, private key ${PRIVATE_KEY}`);
-  t.match(first.output(), `atlas-backup-emulator ready at http://127.0.0.1:${port}`);
+  t.match(first.output(), `Inspector: http://127.0.0.1:${port}/_emulator/ui\natlas-backup-emulator ready at http://127.0.0.1:${port}`);
   const a = await curlDigest(url);
   t.equal(await first.stop(), 0, 'SIGTERM exits 0');
   t.equal(a.status, 200);

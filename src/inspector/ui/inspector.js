@@ -778,13 +778,15 @@ $('browse-next').addEventListener('click', () => browseFrom(pageNum + 1));
 let reasons;
 let entries = [];
 
-/** Why a request went wrong, in plain words: its fault rule, its authentication failure, or the reason the journal gives. */
+/** Why a request went wrong, in plain words: its authentication failure or the reason the journal gives (a fault's among them), and a delay a fault added. */
 function why(entry) {
-  if (entry.fault) return [`Fault rule ${entry.fault.id} (${entry.fault.effect}) answered instead of the API.`];
-  if (entry.challenge) return ['Digest challenge: the first half of a handshake. The client signs its next request with the nonce it was given.'];
+  const parts = [];
   const reason = entry.auth.reason && reasons[entry.auth.reason];
-  if (reason) return [reason.meaning, h('span', { class: 'advice' }, `What to do: ${reason.advice}`)];
-  return typeof entry.reason === 'string' ? [entry.reason] : [];
+  if (entry.challenge) parts.push('Digest challenge: the first half of a handshake. The client signs its next request with the nonce it was given.');
+  else if (reason) parts.push(reason.meaning, h('span', { class: 'advice' }, `What to do: ${reason.advice}`));
+  else if (entry.reason !== undefined) parts.push(entry.reason);
+  if (entry.fault?.effect === 'delay') parts.push(`Fault rule ${entry.fault.id} delayed the answer by ${entry.fault.delayMs} ms.`);
+  return parts;
 }
 
 /** How a request authenticated, and the uri its Digest header signed when that is not the request-target. */
