@@ -108,6 +108,20 @@ export class UnauthorizedError extends AtlasError {
   }
 }
 
+/**
+ * A control request with fields that are wrong (a fixture document may have many mistakes):
+ * each named with its problem in the detail and in the parameters; `more`: how many were left out.
+ */
+function invalidControlFields(fields: { field: string; problem: string }[], more = 0): AtlasError {
+  const named = fields.map(({ field, problem }) => `${field}: ${problem}`).join('; ');
+  return new AtlasError(
+    400,
+    'INVALID_CONTROL_REQUEST',
+    `Invalid ${named}${more > 0 ? `; and ${more} more` : ''}.`,
+    fields.map(({ field }) => field),
+  );
+}
+
 export const errors = {
   invalidGroupId: (groupId: string) => new AtlasError(404, 'INVALID_GROUP_ID', `An invalid group ID ${groupId} was specified.`, [groupId]),
   groupNotFound: (groupId: string) => new AtlasError(404, 'GROUP_NOT_FOUND', `No group with ID ${groupId} exists.`, [groupId]),
@@ -191,8 +205,8 @@ export const errors = {
     ),
 
   // The emulator's own control plane (/_emulator/*): not Atlas routes, but the same body shape.
-  invalidControlRequest: (field: string, problem: string) =>
-    new AtlasError(400, 'INVALID_CONTROL_REQUEST', `Invalid ${field}: ${problem}.`, [field]),
+  invalidControlRequest: (field: string, problem: string) => invalidControlFields([{ field, problem }]),
+  invalidControlFields,
   adminTokenRequired: () =>
     new AtlasError(401, 'ADMIN_TOKEN_REQUIRED', 'This control route requires the emulator admin token (Authorization: Bearer).', [], {
       'www-authenticate': 'Bearer realm="atlas-backup-emulator"',

@@ -23,7 +23,7 @@ t.test('load, export, requests, faults and reset in-process', async (t) => {
   t.teardown(() => emulator.close());
 
   t.throws(() => emulator.load({ projects: [{ id: 'nope', name: 'x', clusters: [] }] }), {
-    message: 'Invalid $.projects[0].id: must be a 24-hexadecimal-digit id.',
+    message: 'Invalid $.projects[0].id: must be a 24-hexadecimal-digit id, got "nope".',
   });
   t.same(emulator.load({ projects: [{ id: 'abababababababababababab', name: 'X', clusters: [] }] }), {
     projects: 3,

@@ -74,7 +74,10 @@ t.test('a failed load changes nothing', async (t) => {
     const res = await control(app, 'POST', `/fixtures?mode=${mode}`, bad);
     t.equal(res.statusCode, 400, mode);
     t.equal(res.headers['x-error-code'], 'INVALID_CONTROL_REQUEST');
-    t.same(json(res), invalidControlRequest('$.projects[1].clusters[0].checkpoints[0].id', 'must be a 24-hexadecimal-digit id'));
+    t.same(
+      json(res),
+      invalidControlRequest('$.projects[1].clusters[0].checkpoints[0].id', 'must be a 24-hexadecimal-digit id, got "nothex"'),
+    );
   }
   t.equal((await control(app, 'GET', '/fixtures')).body, exported);
   t.same(await listSnapshot(app), before);
@@ -85,13 +88,13 @@ t.test('bad fixture requests name the field', async (t) => {
   const cases: [string, unknown, object][] = [
     ['/fixtures?mode=upsert', { projects: [] }, invalidControlRequest('mode', 'must be one of merge, replace')],
     ['/fixtures?modes=merge', { projects: [] }, invalidControlRequest('query.modes', 'unknown field (allowed: mode)')],
-    ['/fixtures', { projects: {} }, invalidControlRequest('$.projects', 'must be an array')],
+    ['/fixtures', { projects: {} }, invalidControlRequest('$.projects', 'must be an array, got {}')],
     [
       '/fixtures',
       { project: [] },
       invalidControlRequest('$.project', 'unknown field (allowed: $schema, description, projects, apiKeys, serviceAccounts)'),
     ],
-    ['/fixtures', [], invalidControlRequest('$', 'must be an object')],
+    ['/fixtures', [], invalidControlRequest('$', 'must be an object, got []')],
     ['/fixtures', '{"projects": [', invalidControlRequest('body', 'is not valid JSON (unexpected end of the JSON document)')],
   ];
   for (const [url, body, expected] of cases) {
