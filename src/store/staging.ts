@@ -96,6 +96,19 @@ export interface StagingProblem {
 
 const INSERT_BATCH = 64;
 
+/** A listed item whose clusterId or groupId (when given) is not its cluster's or project's: both as found and as expected. */
+interface ForeignIds {
+  pi: number;
+  ci: number;
+  k: number;
+  clusterId: string;
+  foundClusterId: string | null;
+  groupId: string;
+  foundGroupId: string | null;
+}
+const FOREIGN_IDS =
+  'l.pi, l.ci, l.k, c.cluster_id AS clusterId, l.cluster_id AS foundClusterId, p.id AS groupId, l.group_id AS foundGroupId';
+
 /** What applying a document does that is not the store's to decide: data generation and the Legacy Backup state. */
 export interface ApplySteps {
   /** A cluster's generated checkpoints. */
@@ -109,6 +122,19 @@ export interface ApplySteps {
 const BODY = `'{"clusterId":' || json_quote(:clusterId) ||
   CASE WHEN completed IS NULL THEN '' ELSE ',"completed":' || json_quote(completed) END ||
   ',"groupId":' || json_quote(:groupId) || ',' || substr(rest, 2)`;
+
+/** The problems of an item with foreign ids: one for each of its two ids that is wrong. */
+function foreignIds(row: ForeignIds, list: Place['list'], report: (problem: StagingProblem) => void): void {
+  const { pi, ci, k } = row;
+  if (row.foundClusterId !== null && row.foundClusterId !== row.clusterId) {
+    const problem = `must be the cluster's clusterId ${row.clusterId} when given`;
+    report({ place: { pi, ci, k, list, field: 'clusterId' }, problem, found: row.foundClusterId });
+  }
+  if (row.foundGroupId !== null && row.foundGroupId !== row.groupId) {
+    const problem = `must be the project's id ${row.groupId} when given`;
+    report({ place: { pi, ci, k, list, field: 'groupId' }, problem, found: row.foundGroupId });
+  }
+}
 
 export class Staging {
   private readonly sql;
@@ -159,17 +185,9 @@ export class Staging {
           WHERE EXISTS (SELECT 1 FROM load_items b WHERE b.kind = a.kind AND b.pi = a.pi AND b.ci = a.ci AND b.id = a.id AND b.k < a.k)
           ORDER BY kind, pi, ci, k`,
       ),
-      foreignItemId: db.prepare<
-        [],
-        { kind: StagedKind; pi: number; ci: number; k: number; field: string; expected: string; found: string }
-      >(
-        `SELECT l.kind, l.pi, l.ci, l.k,
-                CASE WHEN l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id THEN 'clusterId' ELSE 'groupId' END AS field,
-                CASE WHEN l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id THEN c.cluster_id ELSE p.id END AS expected,
-                CASE WHEN l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id THEN l.cluster_id ELSE l.group_id END AS found
-           FROM load_items l JOIN load_clusters c ON c.pi = l.pi AND c.ci = l.ci JOIN load_projects p ON p.pi = l.pi
-          WHERE (l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id) OR (l.group_id IS NOT NULL AND l.group_id <> p.id)
-          ORDER BY l.kind, l.pi, l.ci, l.k`,
+      foreignItemIds: db.prepare<[], ForeignIds & { kind: StagedKind }>(
+        `SELECT l.kind, ${FOREIGN_IDS} FROM load_items l JOIN load_clusters c ON c.pi = l.pi AND c.ci = l.ci JOIN load_projects p ON p.pi = l.pi
+          WHERE l.cluster_id <> c.cluster_id OR l.group_id <> p.id ORDER BY l.kind, l.pi, l.ci, l.k`,
       ),
       checkpoint: db.prepare(
         `INSERT INTO load_checkpoints (pi, ci, k, id, ts, completed, cluster_id, group_id, rest)
@@ -201,14 +219,9 @@ export class Staging {
             AND (generate_count > 0 OR generate_snapshots > 0 OR live = 1 OR EXISTS (SELECT 1 FROM load_checkpoints l WHERE l.pi = c.pi AND l.ci = c.ci)
                  OR EXISTS (SELECT 1 FROM load_items l WHERE l.pi = c.pi AND l.ci = c.ci)) ORDER BY pi, ci`,
       ),
-      foreignId: db.prepare<[], { pi: number; ci: number; k: number; field: string; expected: string; found: string }>(
-        `SELECT l.pi, l.ci, l.k,
-                CASE WHEN l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id THEN 'clusterId' ELSE 'groupId' END AS field,
-                CASE WHEN l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id THEN c.cluster_id ELSE p.id END AS expected,
-                CASE WHEN l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id THEN l.cluster_id ELSE l.group_id END AS found
-           FROM load_checkpoints l JOIN load_clusters c ON c.pi = l.pi AND c.ci = l.ci JOIN load_projects p ON p.pi = l.pi
-          WHERE (l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id) OR (l.group_id IS NOT NULL AND l.group_id <> p.id)
-          ORDER BY l.pi, l.ci, l.k`,
+      foreignIds: db.prepare<[], ForeignIds>(
+        `SELECT ${FOREIGN_IDS} FROM load_checkpoints l JOIN load_clusters c ON c.pi = l.pi AND c.ci = l.ci JOIN load_projects p ON p.pi = l.pi
+          WHERE l.cluster_id <> c.cluster_id OR l.group_id <> p.id ORDER BY l.pi, l.ci, l.k`,
       ),
       projects: db.prepare<[], StagedProject & { pi: number }>('SELECT pi, id, name FROM load_projects ORDER BY pi'),
       clusters: db.prepare<
@@ -292,19 +305,16 @@ export class Staging {
 
   /** Reports every problem of the staged document that no schema can see. */
   problems(report: (problem: StagingProblem) => void): void {
-    const whose = (field: string) => (field === 'clusterId' ? "the cluster's clusterId" : "the project's id");
     for (const project of this.sql.duplicateProject.iterate())
       report({ place: { pi: project.pi, field: 'id' }, problem: `duplicates project ${project.id}` });
     for (const cluster of this.sql.duplicateCluster.iterate())
       report({ place: { pi: cluster.pi, ci: cluster.ci, field: 'name' }, problem: `duplicates cluster ${cluster.name}` });
     for (const cloud of this.sql.cloudWithCheckpoints.iterate())
       report({ place: { pi: cloud.pi, ci: cloud.ci }, problem: 'a cluster on Cloud Backup (backup: CLOUD) has no checkpoints' });
-    for (const { pi, ci, k, field, expected, found } of this.sql.foreignId.iterate())
-      report({ place: { pi, ci, k, field }, problem: `must be ${whose(field)} ${expected} when given`, found });
+    for (const row of this.sql.foreignIds.iterate()) foreignIds(row, 'checkpoints', report);
     for (const item of this.sql.duplicateItem.iterate())
       report({ place: { pi: item.pi, ci: item.ci, k: item.k, list: item.kind, field: 'id' }, problem: `duplicates ${item.id}` });
-    for (const { pi, ci, k, kind, field, expected, found } of this.sql.foreignItemId.iterate())
-      report({ place: { pi, ci, k, list: kind, field }, problem: `must be ${whose(field)} ${expected} when given`, found });
+    for (const row of this.sql.foreignItemIds.iterate()) foreignIds(row, row.kind, report);
     for (const credential of this.sql.duplicateCredential.iterate())
       report({ place: { pi: -1, kind: credential.kind, i: credential.i }, problem: `duplicates ${credential.id}` });
   }

@@ -100,7 +100,11 @@ t.test('startEmulator refuses a fixture file naming each mistake, those no schem
         {
           id: A,
           clusters: [
-            { name: 'c1', clusterId: C1, checkpoints: [checkpoint(K1, 1), checkpoint(K1, 2), checkpoint(K2, 3, { clusterId: C2 })] },
+            {
+              name: 'c1',
+              clusterId: C1,
+              checkpoints: [checkpoint(K1, 1), checkpoint(K1, 2), checkpoint(K2, 3, { clusterId: C2, groupId: B })],
+            },
             { name: 'c1', clusterId: C2 },
             { name: 'cloud', clusterId: C3, backup: 'CLOUD', generate: { count: 3 } },
           ],
@@ -117,9 +121,10 @@ t.test('startEmulator refuses a fixture file naming each mistake, those no schem
   t.equal(
     await refusal({ fixtures: file }),
     [
-      `fixture ${file}: 7 mistakes:`,
+      `fixture ${file}: 8 mistakes:`,
       `$.projects[0].clusters[0].checkpoints[1].id: duplicates checkpoint ${K1}`,
       `$.projects[0].clusters[0].checkpoints[2].clusterId: must be the cluster's clusterId ${C1} when given, got "${C2}"`,
+      `$.projects[0].clusters[0].checkpoints[2].groupId: must be the project's id ${A} when given, got "${B}"`,
       '$.projects[0].clusters[1].name: duplicates cluster c1',
       '$.projects[0].clusters[2]: a cluster on Cloud Backup (backup: CLOUD) has no checkpoints',
       `$.projects[1].id: duplicates project ${A}`,
