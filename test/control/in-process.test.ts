@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { DEFAULT_PRIVATE_KEY, startEmulator, type EmulatorOptions } from '../../src/index.js';
+import { DEFAULT_PRIVATE_KEY, startEmulator, type EmulatorOptions, type FixtureDocument } from '../../src/index.js';
 import { CLUSTER0, GROUP } from '../helpers/test-app.js';
 import { signedFetch } from '../helpers/control-client.js';
 
@@ -145,17 +145,24 @@ t.test('startEmulator refuses a fixture file that is not there in words, with wh
 t.test('load() throws naming each mistake of the document', async (t) => {
   const emulator = await startEmulator();
   t.teardown(() => emulator.close());
-  const error = (() => {
+  /** The whole message load() throws (t.throws would match a part of it). */
+  const refusal = (document: FixtureDocument) => {
     try {
-      emulator.load({ projects: [{ id: 'nope', name: 'x', clusters: [{ name: 'a b', clusterId: 'c'.repeat(24) }] }] });
+      emulator.load(document);
+      return 'loaded';
     } catch (err) {
-      return err as Error;
+      return (err as Error).message;
     }
-  })();
+  };
   t.equal(
-    error?.message,
+    refusal({ projects: [{ id: 'nope', name: 'x', clusters: [{ name: 'a b', clusterId: 'c'.repeat(24) }] }] }),
     'Invalid $.projects[0].id: must be a 24-hexadecimal-digit id, got "nope"; ' +
       '$.projects[0].clusters[0].name: must be a cluster name matching ^[a-zA-Z0-9][a-zA-Z0-9-]*$ (at most 64 characters), got "a b".',
+  );
+  // A value JSON cannot write is named by its type (only an in-process caller can give one).
+  t.equal(
+    refusal({ projects: [{ id: 5n as unknown as string }] }),
+    'Invalid $.projects[0].id: must be a 24-hexadecimal-digit id, got a bigint JSON cannot write.',
   );
   t.equal(emulator.export().projects!.length, 2, 'nothing loaded');
 });
