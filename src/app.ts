@@ -24,7 +24,8 @@ import { browserHome, PAGE_ROUTE } from './inspector/page.js';
 import { parseRateLimit, type Config } from './model/options.js';
 import { schemaCompilers } from './http/schema-compilers.js';
 import { DEFAULT_FIXTURE, FixtureFileError, fixtureFiles } from './fixtures/fixture-files.js';
-import { FixtureError, loadFixtures } from './fixtures/fixture-loader.js';
+import { loadFixtures } from './fixtures/fixture-loader.js';
+import { FixtureError } from './fixtures/fixture-mistakes.js';
 import { openDatabase } from './store/database.js';
 import { Store } from './store/store.js';
 
@@ -55,7 +56,7 @@ export function buildApp(config: Config, options: BuildOptions = {}): FastifyIns
       loadFixtures(store, startupSources, 'replace', config.seed, clock.now());
     } catch (err) {
       store.close();
-      if (err instanceof FixtureError) throw new FixtureFileError(`fixture ${err.source}: ${err.where}: ${err.problem}`);
+      if (err instanceof FixtureError) throw new FixtureFileError(`fixture ${err.source}: ${err.message}`);
       throw err;
     }
   }

@@ -104,6 +104,7 @@ t.test('an impossible calendar date in a fixture is refused with its place', asy
     ],
   };
   t.throws(() => emulator.load(document), {
-    message: 'Invalid $.projects[0].clusters[0].checkpoints[0].timestamp: must be a real UTC date-time like 2018-02-08T23:19:37Z.',
+    message:
+      'Invalid $.projects[0].clusters[0].checkpoints[0].timestamp: must be a real UTC date-time like 2018-02-08T23:19:37Z, got "2018-02-30T00:00:00Z".',
   });
 });

@@ -1,9 +1,11 @@
 import type { EmulatorState } from './emulator-state.js';
 import { ClockError, durationMs, type ClockState, type EmulatorClock } from '../lib/clock.js';
 import { exportChunks } from '../fixtures/fixture-export.js';
-import { FixtureError, FixtureSyntaxError, loadFixtures, type FixtureSource } from '../fixtures/fixture-loader.js';
+import { loadFixtures, type FixtureSource } from '../fixtures/fixture-loader.js';
+import { FixtureError, FixtureSyntaxError } from '../fixtures/fixture-mistakes.js';
 import type { LoadMode, StoreCounts } from '../store/store.js';
 import { invalid } from '../model/control-input.js';
+import { errors } from '../model/errors.js';
 import type { ClockMove, ResetScope } from '../model/control-schemas.js';
 
 // The control operations on the emulator's state, shared by the /_emulator/ routes and the
@@ -44,13 +46,17 @@ export function moveClock(clock: EmulatorClock, move: ClockMove): ClockState {
   return clock.state();
 }
 
-/** Loads a fixture document; a refused one is a 400 naming the place of the first problem. */
+/** Loads a fixture document; a refused one is a 400 naming the place and problem of each mistake. */
 export function loadFixture(state: EmulatorState, source: FixtureSource, mode: LoadMode = 'merge'): StoreCounts {
   try {
     return loadFixtures(state.store, [source], mode, state.config.seed, state.clock.now());
   } catch (err) {
-    if (err instanceof FixtureSyntaxError) throw invalid('body', err.problem);
-    if (err instanceof FixtureError) throw invalid(err.where, err.problem);
+    if (err instanceof FixtureSyntaxError) throw invalid('body', err.mistakes[0]!.problem);
+    if (err instanceof FixtureError)
+      throw errors.invalidControlFields(
+        err.mistakes.map(({ where, problem }) => ({ field: where, problem })),
+        err.more,
+      );
     throw err;
   }
 }

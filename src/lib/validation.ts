@@ -3,8 +3,8 @@ import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { isAccessListEntry } from './access-list.js';
 
 // Every input is checked by Ajv against its one schema (options, fixture documents, control
-// bodies and queries, API bodies); this module builds the validators and turns Ajv's first
-// error into words a user can act on: where (a path) and what is expected, read off the schema.
+// bodies and queries, API bodies); this module builds the validators and turns Ajv's errors
+// into words a user can act on: where (a path) and what is expected, read off the schema.
 
 /** The annotation naming, for error messages, what a patterned value must be. */
 export const ACCEPTS = 'x-accepts';
@@ -21,6 +21,8 @@ export interface Problem {
   problem: string;
   /** The JSON Schema keyword that failed. */
   keyword: string;
+  /** The value found there (undefined when the problem is a field's absence or its name). */
+  value?: unknown;
 }
 
 /** The string formats the schemas use (the precompiled validators of src/generated/ read them here too). */
@@ -36,16 +38,18 @@ export interface ValidatorOptions {
   coerce?: boolean;
   /** Keeps the generated code, for Ajv standalone (test/tools/generated-docs.ts). */
   source?: boolean;
+  /** Every error, not only the first (fixture documents: a refusal lists all their mistakes). */
+  allErrors?: boolean;
 }
 
 /**
- * An Ajv instance for the project's schemas: the first error only, verbose errors (the
- * failing schema is what the message is made from), defaults filled in, nothing removed
- * silently (an unknown field is an error), tagged unions by their `discriminator`.
+ * An Ajv instance for the project's schemas: the first error only unless asked, verbose
+ * errors (the failing schema is what the message is made from), defaults filled in, nothing
+ * removed silently (an unknown field is an error), tagged unions by their `discriminator`.
  */
-export function createAjv({ coerce = false, source = false }: ValidatorOptions = {}): Ajv {
+export function createAjv({ coerce = false, source = false, allErrors = false }: ValidatorOptions = {}): Ajv {
   const options: Options = {
-    allErrors: false,
+    allErrors,
     verbose: true,
     useDefaults: true,
     removeAdditional: false,
@@ -68,7 +72,7 @@ export function createAjv({ coerce = false, source = false }: ValidatorOptions =
   return ajv;
 }
 
-/** A validator of src/generated/validators.ts (an untyped file) as what it is. */
+/** A validator of src/generated/ (untyped files) as what it is. */
 export const precompiledValidator = (validate: unknown): ValidateFunction => validate as ValidateFunction;
 
 /** Compiles on first use: most schemas are never needed by a given run, and compiling costs start-up time. */
@@ -139,27 +143,28 @@ function tagValues(schema: SchemaNode, tag: string): string[] {
   return branches.map((branch) => String((branch.properties as Record<string, SchemaNode>)[tag]!.const));
 }
 
+/** Whether an error is about the value at `instancePath` or inside it. */
+const isWithin = (error: ErrorObject, instancePath: string) =>
+  error.instancePath === instancePath || error.instancePath.startsWith(`${instancePath}/`);
+
 /**
  * For a value that matches no branch of an anyOf, the errors of the branch meant for its JSON
  * type (an array for the array branch): "projects[2] must be an id" says more than "must be
- * '*' or an array".
+ * '*' or an array". None when there is no such branch or it has nothing to name.
  */
-function branchFor(errors: ErrorObject[], union: ErrorObject): ErrorObject | undefined {
+function branchErrors(errors: ErrorObject[], union: ErrorObject): ErrorObject[] {
   const branches = ((union.parentSchema as SchemaNode).anyOf ?? []) as SchemaNode[];
   const kind = Array.isArray(union.data) ? 'array' : union.data === null ? 'null' : typeof union.data;
   // Only a container has inner places worth naming; a wrong scalar is told what the union accepts.
-  if (kind !== 'array' && kind !== 'object') return undefined;
+  if (kind !== 'array' && kind !== 'object') return [];
   const index = branches.findIndex((branch) => branch.type === kind);
-  if (index < 0) return undefined;
+  if (index < 0) return [];
   const prefix = `${union.schemaPath}/${index}/`;
-  return errors.find((error) => error.schemaPath.startsWith(prefix) && error.keyword !== 'type');
+  return errors.filter((error) => error.schemaPath.startsWith(prefix) && isWithin(error, union.instancePath) && error.keyword !== 'type');
 }
 
-/** The first problem among Ajv's errors, as a path and a phrase. */
-export function describeErrors(errors: ErrorObject[]): Problem {
-  let error = errors[0]!;
-  const union = errors.find((e) => e.keyword === 'anyOf');
-  if (union) error = branchFor(errors, union) ?? union;
+/** One Ajv error as a path and a phrase. */
+function describeError(error: ErrorObject): Problem {
   const path = pathOf(error);
   const schema = (error.parentSchema ?? {}) as SchemaNode;
   const { keyword } = error;
@@ -172,11 +177,39 @@ export function describeErrors(errors: ErrorObject[]): Problem {
     }
     case 'discriminator': {
       const tag = error.params.tag as string;
-      return { path: [...path, tag], problem: `must be one of ${tagValues(schema, tag).join(', ')}`, keyword };
+      const value = (error.data as Record<string, unknown> | null)?.[tag];
+      return { path: [...path, tag], problem: `must be one of ${tagValues(schema, tag).join(', ')}`, keyword, value };
     }
     default:
-      return { path, problem: `must be ${expected(schema)}`, keyword };
+      return { path, problem: `must be ${expected(schema)}`, keyword, value: error.data };
   }
+}
+
+/**
+ * Every problem among Ajv's errors (all of them with `allErrors`), in Ajv's order, one per
+ * place: a failed anyOf is one problem (its branch's, or what the union accepts), and a value
+ * that fails two keywords (a pattern and a format) is named once.
+ */
+export function describeAllErrors(errors: ErrorObject[]): Problem[] {
+  const unions = errors.filter((error) => error.keyword === 'anyOf');
+  const problems: Problem[] = [];
+  const places = new Set<string>();
+  for (const error of errors) {
+    if (unions.some((union) => error.schemaPath.startsWith(`${union.schemaPath}/`) && isWithin(error, union.instancePath))) continue;
+    const branch = error.keyword === 'anyOf' ? branchErrors(errors, error) : [];
+    for (const problem of (branch.length > 0 ? branch : [error]).map(describeError)) {
+      const place = JSON.stringify(problem.path);
+      if (places.has(place)) continue;
+      places.add(place);
+      problems.push(problem);
+    }
+  }
+  return problems;
+}
+
+/** The first problem among Ajv's errors, as a path and a phrase. */
+export function describeErrors(errors: ErrorObject[]): Problem {
+  return describeAllErrors(errors)[0]!;
 }
 
 /** `$.projects[0].clusters[1].name`: a path as JSONPath, the way fixture errors name places. */

@@ -122,6 +122,19 @@ const hex24 = (what: string, id: string) => `The ${what} ID ${id} is not 24 hexa
 const onCloudBackup = (clusterName: string, what: string) =>
   `Cluster ${clusterName} is on Cloud Backup; ${what} only for clusters on Legacy Backup.`;
 const SEND_JSON = 'send it as JSON with Content-Type: application/json';
+/**
+ * A control request with fields that are wrong (a fixture document may have many mistakes):
+ * each named with its problem in the detail and in the parameters; `more`: how many were left out.
+ */
+function invalidControlFields(fields: { field: string; problem: string }[], more = 0): AtlasError {
+  const named = fields.map(({ field, problem }) => `${field}: ${problem}`).join('; ');
+  return new AtlasError(
+    400,
+    'INVALID_CONTROL_REQUEST',
+    `Invalid ${named}${more > 0 ? `; and ${more} more` : ''}.`,
+    fields.map(({ field }) => field),
+  );
+}
 
 export const errors = {
   invalidGroupId: (groupId: string) =>
@@ -267,8 +280,8 @@ export const errors = {
     ),
 
   // The emulator's own control plane (/_emulator/*): not Atlas routes, but the same body shape.
-  invalidControlRequest: (field: string, problem: string) =>
-    new AtlasError(400, 'INVALID_CONTROL_REQUEST', `Invalid ${field}: ${problem}.`, [field]),
+  invalidControlRequest: (field: string, problem: string) => invalidControlFields([{ field, problem }]),
+  invalidControlFields,
   adminTokenRequired: () =>
     new AtlasError(401, 'ADMIN_TOKEN_REQUIRED', 'This control route requires the emulator admin token (Authorization: Bearer).', [], {
       'www-authenticate': 'Bearer realm="atlas-backup-emulator"',

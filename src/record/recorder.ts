@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ValidateFunction } from 'ajv';
-import * as precompiled from '../generated/validators.js';
+import * as precompiled from '../generated/fixture-validators.js';
 import { VERSION } from '../lib/package-root.js';
 import { describeErrors, jsonPath, precompiledValidator } from '../lib/validation.js';
 import { RestoreJobSchema, SCHEDULE_FIELDS, SnapshotSchema } from '../model/backup-schemas.js';

@@ -4,7 +4,7 @@ import type { CredentialStore } from './credential-store.js';
 
 // A fixture document on its way into the store. The loader stages each part as it is read
 // (the document may be far larger than memory: the staging tables are SQLite TEMP tables,
-// kept on disk), then asks for the problems no schema can see (duplicates, mismatched ids),
+// kept on disk), then asks for every problem no schema can see (duplicates, mismatched ids),
 // then applies it, all inside the store's one write transaction. Parts are keyed by their
 // place in the document (pi: project index, ci: cluster index, k: checkpoint index), so they
 // may arrive in any order: a cluster's checkpoints before its name, for instance.
@@ -90,9 +90,24 @@ export type Place = {
 export interface StagingProblem {
   place: Place;
   problem: string;
+  /** The value found there, when the problem does not name it. */
+  found?: string;
 }
 
 const INSERT_BATCH = 64;
+
+/** A listed item whose clusterId or groupId (when given) is not its cluster's or project's: both as found and as expected. */
+interface ForeignIds {
+  pi: number;
+  ci: number;
+  k: number;
+  clusterId: string;
+  foundClusterId: string | null;
+  groupId: string;
+  foundGroupId: string | null;
+}
+const FOREIGN_IDS =
+  'l.pi, l.ci, l.k, c.cluster_id AS clusterId, l.cluster_id AS foundClusterId, p.id AS groupId, l.group_id AS foundGroupId';
 
 /** What applying a document does that is not the store's to decide: data generation and the Legacy Backup state. */
 export interface ApplySteps {
@@ -107,6 +122,19 @@ export interface ApplySteps {
 const BODY = `'{"clusterId":' || json_quote(:clusterId) ||
   CASE WHEN completed IS NULL THEN '' ELSE ',"completed":' || json_quote(completed) END ||
   ',"groupId":' || json_quote(:groupId) || ',' || substr(rest, 2)`;
+
+/** The problems of an item with foreign ids: one for each of its two ids that is wrong. */
+function foreignIds(row: ForeignIds, list: Place['list'], report: (problem: StagingProblem) => void): void {
+  const { pi, ci, k } = row;
+  if (row.foundClusterId !== null && row.foundClusterId !== row.clusterId) {
+    const problem = `must be the cluster's clusterId ${row.clusterId} when given`;
+    report({ place: { pi, ci, k, list, field: 'clusterId' }, problem, found: row.foundClusterId });
+  }
+  if (row.foundGroupId !== null && row.foundGroupId !== row.groupId) {
+    const problem = `must be the project's id ${row.groupId} when given`;
+    report({ place: { pi, ci, k, list, field: 'groupId' }, problem, found: row.foundGroupId });
+  }
+}
 
 export class Staging {
   private readonly sql;
@@ -155,15 +183,11 @@ export class Staging {
       duplicateItem: db.prepare<[], { kind: StagedKind; pi: number; ci: number; k: number; id: string }>(
         `SELECT kind, pi, ci, k, id FROM load_items a
           WHERE EXISTS (SELECT 1 FROM load_items b WHERE b.kind = a.kind AND b.pi = a.pi AND b.ci = a.ci AND b.id = a.id AND b.k < a.k)
-          ORDER BY kind, pi, ci, k LIMIT 1`,
+          ORDER BY kind, pi, ci, k`,
       ),
-      foreignItemId: db.prepare<[], { kind: StagedKind; pi: number; ci: number; k: number; field: string; expected: string }>(
-        `SELECT l.kind, l.pi, l.ci, l.k,
-                CASE WHEN l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id THEN 'clusterId' ELSE 'groupId' END AS field,
-                CASE WHEN l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id THEN c.cluster_id ELSE p.id END AS expected
-           FROM load_items l JOIN load_clusters c ON c.pi = l.pi AND c.ci = l.ci JOIN load_projects p ON p.pi = l.pi
-          WHERE (l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id) OR (l.group_id IS NOT NULL AND l.group_id <> p.id)
-          ORDER BY l.kind, l.pi, l.ci, l.k LIMIT 1`,
+      foreignItemIds: db.prepare<[], ForeignIds & { kind: StagedKind }>(
+        `SELECT l.kind, ${FOREIGN_IDS} FROM load_items l JOIN load_clusters c ON c.pi = l.pi AND c.ci = l.ci JOIN load_projects p ON p.pi = l.pi
+          WHERE l.cluster_id <> c.cluster_id OR l.group_id <> p.id ORDER BY l.kind, l.pi, l.ci, l.k`,
       ),
       checkpoint: db.prepare(
         `INSERT INTO load_checkpoints (pi, ci, k, id, ts, completed, cluster_id, group_id, rest)
@@ -174,33 +198,30 @@ export class Staging {
       ),
       // The second of two projects with one id, clusters with one name, credentials with one id.
       duplicateProject: db.prepare<[], { pi: number; id: string }>(
-        'SELECT pi, id FROM load_projects a WHERE EXISTS (SELECT 1 FROM load_projects b WHERE b.id = a.id AND b.pi < a.pi) ORDER BY pi LIMIT 1',
+        'SELECT pi, id FROM load_projects a WHERE EXISTS (SELECT 1 FROM load_projects b WHERE b.id = a.id AND b.pi < a.pi) ORDER BY pi',
       ),
       duplicateCluster: db.prepare<[], { pi: number; ci: number; name: string }>(
         `SELECT pi, ci, name FROM load_clusters a
-          WHERE EXISTS (SELECT 1 FROM load_clusters b WHERE b.pi = a.pi AND b.name = a.name AND b.ci < a.ci) ORDER BY pi, ci LIMIT 1`,
+          WHERE EXISTS (SELECT 1 FROM load_clusters b WHERE b.pi = a.pi AND b.name = a.name AND b.ci < a.ci) ORDER BY pi, ci`,
       ),
       duplicateCredential: db.prepare<[], { kind: StagedCredential['kind']; i: number; id: string }>(
         `SELECT kind, i, id FROM load_credentials a
-          WHERE EXISTS (SELECT 1 FROM load_credentials b WHERE b.kind = a.kind AND b.id = a.id AND b.i < a.i) ORDER BY kind, i LIMIT 1`,
+          WHERE EXISTS (SELECT 1 FROM load_credentials b WHERE b.kind = a.kind AND b.id = a.id AND b.i < a.i) ORDER BY kind, i`,
       ),
-      duplicateCheckpoint: db.prepare<[], { pi: number; ci: number; k: number; id: string }>(
-        `SELECT pi, ci, k, id FROM load_checkpoints a WHERE k >= 0
-            AND EXISTS (SELECT 1 FROM load_checkpoints b WHERE b.pi = a.pi AND b.ci = a.ci AND b.id = a.id AND b.k >= 0 AND b.k < a.k)
-          ORDER BY pi, ci, k LIMIT 1`,
+      // Every listed checkpoint after the first of its id in its cluster (by sorting, not a search per checkpoint).
+      duplicateCheckpoints: db.prepare<[], { pi: number; ci: number; k: number; id: string }>(
+        `SELECT pi, ci, k, id FROM (
+           SELECT pi, ci, k, id, row_number() OVER (PARTITION BY pi, ci, id ORDER BY k) AS n FROM load_checkpoints WHERE k >= 0)
+          WHERE n > 1 ORDER BY pi, ci, k`,
       ),
       cloudWithCheckpoints: db.prepare<[], { pi: number; ci: number }>(
         `SELECT pi, ci FROM load_clusters c WHERE backup = 'CLOUD'
             AND (generate_count > 0 OR generate_snapshots > 0 OR live = 1 OR EXISTS (SELECT 1 FROM load_checkpoints l WHERE l.pi = c.pi AND l.ci = c.ci)
-                 OR EXISTS (SELECT 1 FROM load_items l WHERE l.pi = c.pi AND l.ci = c.ci)) ORDER BY pi, ci LIMIT 1`,
+                 OR EXISTS (SELECT 1 FROM load_items l WHERE l.pi = c.pi AND l.ci = c.ci)) ORDER BY pi, ci`,
       ),
-      foreignId: db.prepare<[], { pi: number; ci: number; k: number; field: string; expected: string }>(
-        `SELECT l.pi, l.ci, l.k,
-                CASE WHEN l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id THEN 'clusterId' ELSE 'groupId' END AS field,
-                CASE WHEN l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id THEN c.cluster_id ELSE p.id END AS expected
-           FROM load_checkpoints l JOIN load_clusters c ON c.pi = l.pi AND c.ci = l.ci JOIN load_projects p ON p.pi = l.pi
-          WHERE (l.cluster_id IS NOT NULL AND l.cluster_id <> c.cluster_id) OR (l.group_id IS NOT NULL AND l.group_id <> p.id)
-          ORDER BY l.pi, l.ci, l.k LIMIT 1`,
+      foreignIds: db.prepare<[], ForeignIds>(
+        `SELECT ${FOREIGN_IDS} FROM load_checkpoints l JOIN load_clusters c ON c.pi = l.pi AND c.ci = l.ci JOIN load_projects p ON p.pi = l.pi
+          WHERE l.cluster_id <> c.cluster_id OR l.group_id <> p.id ORDER BY l.pi, l.ci, l.k`,
       ),
       projects: db.prepare<[], StagedProject & { pi: number }>('SELECT pi, id, name FROM load_projects ORDER BY pi'),
       clusters: db.prepare<
@@ -282,39 +303,26 @@ export class Staging {
     this.sql.credential.run({ i, ...credential });
   }
 
-  /** The first problem of the staged document that no schema can see, if any. */
-  problem(): StagingProblem | undefined {
-    const project = this.sql.duplicateProject.get();
-    if (project) return { place: { pi: project.pi, field: 'id' }, problem: `duplicates project ${project.id}` };
-    const cluster = this.sql.duplicateCluster.get();
-    if (cluster) return { place: { pi: cluster.pi, ci: cluster.ci, field: 'name' }, problem: `duplicates cluster ${cluster.name}` };
-    const cloud = this.sql.cloudWithCheckpoints.get();
-    if (cloud) return { place: { pi: cloud.pi, ci: cloud.ci }, problem: 'a cluster on Cloud Backup (backup: CLOUD) has no checkpoints' };
-    const foreign = this.sql.foreignId.get();
-    if (foreign) {
-      const whose = foreign.field === 'clusterId' ? "the cluster's clusterId" : "the project's id";
-      return {
-        place: { pi: foreign.pi, ci: foreign.ci, k: foreign.k, field: foreign.field },
-        problem: `must be ${whose} ${foreign.expected} when given`,
-      };
-    }
-    const item = this.sql.duplicateItem.get();
-    if (item) return { place: { pi: item.pi, ci: item.ci, k: item.k, list: item.kind, field: 'id' }, problem: `duplicates ${item.id}` };
-    const foreignItem = this.sql.foreignItemId.get();
-    if (foreignItem) {
-      const whose = foreignItem.field === 'clusterId' ? "the cluster's clusterId" : "the project's id";
-      const { pi, ci, k, kind, field, expected } = foreignItem;
-      return { place: { pi, ci, k, list: kind, field }, problem: `must be ${whose} ${expected} when given` };
-    }
-    const credential = this.sql.duplicateCredential.get();
-    if (credential) return { place: { pi: -1, kind: credential.kind, i: credential.i }, problem: `duplicates ${credential.id}` };
-    return undefined;
+  /** Reports every problem of the staged document that no schema can see. */
+  problems(report: (problem: StagingProblem) => void): void {
+    for (const project of this.sql.duplicateProject.iterate())
+      report({ place: { pi: project.pi, field: 'id' }, problem: `duplicates project ${project.id}` });
+    for (const cluster of this.sql.duplicateCluster.iterate())
+      report({ place: { pi: cluster.pi, ci: cluster.ci, field: 'name' }, problem: `duplicates cluster ${cluster.name}` });
+    for (const cloud of this.sql.cloudWithCheckpoints.iterate())
+      report({ place: { pi: cloud.pi, ci: cloud.ci }, problem: 'a cluster on Cloud Backup (backup: CLOUD) has no checkpoints' });
+    for (const row of this.sql.foreignIds.iterate()) foreignIds(row, 'checkpoints', report);
+    for (const item of this.sql.duplicateItem.iterate())
+      report({ place: { pi: item.pi, ci: item.ci, k: item.k, list: item.kind, field: 'id' }, problem: `duplicates ${item.id}` });
+    for (const row of this.sql.foreignItemIds.iterate()) foreignIds(row, row.kind, report);
+    for (const credential of this.sql.duplicateCredential.iterate())
+      report({ place: { pi: -1, kind: credential.kind, i: credential.i }, problem: `duplicates ${credential.id}` });
   }
 
-  /** Two checkpoints of one cluster with one id (looked for when the store refuses a duplicate). */
-  duplicateCheckpoint(): StagingProblem | undefined {
-    const found = this.sql.duplicateCheckpoint.get();
-    return found && { place: { pi: found.pi, ci: found.ci, k: found.k, field: 'id' }, problem: `duplicates checkpoint ${found.id}` };
+  /** Reports every listed checkpoint of a cluster whose id an earlier one has (looked for when the store refuses a duplicate, or the document has other problems). */
+  duplicateCheckpoints(report: (problem: StagingProblem) => void): void {
+    for (const found of this.sql.duplicateCheckpoints.iterate())
+      report({ place: { pi: found.pi, ci: found.ci, k: found.k, field: 'id' }, problem: `duplicates checkpoint ${found.id}` });
   }
 
   /**

@@ -22,34 +22,46 @@ t.test('credential declarations are validated with the place and the problem', a
   const key = { publicKey: 'k1', privateKey: 'secret', projects: '*' };
   const account = { clientId: 'c1', clientSecret: 'secret', projects: [GROUP] };
   const cases: [unknown, string, string][] = [
-    [{ apiKeys: {} }, '$.apiKeys', 'must be an array'],
+    [{ apiKeys: {} }, '$.apiKeys', 'must be an array, got (not shown: it may hold a secret)'],
     [{ apiKeys: [{ ...key, role: 'x' }] }, '$.apiKeys[0].role', 'unknown field (allowed: publicKey, privateKey, projects, accessList)'],
-    [{ apiKeys: [{ ...key, publicKey: 'has space' }] }, '$.apiKeys[0].publicKey', 'must be 1 to 128 letters, digits or ._~@+-'],
+    [
+      { apiKeys: [{ ...key, publicKey: 'has space' }] },
+      '$.apiKeys[0].publicKey',
+      'must be 1 to 128 letters, digits or ._~@+-, got "has space"',
+    ],
     [{ apiKeys: [{ ...key, privateKey: undefined }] }, '$.apiKeys[0].privateKey', 'is required'],
     [
       { apiKeys: [{ ...key, privateKey: 'two words' }] },
       '$.apiKeys[0].privateKey',
-      'must be 1 to 256 printable ASCII characters without spaces',
+      'must be 1 to 256 printable ASCII characters without spaces, got (secret, not shown)',
     ],
     [{ apiKeys: [key, key] }, '$.apiKeys[1].publicKey', 'duplicates k1'],
-    [{ apiKeys: [{ ...key, projects: 'all' }] }, '$.apiKeys[0].projects', 'must be "*" (every project) or an array of project ids'],
-    [{ apiKeys: [{ ...key, projects: [GROUP, 'nope'] }] }, '$.apiKeys[0].projects[1]', 'must be a 24-hexadecimal-digit id'],
+    [
+      { apiKeys: [{ ...key, projects: 'all' }] },
+      '$.apiKeys[0].projects',
+      'must be "*" (every project) or an array of project ids, got "all"',
+    ],
+    [{ apiKeys: [{ ...key, projects: [GROUP, 'nope'] }] }, '$.apiKeys[0].projects[1]', 'must be a 24-hexadecimal-digit id, got "nope"'],
     [
       { serviceAccounts: [{ ...account, accessList: ['10.0.0.0/8', '10.0.0.0/33'] }] },
       '$.serviceAccounts[0].accessList[1]',
-      'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128',
+      'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128, got "10.0.0.0/33"',
     ],
     [
       { serviceAccounts: [{ ...account, accessList: ['fe80::1%eth0'] }] },
       '$.serviceAccounts[0].accessList[0]',
-      'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128',
+      'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128, got "fe80::1%eth0"',
     ],
     [
       { serviceAccounts: [{ ...account, accessList: ['::1/129'] }] },
       '$.serviceAccounts[0].accessList[0]',
-      'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128',
+      'must be an IPv4 or IPv6 address or CIDR block like 10.0.0.0/8 or ::1/128, got "::1/129"',
     ],
-    [{ serviceAccounts: [{ ...account, clientId: 'a:b' }] }, '$.serviceAccounts[0].clientId', 'must be 1 to 128 letters, digits or ._~@+-'],
+    [
+      { serviceAccounts: [{ ...account, clientId: 'a:b' }] },
+      '$.serviceAccounts[0].clientId',
+      'must be 1 to 128 letters, digits or ._~@+-, got "a:b"',
+    ],
     [{ serviceAccounts: [account, account] }, '$.serviceAccounts[1].clientId', 'duplicates c1'],
   ];
   const app = buildTestApp(t);

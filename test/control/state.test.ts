@@ -74,10 +74,86 @@ t.test('a failed load changes nothing', async (t) => {
     const res = await control(app, 'POST', `/fixtures?mode=${mode}`, bad);
     t.equal(res.statusCode, 400, mode);
     t.equal(res.headers['x-error-code'], 'INVALID_CONTROL_REQUEST');
-    t.same(json(res), invalidControlRequest('$.projects[1].clusters[0].checkpoints[0].id', 'must be a 24-hexadecimal-digit id'));
+    t.same(
+      json(res),
+      invalidControlRequest('$.projects[1].clusters[0].checkpoints[0].id', 'must be a 24-hexadecimal-digit id, got "nothex"'),
+    );
   }
   t.equal((await control(app, 'GET', '/fixtures')).body, exported);
   t.same(await listSnapshot(app), before);
+});
+
+t.test('a fixture document with several mistakes is refused naming each, with the value found, and changes nothing', async (t) => {
+  const app = buildTestApp(t);
+  const exported = (await control(app, 'GET', '/fixtures')).body;
+  const bad = {
+    projects: [
+      {
+        id: NEW_GROUP,
+        clusters: [
+          {
+            name: 'orders_prod',
+            clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb',
+            generate: { count: -1 },
+            checkpoints: [{ id: 'nothex', timestamp: '2030-01-01T00:00:00Z', colour: 'red' }],
+          },
+        ],
+      },
+      { id: 'xyz' },
+    ],
+    apiKeys: [{ publicKey: 'ci key', privateKey: 'two words', projects: '*' }],
+  };
+  const mistakes = [
+    [
+      '$.projects[0].clusters[0].name',
+      'must be a cluster name matching ^[a-zA-Z0-9][a-zA-Z0-9-]*$ (at most 64 characters), got "orders_prod"',
+    ],
+    ['$.projects[0].clusters[0].checkpoints[0].id', 'must be a 24-hexadecimal-digit id, got "nothex"'],
+    [
+      '$.projects[0].clusters[0].checkpoints[0].colour',
+      'unknown field (allowed: clusterId, completed, groupId, id, parts, restorable, started, timestamp)',
+    ],
+    ['$.projects[0].clusters[0].generate.count', 'must be an integer from 0 to 10000000, got -1'],
+    ['$.projects[1].id', 'must be a 24-hexadecimal-digit id, got "xyz"'],
+    ['$.apiKeys[0].publicKey', 'must be 1 to 128 letters, digits or ._~@+-, got "ci key"'],
+    ['$.apiKeys[0].privateKey', 'must be 1 to 256 printable ASCII characters without spaces, got (secret, not shown)'],
+  ];
+  const res = await control(app, 'POST', '/fixtures', bad);
+  t.equal(res.statusCode, 400);
+  t.equal(res.headers['x-error-code'], 'INVALID_CONTROL_REQUEST');
+  t.match(res.headers['content-type'], /^application\/json/);
+  t.same(json(res), {
+    detail: `Invalid ${mistakes.map(([where, problem]) => `${where}: ${problem}`).join('; ')}.`,
+    error: 400,
+    errorCode: 'INVALID_CONTROL_REQUEST',
+    parameters: mistakes.map(([where]) => where),
+    reason: 'Bad Request',
+  });
+  t.notMatch(res.body, 'two words', 'the private key is not shown');
+  t.equal((await control(app, 'GET', '/fixtures')).body, exported, 'nothing of it was loaded');
+});
+
+t.test('a fixture document with more than 20 mistakes names the first 20 in document order and counts the others', async (t) => {
+  const app = buildTestApp(t);
+  // The project's id is read after its clusters (a project is complete at its end), yet named first.
+  const checkpoints = Array.from({ length: 25 }, (_, i) => ({ id: `x${i}`, timestamp: '2030-01-01T00:00:00Z' }));
+  const bad = { projects: [{ id: 'xyz', clusters: [{ name: 'c', clusterId: 'bbbbbbbbbbbbbbbbbbbbbbbb', checkpoints }] }] };
+  const named = [
+    ['$.projects[0].id', 'must be a 24-hexadecimal-digit id, got "xyz"'],
+    ...checkpoints
+      .slice(0, 19)
+      .map((_, i) => [`$.projects[0].clusters[0].checkpoints[${i}].id`, `must be a 24-hexadecimal-digit id, got "x${i}"`]),
+  ];
+  const res = await control(app, 'POST', '/fixtures?mode=replace', bad);
+  t.equal(res.statusCode, 400);
+  t.same(json(res), {
+    detail: `Invalid ${named.map(([where, problem]) => `${where}: ${problem}`).join('; ')}; and 6 more.`,
+    error: 400,
+    errorCode: 'INVALID_CONTROL_REQUEST',
+    parameters: named.map(([where]) => where),
+    reason: 'Bad Request',
+  });
+  t.same(json(await control(app, 'GET', '/ready')).counts, DEFAULT_COUNTS, 'nothing replaced');
 });
 
 t.test('bad fixture requests name the field', async (t) => {
@@ -85,13 +161,13 @@ t.test('bad fixture requests name the field', async (t) => {
   const cases: [string, unknown, object][] = [
     ['/fixtures?mode=upsert', { projects: [] }, invalidControlRequest('mode', 'must be one of merge, replace')],
     ['/fixtures?modes=merge', { projects: [] }, invalidControlRequest('query.modes', 'unknown field (allowed: mode)')],
-    ['/fixtures', { projects: {} }, invalidControlRequest('$.projects', 'must be an array')],
+    ['/fixtures', { projects: {} }, invalidControlRequest('$.projects', 'must be an array, got {}')],
     [
       '/fixtures',
       { project: [] },
       invalidControlRequest('$.project', 'unknown field (allowed: $schema, description, projects, apiKeys, serviceAccounts)'),
     ],
-    ['/fixtures', [], invalidControlRequest('$', 'must be an object')],
+    ['/fixtures', [], invalidControlRequest('$', 'must be an object, got []')],
     ['/fixtures', '{"projects": [', invalidControlRequest('body', 'is not valid JSON (unexpected end of the JSON document)')],
   ];
   for (const [url, body, expected] of cases) {

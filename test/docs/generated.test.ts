@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { FIXTURE_SCHEMA_FILE, fixtureSchemaText, README_FILE, readmeText } from '../../scripts/generate-docs.js';
-import { QUERY_VALIDATORS_FILE, VALIDATORS_FILE, validatorsText } from '../../scripts/generate-validators.js';
+import { validatorsFile, validatorsText, type ValidatorSet } from '../../scripts/generate-validators.js';
 
 // Files written from the schemas: the committed documents must be what the schemas write now
 // (`npm run docs` rewrites them); the validators in src/generated/ (not committed, written
@@ -18,14 +18,7 @@ t.test("the README's option table is the option schema", async (t) => {
 
 t.test('src/generated/ holds the options, fixture and query schemas, compiled', async (t) => {
   // A compare of the text only: the option, fixture and query tests run these validators.
-  t.equal(
-    readFileSync(VALIDATORS_FILE, 'utf8'),
-    validatorsText(),
-    'run `npm run generate` after changing a schema the start-up validates with',
-  );
-  t.equal(
-    readFileSync(QUERY_VALIDATORS_FILE, 'utf8'),
-    validatorsText(true),
-    'run `npm run generate` after changing src/model/query-schemas.ts',
-  );
+  for (const set of ['options', 'fixtures', 'queries'] satisfies ValidatorSet[]) {
+    t.equal(readFileSync(validatorsFile(set), 'utf8'), validatorsText(set), `run \`npm run generate\` after changing the ${set} schemas`);
+  }
 });

@@ -73,7 +73,7 @@ t.test('bad options are refused at start with a message naming the variable', as
     [{ ATLAS_EMU_SEED: '1.5' }, /ATLAS_EMU_SEED must be an integer/],
     [{ ATLAS_EMU_LOG_LEVEL: 'loud' }, /ATLAS_EMU_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
     [{ ATLAS_EMU_PUBLIC_URL: 'ftp://x' }, /ATLAS_EMU_PUBLIC_URL must be an absolute http\(s\) URL, got "ftp:\/\/x"/],
-    [{ ATLAS_EMU_FIXTURES: '/nonexistent/fixture.json' }, /fixture \/nonexistent\/fixture\.json: ENOENT/],
+    [{ ATLAS_EMU_FIXTURES: '/nonexistent/fixture.json' }, /fixture \/nonexistent\/fixture\.json: no such file or folder\n/],
   ];
   for (const [env, message] of cases) {
     const result = await run(process.execPath, [SERVER], { env: { ...process.env, ...env } }).then(
