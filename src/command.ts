@@ -192,8 +192,25 @@ async function recordProcess(args: string[], env: NodeJS.ProcessEnv): Promise<ne
   process.exit(status);
 }
 
+/**
+ * Started through npm (npx, npm start, a script of a package.json), the emulator may run under
+ * a shell of npm's, which npm passes a signal to and which does not pass it on: stopping what was
+ * started would leave the emulator to init, still serving. So it also stops, as on SIGTERM, once
+ * the process that started it is gone.
+ */
+function stopWithParent(parent: number, log: { info(fields: object, message: string): void }): void {
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    log.info({ parent }, 'the process that started the emulator is gone');
+    process.kill(process.pid, 'SIGTERM');
+  }, 500);
+  timer.unref();
+}
+
 export async function main(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   if (args[0] === 'record') return recordProcess(args.slice(1), env);
+  const parent = process.ppid;
   let config: Config;
   let app: ReturnType<typeof buildApp>;
   try {
@@ -222,6 +239,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv): Promise<void
     else app.log.info({ signal }, 'closing');
     await app.close();
   });
+  if (env.npm_command !== undefined) stopWithParent(parent, app.log);
   process.stdout.write(banner(config, app.emulator.store.counts(), address));
   // From now on V8 keeps the young generation at the size start-up grew it to, instead of
   // letting it double under load: the resident memory stays within its budget

@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { makeScratch, runExample } from '../helpers/doc-examples.js';
 import { spawnEmulator } from '../helpers/spawn-emulator.js';
 import { freePort } from '../helpers/free-port.js';
 import { assertContract, CLUSTER0, PRIVATE_KEY, PUBLIC_KEY } from '../helpers/test-app.js';
@@ -101,6 +104,25 @@ t.test('npm start -- --port 0 --seed 7: the flags reach the emulator', async (t)
   t.equal(ready.seed, 7);
   // npm itself answers SIGTERM with its own status; the emulator under it closes gracefully.
   await started.stop();
+});
+
+t.test('started in the background by npm start or npx, one kill of what was started stops it', async (t) => {
+  // A script as the documentation writes one: the runner fails it when a process it started
+  // outlives it, or when the emulator's port still accepts connections once it is over.
+  for (const start of ['npm start --', 'npx atlas-backup-emulator']) {
+    await t.test(start, async (t) => {
+      const scratch = makeScratch();
+      t.teardown(() => scratch.remove());
+      const code = [`${start} --port 0 > emulator.log &`, `until grep -qs 'ready at' emulator.log; do sleep 0.1; done`, 'kill %1'].join(
+        '\n',
+      );
+      const run = await runExample({ file: 'process.test.ts', line: 0, code, expected: undefined }, { cwd: scratch.dir });
+      t.ok(run.ok, run.problem ?? 'nothing is left running', { output: run.output });
+      const log = readFileSync(join(scratch.dir, 'emulator.log'), 'utf8');
+      t.match(log, /"signal":"SIGTERM".*"msg":"closing"/, 'it closed as on SIGTERM');
+      t.match(log, /"msg":"Server listening at http:\/\/127\.0\.0\.1:\d+"/);
+    });
+  }
 });
 
 t.test('a port in use: one line on stderr, exit code 2', async (t) => {
