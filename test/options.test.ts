@@ -1,6 +1,8 @@
 import t from 'tap';
-import { usage } from '../src/command.js';
-import { ConfigError, optionRows, optionsFromEnvironment, optionsFromFlags, resolveConfig } from '../src/model/options.js';
+import { HELP_WIDTH, recordUsage, usage } from '../src/command.js';
+import type { OptionSet } from '../src/lib/option-set.js';
+import { ConfigError, EMULATOR_OPTIONS, optionsFromEnvironment, optionsFromFlags, resolveConfig } from '../src/model/options.js';
+import { RECORD_OPTIONS } from '../src/record/record-options.js';
 import { startEmulator } from '../src/index.js';
 import { CLUSTER0, GROUP } from './helpers/test-app.js';
 import { signedFetch } from './helpers/control-client.js';
@@ -48,12 +50,68 @@ t.test('environment and flags name the variable or the flag; flags win', async (
   t.equal(resolveConfig({ publicUrl: 'https://cloud.mongodb.com/' }).publicUrl, 'https://cloud.mongodb.com', 'trailing slashes go');
 });
 
-t.test('--help lists every option of the schema, with its variable, default and meaning', async (t) => {
-  const help = usage();
-  for (const row of optionRows()) {
-    const line = help.split('\n').find((l) => l.trimStart().startsWith(`${row.flag} <value>`));
-    t.ok(line?.includes(row.env) && line.includes(row.default ?? '(none)') && line.endsWith(row.describe), row.flag);
+t.test('an unknown ATLAS_EMU_ variable is refused naming the closest; a flag wins over an invalid variable', async (t) => {
+  t.throws(
+    () => EMULATOR_OPTIONS.checkVariables({ ATLAS_EMU_LOGLEVEL: 'silent' }, [RECORD_OPTIONS]),
+    new ConfigError('unknown variable "ATLAS_EMU_LOGLEVEL" (did you mean ATLAS_EMU_LOG_LEVEL? see --help)'),
+  );
+  t.throws(
+    () => RECORD_OPTIONS.checkVariables({ ATLAS_EMU_PORTT: '1' }, [EMULATOR_OPTIONS]),
+    new ConfigError('unknown variable "ATLAS_EMU_PORTT" (did you mean ATLAS_EMU_PORT? see --help)'),
+    "the closest of both commands' variables",
+  );
+  // Each command's variables may be set when the other runs: they share the environment.
+  const shared = { ATLAS_EMU_PORT: '0', ATLAS_EMU_SOURCE_PUBLIC_KEY: 'k', ATLAS_EMU_ANONYMIZE_SEED: '3', PORT: '1', atlas_emu_x: '' };
+  t.doesNotThrow(() => EMULATOR_OPTIONS.checkVariables(shared, [RECORD_OPTIONS]));
+  t.doesNotThrow(() => RECORD_OPTIONS.checkVariables(shared, [EMULATOR_OPTIONS]));
+  t.same(EMULATOR_OPTIONS.fromEnvironment({ ATLAS_EMU_PORT: 'eighty', ATLAS_EMU_SEED: '3' }, { port: '0' }), { seed: 3 });
+  t.throws(
+    () => EMULATOR_OPTIONS.fromEnvironment({ ATLAS_EMU_PORT: 'eighty' }, { seed: '3' }),
+    new ConfigError('ATLAS_EMU_PORT must be an integer from 0 to 65535, got "eighty"'),
+  );
+});
+
+/** The entries of a --help: an option's lines, its flag and variable on the left, its text on the right. */
+function helpEntries(help: string): { left: string[]; text: string }[] {
+  const lines = help.split('\n');
+  const first = lines.findIndex((line) => line.startsWith('  --'));
+  // Where the right column starts: after the flag column's padding on the first entry's line.
+  const column = /^ {2}\S+(?: <value>)? +/.exec(lines[first]!)![0].length;
+  const entries: { left: string[]; text: string }[] = [];
+  for (const line of lines.slice(first, -1)) {
+    if (line.startsWith('  --')) entries.push({ left: [], text: '' });
+    const entry = entries.at(-1)!;
+    const left = line.slice(0, column).trim();
+    if (left !== '') entry.left.push(left);
+    entry.text = `${entry.text} ${line.slice(column)}`.trim();
   }
+  return entries;
+}
+
+t.test(`--help fits ${HELP_WIDTH} columns and lists every option with its variable, default and meaning`, async (t) => {
+  const commands: [string, string, OptionSet<Record<string, unknown>>][] = [
+    ['emulator', usage(), EMULATOR_OPTIONS],
+    ['record', recordUsage(), RECORD_OPTIONS],
+  ];
+  for (const [name, help, set] of commands) {
+    t.same(
+      help.split('\n').filter((line) => line.length > HELP_WIDTH),
+      [],
+      `${name}: no line is wider than ${HELP_WIDTH} columns`,
+    );
+    const entries = helpEntries(help);
+    const expected = set.rows().map((row) => ({
+      left: [row.kind === 'boolean' ? row.flag : `${row.flag} <value>`, row.env],
+      text: row.default === undefined ? row.describe : `${row.describe} (default: ${row.default})`,
+    }));
+    t.same(entries, [...expected, { left: ['--help'], text: 'print this help' }, { left: ['--version'], text: 'print the version' }], name);
+  }
+  t.ok(
+    usage()
+      .split('\n')
+      .some((line) => line.length > 90),
+    'the width is used: some descriptions are wrapped just short of it',
+  );
 });
 
 t.test('an impossible calendar date in a fixture is refused with its place', async (t) => {
