@@ -231,19 +231,21 @@ async function recordProcess(args: string[], env: NodeJS.ProcessEnv): Promise<ne
 }
 
 /**
- * Started through npm (npx, npm start, a script of a package.json), the emulator may run under
- * a shell of npm's, which npm passes a signal to and which does not pass it on: stopping what was
+ * Started through npm (npm start, npx, a script of a package.json), the emulator runs under a
+ * shell of npm's, which npm passes a signal to and which does not pass it on: stopping what was
  * started would leave the emulator to init, still serving. So it also stops, as on SIGTERM, once
- * the process that started it is gone.
+ * the process that started it is gone. (`exec node` in the start script would not do: a signal to
+ * the whole group, as Ctrl-C sends, would reach the emulator twice, npm passing it on, and a
+ * second signal forces the exit.) The timer, to clear when the emulator closes anyway.
  */
-function stopWithParent(parent: number, log: { info(fields: object, message: string): void }): void {
+function stopWithParent(parent: number, log: { info(fields: object, message: string): void }): NodeJS.Timeout {
   const timer = setInterval(() => {
     if (process.ppid === parent) return;
     clearInterval(timer);
     log.info({ parent }, 'the process that started the emulator is gone');
     process.kill(process.pid, 'SIGTERM');
   }, 500);
-  timer.unref();
+  return timer.unref();
 }
 
 export async function main(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -272,12 +274,14 @@ export async function main(args: string[], env: NodeJS.ProcessEnv): Promise<void
     await app.close();
     refuse(problem);
   }
+  const watch = env.npm_command === undefined ? undefined : stopWithParent(parent, app.log);
   closeWithGrace({ delay: 5000 }, async ({ signal, err }) => {
+    // Ctrl-C stops npm's shell too: its going is then no second signal (which would force the exit).
+    clearInterval(watch);
     if (err) app.log.error({ err }, 'closing after an error');
     else app.log.info({ signal }, 'closing');
     await app.close();
   });
-  if (env.npm_command !== undefined) stopWithParent(parent, app.log);
   process.stdout.write(banner(config, app.emulator.store.counts(), address));
   // From now on V8 keeps the young generation at the size start-up grew it to, instead of
   // letting it double under load: the resident memory stays within its budget
