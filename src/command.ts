@@ -2,18 +2,10 @@ import closeWithGrace from 'close-with-grace';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { buildApp, INSPECTOR_PAGE } from './app.js';
+import { closest } from './lib/closest.js';
 import { VERSION } from './lib/package-root.js';
 import type { OptionSet, OptionText } from './lib/option-set.js';
-import {
-  ConfigError,
-  DEFAULT_CLIENT_SECRET,
-  DEFAULT_PRIVATE_KEY,
-  EMULATOR_OPTIONS,
-  optionsFromEnvironment,
-  optionsFromFlags,
-  resolveConfig,
-  type Config,
-} from './model/options.js';
+import { ConfigError, DEFAULT_CLIENT_SECRET, DEFAULT_PRIVATE_KEY, EMULATOR_OPTIONS, resolveConfig, type Config } from './model/options.js';
 import { RecordError } from './record/record-error.js';
 import { RECORD_OPTIONS, resolveRecordOptions } from './record/record-options.js';
 import { recordWith, type RecordIo } from './record/recorder.js';
@@ -28,36 +20,67 @@ import { DatabaseOpenError } from './store/database.js';
 
 export const READY_LINE_PREFIX = 'atlas-backup-emulator ready at ';
 
-/** --help of a command: its options from its schema, with their variables, defaults and meanings. */
-function usageOf(set: OptionSet<Record<string, unknown>>, title: string, synopsis: string): string {
-  const rows = set.rows().map((o) => [o.kind === 'boolean' ? o.flag : `${o.flag} <value>`, o.env, o.default ?? '(none)', o.describe]);
-  const width = (i: number) => Math.max(...rows.map((r) => r[i]!.length));
-  const [flagWidth, envWidth, defaultWidth] = [width(0), width(1), width(2)];
-  const line = (cells: string[]) =>
-    `  ${cells[0]!.padEnd(flagWidth)}  ${cells[1]!.padEnd(envWidth)}  ${cells[2]!.padEnd(defaultWidth)}  ${cells[3]}`;
-  return (
-    `atlas-backup-emulator ${VERSION}: ${title}\n\n` +
-    `Usage: ${synopsis}\n\n` +
-    `${line(['option', 'environment variable', 'default', 'meaning'])}\n` +
-    rows.map(line).join('\n') +
-    '\n  --help     print this help\n  --version  print the version\n'
-  );
+/** Columns --help fits in. */
+export const HELP_WIDTH = 100;
+
+/** `text` in lines of at most `width` columns, broken between words (a longer word keeps its own line). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
+
+/**
+ * --help of a command: its options from its schema, each with its flag and variable on the left
+ * and its meaning and default on the right (a non-breaking space keeps `default:` and the value
+ * on one line), in HELP_WIDTH columns.
+ */
+function usageOf(set: OptionSet<Record<string, unknown>>, title: string, synopsis: string[]): string {
+  const entries = set.rows().map((o) => ({
+    left: [o.kind === 'boolean' ? o.flag : `${o.flag} <value>`, `  ${o.env}`],
+    text: o.default === undefined ? o.describe : `${o.describe} (default:\u00a0${o.default})`,
+  }));
+  entries.push({ left: ['--help'], text: 'print this help' }, { left: ['--version'], text: 'print the version' });
+  const leftWidth = 2 + Math.max(...entries.flatMap(({ left }) => left.map((cell) => cell.length))) + 2;
+  const entry = ({ left, text }: (typeof entries)[number]) => {
+    const right = wrap(text, HELP_WIDTH - leftWidth);
+    return Array.from(
+      { length: Math.max(left.length, right.length) },
+      (_, i) => `  ${left[i] ?? ''}`.padEnd(leftWidth) + (right[i] ?? ''),
+    ).map((line) => line.trimEnd().replaceAll('\u00a0', ' '));
+  };
+  // The title and the synopsis lines, wrapped under their first line's text.
+  const hanging = (lead: string, text: string) =>
+    wrap(text, HELP_WIDTH - lead.length).map((line, i) => (i === 0 ? lead : ' '.repeat(lead.length)) + line);
+  return [
+    ...wrap(`atlas-backup-emulator ${VERSION}: ${title}`, HELP_WIDTH),
+    '',
+    ...synopsis.flatMap((line, i) => hanging(i === 0 ? 'Usage: ' : '       ', line)),
+    '',
+    'Options (under each flag its environment variable; a flag wins over its variable):',
+    '',
+    ...entries.flatMap(entry),
+    '',
+  ].join('\n');
 }
 
 export function usage(): string {
-  return usageOf(
-    EMULATOR_OPTIONS,
-    "an emulator of the MongoDB Atlas Administration API's Legacy Backup resources.",
-    'atlas-backup-emulator [options]\n       atlas-backup-emulator record [options] (see record --help)',
-  );
+  return usageOf(EMULATOR_OPTIONS, "an emulator of the MongoDB Atlas Administration API's Legacy Backup resources.", [
+    'atlas-backup-emulator [options]',
+    'atlas-backup-emulator record [options] (see record --help)',
+  ]);
 }
 
 export function recordUsage(): string {
-  return usageOf(
-    RECORD_OPTIONS,
-    "records an Atlas project's Legacy Backup state into a fixture document (docs/recording.md).",
+  return usageOf(RECORD_OPTIONS, "records an Atlas project's Legacy Backup state into a fixture document (docs/recording.md).", [
     'atlas-backup-emulator record --group ID --cluster NAME [--cluster NAME ...] --out FILE [options]',
-  );
+  ]);
 }
 
 export type CommandLine = { print: string } | { flags: Partial<Record<string, OptionText>> };
@@ -85,7 +108,10 @@ function parseOptions(args: string[], set: OptionSet<Record<string, unknown>>, h
   } catch (err) {
     const code = (err as { code?: string }).code;
     const flag = /'(-[^' ]+)/.exec((err as Error).message)?.[1] ?? '';
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new ConfigError(`unknown option ${JSON.stringify(flag)} (see --help)`);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const flags = [...set.keys.map((key) => set.flagName(key)), '--help', '--version'];
+      throw new ConfigError(`unknown option ${JSON.stringify(flag)} (did you mean ${closest(flag, flags)}? see --help)`);
+    }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       // A boolean flag given a value (--flag=false), or another flag given none.
       const key = byFlag.get(flag.slice(2));
@@ -103,6 +129,21 @@ function parseOptions(args: string[], set: OptionSet<Record<string, unknown>>, h
   const flags: Partial<Record<string, OptionText>> = {};
   for (const [flag, value] of Object.entries(values)) flags[byFlag.get(flag)!] = value;
   return { flags };
+}
+
+/**
+ * A command's options from its command line: the ATLAS_EMU_* variables, then the flags, which
+ * win. The other command's variables may be set too (the two share the environment); any other
+ * ATLAS_EMU_ variable is refused, as an unknown flag is.
+ */
+function optionLayers<Options extends Record<string, unknown>>(
+  set: OptionSet<Options>,
+  other: OptionSet<Record<string, unknown>>,
+  env: NodeJS.ProcessEnv,
+  flags: Partial<Record<string, OptionText>>,
+): Partial<Options>[] {
+  set.checkVariables(env, [other]);
+  return [set.fromEnvironment(env, flags), set.fromFlags(flags)];
 }
 
 /** What the arguments ask for: text to print, or the option values the flags give. */
@@ -132,10 +173,7 @@ export async function recordCommand(args: string[], env: NodeJS.ProcessEnv, outp
       return 0;
     }
     const nameOf = (key: string) => RECORD_OPTIONS.flagName(key);
-    const { settings, credentials } = resolveRecordOptions(
-      [RECORD_OPTIONS.fromEnvironment(env), RECORD_OPTIONS.fromFlags(commandLine.flags)],
-      nameOf,
-    );
+    const { settings, credentials } = resolveRecordOptions(optionLayers(RECORD_OPTIONS, EMULATOR_OPTIONS, env, commandLine.flags), nameOf);
     const summary = await recordWith(settings, credentials, {
       ...io,
       progress: progress ? (p) => output.stderr.write(`\r\x1b[Krecording: ${p.pagesRead} of ${p.pagesKnown} pages read`) : undefined,
@@ -199,8 +237,27 @@ async function recordProcess(args: string[], env: NodeJS.ProcessEnv): Promise<ne
   process.exit(status);
 }
 
+/**
+ * Started through npm (npm start, npx, a script of a package.json), the emulator runs under a
+ * shell of npm's, which npm passes a signal to and which does not pass it on: stopping what was
+ * started would leave the emulator to init, still serving. So it also stops, as on SIGTERM, once
+ * the process that started it is gone. (`exec node` in the start script would not do: a signal to
+ * the whole group, as Ctrl-C sends, would reach the emulator twice, npm passing it on, and a
+ * second signal forces the exit.) The timer, to clear when the emulator closes anyway.
+ */
+function stopWithParent(parent: number, log: { info(fields: object, message: string): void }): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    log.info({ parent }, 'the process that started the emulator is gone');
+    process.kill(process.pid, 'SIGTERM');
+  }, 500);
+  return timer.unref();
+}
+
 export async function main(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   if (args[0] === 'record') return recordProcess(args.slice(1), env);
+  const parent = process.ppid;
   let config: Config;
   let app: ReturnType<typeof buildApp>;
   try {
@@ -209,7 +266,7 @@ export async function main(args: string[], env: NodeJS.ProcessEnv): Promise<void
       process.stdout.write(commandLine.print);
       return;
     }
-    config = resolveConfig(optionsFromEnvironment(env), optionsFromFlags(commandLine.flags as Record<string, string>));
+    config = resolveConfig(...optionLayers(EMULATOR_OPTIONS, RECORD_OPTIONS, env, commandLine.flags));
     app = buildApp(config);
   } catch (err) {
     if (err instanceof ConfigError || err instanceof FixtureFileError || err instanceof DatabaseOpenError) refuse(err.message);
@@ -224,7 +281,10 @@ export async function main(args: string[], env: NodeJS.ProcessEnv): Promise<void
     await app.close();
     refuse(problem);
   }
+  const watch = env.npm_command === undefined ? undefined : stopWithParent(parent, app.log);
   closeWithGrace({ delay: 5000 }, async ({ signal, err }) => {
+    // Ctrl-C stops npm's shell too: its going is then no second signal (which would force the exit).
+    clearInterval(watch);
     if (err) app.log.error({ err }, 'closing after an error');
     else app.log.info({ signal }, 'closing');
     await app.close();

@@ -1,6 +1,8 @@
 import t from 'tap';
-import { parseCommandLine, usage } from '../src/command.js';
-import { ConfigError, optionRows, optionsFromEnvironment, optionsFromFlags, resolveConfig } from '../src/model/options.js';
+import { HELP_WIDTH, parseCommandLine, recordUsage, usage } from '../src/command.js';
+import type { OptionSet } from '../src/lib/option-set.js';
+import { ConfigError, EMULATOR_OPTIONS, resolveConfig } from '../src/model/options.js';
+import { RECORD_OPTIONS } from '../src/record/record-options.js';
 import { startEmulator } from '../src/index.js';
 import { CLUSTER0, GROUP } from './helpers/test-app.js';
 import { signedFetch } from './helpers/control-client.js';
@@ -35,13 +37,13 @@ t.test('startEmulator({ rateLimit }) limits: the fourth call of three a minute i
 
 t.test('environment and flags name the variable or the flag; flags win', async (t) => {
   t.throws(
-    () => optionsFromEnvironment({ ATLAS_EMU_PORT: '70000' }),
+    () => EMULATOR_OPTIONS.fromEnvironment({ ATLAS_EMU_PORT: '70000' }),
     new ConfigError('ATLAS_EMU_PORT must be an integer from 0 to 65535, got "70000"'),
   );
-  t.throws(() => optionsFromFlags({ port: 'x' }), new ConfigError('--port must be an integer from 0 to 65535, got "x"'));
+  t.throws(() => EMULATOR_OPTIONS.fromFlags({ port: 'x' }), new ConfigError('--port must be an integer from 0 to 65535, got "x"'));
   const config = resolveConfig(
-    optionsFromEnvironment({ ATLAS_EMU_SEED: '3', ATLAS_EMU_PORT: '0', ATLAS_EMU_UNRELATED: 'x' }),
-    optionsFromFlags({ seed: '7' }),
+    EMULATOR_OPTIONS.fromEnvironment({ ATLAS_EMU_SEED: '3', ATLAS_EMU_PORT: '0', ATLAS_EMU_UNRELATED: 'x' }),
+    EMULATOR_OPTIONS.fromFlags({ seed: '7' }),
   );
   t.equal(config.seed, 7);
   t.equal(config.port, 0);
@@ -51,15 +53,19 @@ t.test('environment and flags name the variable or the flag; flags win', async (
 
 t.test('strictDigestUri: ATLAS_EMU_STRICT_DIGEST_URI, --strict-digest-uri (which takes no value) and startEmulator()', async (t) => {
   t.equal(resolveConfig().strictDigestUri, false, 'off by default');
-  t.equal(resolveConfig(optionsFromEnvironment({ ATLAS_EMU_STRICT_DIGEST_URI: 'true' })).strictDigestUri, true);
+  t.equal(resolveConfig(EMULATOR_OPTIONS.fromEnvironment({ ATLAS_EMU_STRICT_DIGEST_URI: 'true' })).strictDigestUri, true);
   t.throws(
-    () => optionsFromEnvironment({ ATLAS_EMU_STRICT_DIGEST_URI: 'yes' }),
+    () => EMULATOR_OPTIONS.fromEnvironment({ ATLAS_EMU_STRICT_DIGEST_URI: 'yes' }),
     new ConfigError('ATLAS_EMU_STRICT_DIGEST_URI must be true or false, got "yes"'),
   );
   const commandLine = parseCommandLine(['--strict-digest-uri']);
   t.same(commandLine, { flags: { strictDigestUri: true } });
-  const fromFlag = optionsFromFlags('flags' in commandLine ? commandLine.flags : {});
-  t.equal(resolveConfig(optionsFromEnvironment({ ATLAS_EMU_STRICT_DIGEST_URI: 'false' }), fromFlag).strictDigestUri, true, 'the flag wins');
+  const fromFlag = EMULATOR_OPTIONS.fromFlags('flags' in commandLine ? commandLine.flags : {});
+  t.equal(
+    resolveConfig(EMULATOR_OPTIONS.fromEnvironment({ ATLAS_EMU_STRICT_DIGEST_URI: 'false' }), fromFlag).strictDigestUri,
+    true,
+    'the flag wins',
+  );
   t.throws(
     () => parseCommandLine(['--strict-digest-uri=false']),
     new ConfigError('option --strict-digest-uri takes no value (ATLAS_EMU_STRICT_DIGEST_URI takes true or false)'),
@@ -77,13 +83,68 @@ t.test('strictDigestUri: ATLAS_EMU_STRICT_DIGEST_URI, --strict-digest-uri (which
   }
 });
 
-t.test('--help lists every option of the schema, with its variable, default and meaning', async (t) => {
-  const help = usage();
-  for (const row of optionRows()) {
-    const flag = row.kind === 'boolean' ? row.flag : `${row.flag} <value>`;
-    const line = help.split('\n').find((l) => l.trimStart().startsWith(`${flag} `));
-    t.ok(line?.includes(row.env) && line.includes(row.default ?? '(none)') && line.endsWith(row.describe), row.flag);
+t.test('an unknown ATLAS_EMU_ variable is refused naming the closest; a flag wins over an invalid variable', async (t) => {
+  t.throws(
+    () => EMULATOR_OPTIONS.checkVariables({ ATLAS_EMU_LOGLEVEL: 'silent' }, [RECORD_OPTIONS]),
+    new ConfigError('unknown variable "ATLAS_EMU_LOGLEVEL" (did you mean ATLAS_EMU_LOG_LEVEL? see --help)'),
+  );
+  t.throws(
+    () => RECORD_OPTIONS.checkVariables({ ATLAS_EMU_PORTT: '1' }, [EMULATOR_OPTIONS]),
+    new ConfigError('unknown variable "ATLAS_EMU_PORTT" (did you mean ATLAS_EMU_PORT? see --help)'),
+    "the closest of both commands' variables",
+  );
+  // Each command's variables may be set when the other runs: they share the environment.
+  const shared = { ATLAS_EMU_PORT: '0', ATLAS_EMU_SOURCE_PUBLIC_KEY: 'k', ATLAS_EMU_ANONYMIZE_SEED: '3', PORT: '1', atlas_emu_x: '' };
+  t.doesNotThrow(() => EMULATOR_OPTIONS.checkVariables(shared, [RECORD_OPTIONS]));
+  t.doesNotThrow(() => RECORD_OPTIONS.checkVariables(shared, [EMULATOR_OPTIONS]));
+  t.same(EMULATOR_OPTIONS.fromEnvironment({ ATLAS_EMU_PORT: 'eighty', ATLAS_EMU_SEED: '3' }, { port: '0' }), { seed: 3 });
+  t.throws(
+    () => EMULATOR_OPTIONS.fromEnvironment({ ATLAS_EMU_PORT: 'eighty' }, { seed: '3' }),
+    new ConfigError('ATLAS_EMU_PORT must be an integer from 0 to 65535, got "eighty"'),
+  );
+});
+
+/** The entries of a --help: an option's lines, its flag and variable on the left, its text on the right. */
+function helpEntries(help: string): { left: string[]; text: string }[] {
+  const lines = help.split('\n');
+  const first = lines.findIndex((line) => line.startsWith('  --'));
+  // Where the right column starts: after the flag column's padding on the first entry's line.
+  const column = /^ {2}\S+(?: <value>)? +/.exec(lines[first]!)![0].length;
+  const entries: { left: string[]; text: string }[] = [];
+  for (const line of lines.slice(first, -1)) {
+    if (line.startsWith('  --')) entries.push({ left: [], text: '' });
+    const entry = entries.at(-1)!;
+    const left = line.slice(0, column).trim();
+    if (left !== '') entry.left.push(left);
+    entry.text = `${entry.text} ${line.slice(column)}`.trim();
   }
+  return entries;
+}
+
+t.test(`--help fits ${HELP_WIDTH} columns and lists every option with its variable, default and meaning`, async (t) => {
+  const commands: [string, string, OptionSet<Record<string, unknown>>][] = [
+    ['emulator', usage(), EMULATOR_OPTIONS],
+    ['record', recordUsage(), RECORD_OPTIONS],
+  ];
+  for (const [name, help, set] of commands) {
+    t.same(
+      help.split('\n').filter((line) => line.length > HELP_WIDTH),
+      [],
+      `${name}: no line is wider than ${HELP_WIDTH} columns`,
+    );
+    const entries = helpEntries(help);
+    const expected = set.rows().map((row) => ({
+      left: [row.kind === 'boolean' ? row.flag : `${row.flag} <value>`, row.env],
+      text: row.default === undefined ? row.describe : `${row.describe} (default: ${row.default})`,
+    }));
+    t.same(entries, [...expected, { left: ['--help'], text: 'print this help' }, { left: ['--version'], text: 'print the version' }], name);
+  }
+  t.ok(
+    usage()
+      .split('\n')
+      .some((line) => line.length > 90),
+    'the width is used: some descriptions are wrapped just short of it',
+  );
 });
 
 t.test('an impossible calendar date in a fixture is refused with its place', async (t) => {

@@ -1,4 +1,5 @@
 import type { ValidateFunction } from 'ajv';
+import { closest } from './closest.js';
 import { describeErrors, ENV, FLAG } from './validation.js';
 
 // A command's options as one JSON Schema (the emulator's in src/model/options.ts, the record
@@ -29,6 +30,8 @@ export interface OptionRow {
   describe: string;
 }
 
+/** What every option's environment variable starts with. */
+const ENV_PREFIX = 'ATLAS_EMU_';
 const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
@@ -46,7 +49,7 @@ export class OptionSet<Options extends Record<string, unknown>> {
   }
 
   envName(key: string): string {
-    return (this.properties[key]?.[ENV] as string | undefined) ?? `ATLAS_EMU_${snake(key)}`;
+    return (this.properties[key]?.[ENV] as string | undefined) ?? `${ENV_PREFIX}${snake(key)}`;
   }
 
   flagName(key: string): string {
@@ -111,11 +114,27 @@ export class OptionSet<Options extends Record<string, unknown>> {
     return values as Partial<Options>;
   }
 
-  /** The options set in an environment; ATLAS_EMU_ variables that are not options are ignored. */
-  fromEnvironment(env: NodeJS.ProcessEnv): Partial<Options> {
+  /**
+   * The options set in an environment, except those in `given` (a command line's flags, which
+   * win: the variable of an option a flag gives is not read, so an invalid one is no error).
+   * ATLAS_EMU_ variables that are not options are ignored here (see checkVariables).
+   */
+  fromEnvironment(env: NodeJS.ProcessEnv, given: Partial<Record<string, unknown>> = {}): Partial<Options> {
     const texts: Record<string, string> = {};
-    for (const key of this.keys) if (env[this.envName(key)] !== undefined) texts[key] = env[this.envName(key)]!;
+    for (const key of this.keys) if (given[key] === undefined && env[this.envName(key)] !== undefined) texts[key] = env[this.envName(key)]!;
     return this.fromTexts(texts, (key) => this.envName(key));
+  }
+
+  /**
+   * Refuses an ATLAS_EMU_ variable that is no option of this set nor of `others` (the commands
+   * that share the environment: one's variables may be set when the other runs), as an unknown
+   * flag is refused: naming the closest of their variables. Its value is never shown.
+   */
+  checkVariables(env: NodeJS.ProcessEnv, others: readonly OptionSet<Record<string, unknown>>[] = []): void {
+    const known = [this, ...others].flatMap((set) => set.keys.map((key) => set.envName(key)));
+    const unknown = Object.keys(env).find((name) => name.startsWith(ENV_PREFIX) && !known.includes(name));
+    if (unknown !== undefined)
+      throw new ConfigError(`unknown variable ${JSON.stringify(unknown)} (did you mean ${closest(unknown, known)}? see --help)`);
   }
 
   /** The options given as command-line flag values (parsed by the command). */

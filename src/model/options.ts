@@ -33,12 +33,6 @@ export const flagName = (key: OptionKey) => EMULATOR_OPTIONS.flagName(key);
 /** One row per option, for --help and the README: names, default and meaning, from the schema. */
 export const optionRows = (): OptionRow[] => EMULATOR_OPTIONS.rows();
 
-/** The options set in an environment (ATLAS_EMU_*); unknown ATLAS_EMU_ variables are not options and are ignored. */
-export const optionsFromEnvironment = (env: NodeJS.ProcessEnv): EmulatorOptions => EMULATOR_OPTIONS.fromEnvironment(env);
-
-/** The options given as command-line flag values (parsed by the CLI). */
-export const optionsFromFlags = (texts: Partial<Record<OptionKey, string>>): EmulatorOptions => EMULATOR_OPTIONS.fromFlags(texts);
-
 /**
  * The configuration: the defaults, then each layer of options in turn (e.g. the environment,
  * then flags). Every layer is validated as given; a problem is a ConfigError naming the option.

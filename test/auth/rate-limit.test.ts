@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ConfigError, optionsFromEnvironment, parseRateLimit, resolveConfig } from '../../src/model/options.js';
+import { ConfigError, EMULATOR_OPTIONS, parseRateLimit, resolveConfig } from '../../src/model/options.js';
 import { authed, CLUSTER0, GROUP, GROUP2, send, TestClock } from '../helpers/test-app.js';
 import { buildLoggedApp } from '../helpers/auth.js';
 
@@ -11,7 +11,8 @@ const OTHER = `/api/atlas/v2/groups/${GROUP2}/clusters/Cluster0/backupCheckpoint
 const V2 = { accept: 'application/vnd.atlas.2023-01-01+json' };
 
 t.test('ATLAS_EMU_RATE_LIMIT syntax: <requests>/<period>s|m, or off', async (t) => {
-  const fromEnv = (value?: string) => resolveConfig(optionsFromEnvironment(value === undefined ? {} : { ATLAS_EMU_RATE_LIMIT: value }));
+  const fromEnv = (value?: string) =>
+    resolveConfig(EMULATOR_OPTIONS.fromEnvironment(value === undefined ? {} : { ATLAS_EMU_RATE_LIMIT: value }));
   t.same(parseRateLimit(fromEnv('100/60s').rateLimit!), { capacity: 100, periodMs: 60_000 });
   t.same(parseRateLimit(fromEnv('5/2m').rateLimit!), { capacity: 5, periodMs: 120_000 });
   t.equal(fromEnv('off').rateLimit, undefined);

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { startEmulator } from '../../src/index.js';
-import { ConfigError, optionsFromEnvironment, optionsFromFlags, resolveConfig } from '../../src/model/options.js';
+import { ConfigError, EMULATOR_OPTIONS, resolveConfig } from '../../src/model/options.js';
 import { authed, buildTestApp, CLUSTER0, json, parseChallenge, send, digestHeader } from '../helpers/test-app.js';
 import { control, invalidControlRequest } from '../helpers/control-client.js';
 
@@ -11,11 +11,11 @@ const START = '2026-05-01T12:00:00Z';
 
 t.test('ATLAS_EMU_CLOCK and --clock: system (default) or a date-time; anything else refused in one line', async (t) => {
   t.equal(resolveConfig().clock, 'system');
-  t.equal(resolveConfig(optionsFromEnvironment({ ATLAS_EMU_CLOCK: START })).clock, START);
-  t.equal(resolveConfig(optionsFromFlags({ clock: START })).clock, START);
+  t.equal(resolveConfig(EMULATOR_OPTIONS.fromEnvironment({ ATLAS_EMU_CLOCK: START })).clock, START);
+  t.equal(resolveConfig(EMULATOR_OPTIONS.fromFlags({ clock: START })).clock, START);
   for (const bad of ['yesterday', '2026-02-30T00:00:00Z', '2026-05-01']) {
     t.throws(
-      () => resolveConfig(optionsFromEnvironment({ ATLAS_EMU_CLOCK: bad })),
+      () => resolveConfig(EMULATOR_OPTIONS.fromEnvironment({ ATLAS_EMU_CLOCK: bad })),
       new ConfigError(`ATLAS_EMU_CLOCK must be system, or a real UTC date-time like 2026-01-01T00:00:00Z, got ${JSON.stringify(bad)}`),
     );
   }

@@ -299,7 +299,7 @@ fi
 if [ "${SKIP_TESTCONTAINERS:-0}" != 1 ]; then
   if [ -d "$ROOT/node_modules/testcontainers" ]; then
     tc_port="$(free_port)"
-    if out="$(cd "$ROOT" && ATLAS_EMU_IMAGE="$IMAGE" ATLAS_EMU_TEST_PORT="$tc_port" \
+    if out="$(cd "$ROOT" && IMAGE="$IMAGE" TEST_PORT="$tc_port" \
               TESTCONTAINERS_RYUK_DISABLED=true \
               npx tap --disable-coverage --reporter=tap test/docker/testcontainers.test.ts 2>&1)"; then
       ok "Testcontainers test (test/docker/testcontainers.test.ts)"

@@ -7,7 +7,7 @@ import { freePort } from '../helpers/free-port.js';
 
 // The emulator image driven by Testcontainers, the way a user's test suite would start it.
 // Run by test/docker/run.sh after it has built the image (not by the main `tap` run):
-//   ATLAS_EMU_IMAGE=atlas-backup-emulator:dev TESTCONTAINERS_RYUK_DISABLED=true \
+//   IMAGE=atlas-backup-emulator:dev TESTCONTAINERS_RYUK_DISABLED=true \
 //     npx tap --disable-coverage test/docker/testcontainers.test.ts
 // Host networking and no Ryuk: the sandbox's engine has no bridge network and cannot pull
 // Ryuk's image. With a normal engine, drop both and use .withExposedPorts(8080) and
@@ -20,7 +20,9 @@ process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 // to reach the engine's host; with host networking the answer is loopback.
 process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
 
-const IMAGE = process.env.ATLAS_EMU_IMAGE ?? 'atlas-backup-emulator:dev';
+// IMAGE and TEST_PORT (from run.sh) are not ATLAS_EMU_ names: those are the emulator's options,
+// and an ATLAS_EMU_ variable that is none is refused at its start.
+const IMAGE = process.env.IMAGE ?? 'atlas-backup-emulator:dev';
 const PUBLIC_KEY = 'emulator';
 const PRIVATE_KEY = '6f2d8a1c-3b4e-4f5a-9c7d-0e1f2a3b4c5d';
 const CLUSTER0 = '/api/atlas/v1.0/groups/6b8cd3c380eef5349ef77af7/clusters/Cluster0/backupCheckpoints';
@@ -49,7 +51,7 @@ async function digestGet(url: string): Promise<Response> {
   return fetch(url, { headers: { authorization } });
 }
 
-const port = Number(process.env.ATLAS_EMU_TEST_PORT) || (await freePort());
+const port = Number(process.env.TEST_PORT) || (await freePort());
 const base = `http://127.0.0.1:${port}`;
 
 const startedAt = Date.now();

@@ -1,5 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import t from 'tap';
-import { examplesOf, fencesOf, needsDocker, outputProblem, withPort } from '../helpers/doc-examples.js';
+import { examplesOf, fencesOf, needsDocker, outputProblem, runExample, withPort } from '../helpers/doc-examples.js';
 
 // The example extractor and the output check that the docs test and the Docker suite share
 // (test/helpers/doc-examples.ts): what counts as an example, its expected output, and what matches.
@@ -88,4 +91,37 @@ t.test('expected output: whole lines in order, one after the other; ... for any 
   t.match(outputProblem(['one', 'two'], output), /expected "two" as output line 2/, 'a line matches whole');
   t.equal(outputProblem(['o...e', '...'], output), undefined, '... inside a line');
   t.equal(outputProblem(['(a+b)*[c]'], '(a+b)*[c]'), undefined, 'other characters are literal');
+});
+
+t.test('an example fails when what it started outlives it: a process, or an address still served', async (t) => {
+  const cwd = mkdtempSync(join(tmpdir(), 'atlas-emu-example-'));
+  t.teardown(() => rmSync(cwd, { recursive: true, force: true }));
+  const example = (code: string) => ({ file: 'x.md', line: 1, code, expected: undefined });
+
+  const stopped = await runExample(example('sleep 60 &\nkill %1'), { cwd });
+  t.equal(stopped.ok, true, 'what it stopped itself is no problem');
+
+  const left = await runExample(example('sleep 60 &\necho started'), { cwd, leftoverMs: 500 });
+  t.equal(left.ok, false);
+  t.match(left.problem, /^500 ms after it exited, it left processes running: \d+ sleep 60$/);
+  t.equal(left.output, 'started\n');
+
+  // A server in a session of its own is no process of the example's group, yet it still serves.
+  const server =
+    "require('node:net').createServer().listen(0, '127.0.0.1', function () " +
+    "{ console.log('atlas-backup-emulator ready at http://127.0.0.1:' + this.address().port) })";
+  const escaped = await runExample(
+    example(
+      [
+        `setsid node -e "${server}" > emulator.log 2>&1 &`,
+        'echo $! > server.pid',
+        `until grep -qs 'ready at' emulator.log; do sleep 0.1; done`,
+      ].join('\n'),
+    ),
+    { cwd },
+  );
+  t.teardown(() => process.kill(Number(readFileSync(join(cwd, 'server.pid'), 'utf8'))));
+  const port = /:(\d+)$/m.exec(readFileSync(join(cwd, 'emulator.log'), 'utf8'))![1];
+  t.equal(escaped.ok, false);
+  t.equal(escaped.problem, `an emulator it started still accepts connections on port ${port}`);
 });

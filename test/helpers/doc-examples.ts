@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,6 +30,10 @@ import { freePort } from './free-port.js';
 //     until its ready line ("atlas-backup-emulator ready at ...") appears, then it is stopped
 //     (SIGTERM to everything it started); its output up to the ready line is what is checked.
 //     Any other example must exit with status 0.
+//   - Nothing an example starts may outlive it: once it has exited (or been stopped), no process
+//     it started is left (10 s after it exited), and no address an emulator of it announced with its
+//     ready line (in its output or in a file it wrote in its directory, like emulator.log)
+//     accepts connections any longer.
 //   - An example may be followed, after at most one blank line, by a ```text block: its
 //     expected output. Its non-empty lines must match the example's non-empty output lines in
 //     order and one after the other, each as a whole line, where `...` inside a line stands for
@@ -216,6 +221,8 @@ export interface RunOptions {
   /** More environment for the example. */
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** How long what it started has, once it has exited, to be gone (default 10 s). */
+  leftoverMs?: number;
 }
 
 export interface ExampleRun {
@@ -265,9 +272,38 @@ async function groupGone(pid: number, ms: number): Promise<boolean> {
   return true;
 }
 
+/** The processes of a group, one `pid command` each (what a failure names). */
+function groupProcesses(pgid: number): string[] {
+  return execFileSync('ps', ['-eo', 'pid=,pgid=,args='], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
+    .filter((match) => match !== null && Number(match[2]) === pgid)
+    .map((match) => `${match![1]} ${match![3]}`);
+}
+
+/** The ports of the ready lines in an example's output and in the files it wrote in its directory. */
+function announcedPorts(output: string, cwd: string): number[] {
+  const files = readdirSync(cwd, { withFileTypes: true }).filter((entry) => entry.isFile());
+  const texts = [output, ...files.map((entry) => readFileSync(join(cwd, entry.name), 'utf8'))];
+  const ready = new RegExp(`^${READY_LINE_PREFIX}https?://[^\\s/]+:(\\d+)`, 'gm');
+  return [...new Set(texts.flatMap((text) => [...text.matchAll(ready)].map((match) => Number(match[1]))))];
+}
+
+/** Whether something accepts a connection on a loopback port. */
+function accepting(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 /** Runs one example by the conventions above. */
 export async function runExample(example: Example, options: RunOptions): Promise<ExampleRun> {
-  const { cwd, targetPort, prelude = '', timeoutMs = 120_000 } = options;
+  const { cwd, targetPort, prelude = '', timeoutMs = 120_000, leftoverMs = 10_000 } = options;
   const fail = (problem: string, output = '', server = false, exitCode?: number | string): ExampleRun => ({
     ok: false,
     problem,
@@ -332,11 +368,22 @@ export async function runExample(example: Example, options: RunOptions): Promise
       }
     } else {
       exitCode = first.exit;
-      // Whatever it left in the background goes too.
-      await signalGroup(child.pid!, 'SIGTERM');
-      await drained();
-      if (exitCode !== 0) return fail(`exit status ${exitCode}`, output, server, exitCode);
+      if (exitCode !== 0) {
+        // Whatever it left in the background goes too.
+        await signalGroup(child.pid!, 'SIGTERM');
+        await drained();
+        return fail(`exit status ${exitCode}`, output, server, exitCode);
+      }
+      // Nothing of it outlives it: what it started in the background, it stopped as documented.
+      if (!(await groupGone(child.pid!, leftoverMs))) {
+        const running = groupProcesses(child.pid!);
+        await signalGroup(child.pid!, 'SIGKILL');
+        return fail(`${leftoverMs} ms after it exited, it left processes running: ${running.join('; ')}`, output, server, exitCode);
+      }
     }
+    await drained();
+    for (const port of announcedPorts(output, cwd))
+      if (await accepting(port)) return fail(`an emulator it started still accepts connections on port ${port}`, output, server, exitCode);
     if (example.expected) {
       const port = server ? ownPort : targetPort;
       const expected = port === undefined ? example.expected : example.expected.map((line) => withPort(line, port));

@@ -222,6 +222,22 @@ t.test('every option is also a variable; flags win', async (t) => {
   });
 });
 
+t.test("a flag wins over an invalid variable; the emulator's variables may be set, no other ATLAS_EMU_ one", async (t) => {
+  // ATLAS_EMU_HOST and ATLAS_EMU_PORT as the Docker image sets them.
+  const env = { ...KEY, ATLAS_EMU_HOST: '0.0.0.0', ATLAS_EMU_PORT: '8080' };
+  t.same(await run(args([]), { ...env, ATLAS_EMU_OUT: ' ', ATLAS_EMU_RATE: 'fast' }), {
+    status: 0,
+    stdout: `recorded 1 cluster into ${out}: 0 checkpoints, 10 snapshots, 0 restore jobs (5 requests)\n`,
+    stderr: '',
+  });
+  t.same(await run(args([]), { ...env, ATLAS_EMU_SOURCE_PRIVATEKEY: 'not-shown' }), {
+    status: 2,
+    stdout: '',
+    stderr:
+      'atlas-backup-emulator record: unknown variable "ATLAS_EMU_SOURCE_PRIVATEKEY" (did you mean ATLAS_EMU_SOURCE_PRIVATE_KEY? see --help)\n',
+  });
+});
+
 t.test('at most --rate requests a minute, challenges included', async (t) => {
   const time = fakeTime();
   const starts: number[] = [];

@@ -1,9 +1,13 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { makeScratch, runExample } from '../helpers/doc-examples.js';
 import { spawnEmulator } from '../helpers/spawn-emulator.js';
 import { freePort } from '../helpers/free-port.js';
 import { assertContract, CLUSTER0, PRIVATE_KEY, PUBLIC_KEY } from '../helpers/test-app.js';
+import { signedFetch } from '../helpers/control-client.js';
 
 // The emulator as users start it: `npm start` runs `node dist/cli.js` (built by `npm test`
 // and on install). curl --digest is the client, as in the README.
@@ -101,6 +105,58 @@ t.test('npm start -- --port 0 --seed 7: the flags reach the emulator', async (t)
   t.equal(ready.seed, 7);
   // npm itself answers SIGTERM with its own status; the emulator under it closes gracefully.
   await started.stop();
+});
+
+t.test('started in the background by npm start or npx, one kill of what was started stops it', async (t) => {
+  // A script as the documentation writes one: the runner fails it when a process it started
+  // outlives it, or when the emulator's port still accepts connections once it is over.
+  for (const start of ['npm start --', 'npx atlas-backup-emulator']) {
+    await t.test(start, async (t) => {
+      const scratch = makeScratch();
+      t.teardown(() => scratch.remove());
+      const code = [`${start} --port 0 > emulator.log &`, `until grep -qs 'ready at' emulator.log; do sleep 0.1; done`, 'kill %1'].join(
+        '\n',
+      );
+      const run = await runExample({ file: 'process.test.ts', line: 0, code, expected: undefined }, { cwd: scratch.dir });
+      t.ok(run.ok, run.problem ?? 'nothing is left running', { output: run.output });
+      const log = readFileSync(join(scratch.dir, 'emulator.log'), 'utf8');
+      t.match(log, /"signal":"SIGTERM".*"msg":"closing"/, 'it closed as on SIGTERM');
+      t.match(log, /"msg":"Server listening at http:\/\/127\.0\.0\.1:\d+"/);
+    });
+  }
+});
+
+t.test('npm start or npx, its process group signalled with a request in flight: answered, closed gracefully', async (t) => {
+  // Ctrl-C (SIGINT) or a process manager (SIGTERM) signals the whole group: npm, its shell and
+  // the emulator, once each. The shell may go first: that is no second signal.
+  const scratch = makeScratch();
+  t.teardown(() => scratch.remove());
+  for (const command of ['npm start --', 'npx atlas-backup-emulator']) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      await t.test(`${command}, ${signal}`, async (t) => {
+        const [program, ...args] = command.split(' ');
+        const started = spawnEmulator({ command: program, args: [...args, '--port', '0'], cwd: scratch.dir, inheritEnv: true });
+        const closed = new Promise((resolve) => started.child.on('close', resolve));
+        const base = await started.ready;
+        const delay = { match: { pageNum: 3 }, effect: { type: 'delay', ms: 1500 }, times: 1 };
+        const fault = await fetch(`${base}/_emulator/faults`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(delay),
+        });
+        t.equal(fault.status, 201);
+        const held = signedFetch(base, `${CLUSTER0}?pageNum=3&itemsPerPage=10`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await started.stop(signal);
+        const answer = await held;
+        t.equal(answer.status, 200, 'the request in flight is answered');
+        t.equal(((await answer.json()) as { results: unknown[] }).results.length, 10);
+        await closed;
+        t.match(started.output(), `"signal":"${signal}","msg":"closing"`);
+        t.notMatch(started.output(), /second SIG|killed by timeout/, 'no second signal forces the exit');
+      });
+    }
+  }
 });
 
 t.test('a port in use: one line on stderr, exit code 2', async (t) => {
