@@ -65,7 +65,7 @@ export type RequestFilter = Omit<JournalFilterInput, 'since'> & {
 };
 
 export interface FaultControl {
-  /** Adds a rule (throws an Error naming the field when it is malformed). */
+  /** Adds a rule (throws an AtlasError, a 400 naming the field, when it is malformed). */
   add(rule: FaultRuleInput): FaultRuleView;
   list(): FaultRuleView[];
   remove(id: string): boolean;

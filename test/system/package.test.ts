@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import t from 'tap';
+import { documentedEngineWarnings, packageName } from '../helpers/engine-warnings.js';
 import { spawnEmulator } from '../helpers/spawn-emulator.js';
 
 // The package as users get it: `npm pack`, installed into an empty project (dependencies from
@@ -141,7 +142,7 @@ t.test('dist holds the emulator only: every dependency is imported from node_mod
   t.notOk(existsSync(join(project, 'node_modules/atlas-backup-emulator/node_modules')), 'and no dependency is nested in it');
 });
 
-t.test('installing the tarball builds nothing, runs no script of the package and warns of nothing', async (t) => {
+t.test('installing the tarball builds nothing, runs no script of the package and warns only as the README says', async (t) => {
   const installed = JSON.parse(readFileSync(join(project, 'node_modules/atlas-backup-emulator/package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
@@ -152,17 +153,27 @@ t.test('installing the tarball builds nothing, runs no script of the package and
   );
   t.equal(installed.scripts.prepack, 'npm run build', 'the build runs when packing');
   // npm 11 lists the packages whose install scripts the project has not approved: only
-  // better-sqlite3's (its native binding), never this package, and nothing else is warned of.
-  const notice = /^npm warn install-scripts {3}(\S+) \(/;
+  // better-sqlite3's (its native binding), never this package. On Node.js 20, EBADENGINE only for
+  // what the README says. Nothing else is warned of.
+  const listed = /^npm warn install-scripts {3}(\S+) \(/;
+  const engine = /^npm warn EBADENGINE {3}package: '(\S+)'/;
   t.same(
-    installWarnings.filter((line) => !line.startsWith('npm warn install-scripts')),
+    installWarnings.filter((line) => !line.startsWith('npm warn install-scripts') && !line.startsWith('npm warn EBADENGINE')),
     [],
-    'no other warning: no EBADENGINE on this Node.js',
+    'no other warning',
   );
   t.same(
-    installWarnings.flatMap((line) => notice.exec(line)?.[1] ?? []).filter((name) => !name.startsWith('better-sqlite3@')),
+    installWarnings.flatMap((line) => listed.exec(line)?.[1] ?? []).filter((name) => !name.startsWith('better-sqlite3@')),
     [],
     'no install script of the package is listed',
+  );
+  t.same(
+    installWarnings
+      .flatMap((line) => engine.exec(line)?.[1] ?? [])
+      .map(packageName)
+      .filter((name) => !documentedEngineWarnings().includes(name)),
+    [],
+    `EBADENGINE for no package but the README's (${documentedEngineWarnings().join(', ')})`,
   );
 });
 
