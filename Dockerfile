@@ -38,10 +38,10 @@ RUN cat /tmp/extra-ca/*.crt > /tmp/extra-ca.pem 2>/dev/null || true
 # build host's `npm config get registry`).
 ARG NPM_CONFIG_REGISTRY=
 
-# Dependencies first (cached until the lockfile changes). Scripts are skipped
-# here because `prepare` compiles src/, which is not copied yet; the only
-# native dependency is then built explicitly. node-gyp is pointed at the
-# base image's own Node headers, so nothing but the registry is fetched.
+# Dependencies first (cached until the lockfile changes). Their install
+# scripts are skipped and the only native dependency is built explicitly,
+# with node-gyp pointed at the base image's own Node headers, so nothing but
+# the registry is fetched.
 COPY package.json package-lock.json ./
 RUN set -eu; \
     if [ -z "${NPM_CONFIG_REGISTRY:-}" ]; then unset NPM_CONFIG_REGISTRY; fi; \
@@ -55,9 +55,10 @@ RUN set -eu; \
     node -e "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"; \
     rm -rf /tmp/npm-cache
 
-# Compile TypeScript (what `prepare` does: the validators first, written by
+# Compile TypeScript (what `prepack` does: the validators first, written by
 # scripts/generate-validators.ts), then drop the source maps (for debugging
-# from a checkout), dev dependencies and better-sqlite3's build leftovers
+# from a checkout), dev dependencies, the type packages (for TypeScript users
+# of the package, not the image) and better-sqlite3's build leftovers
 # (sources, objects, static lib).
 COPY tsconfig.json ./
 COPY scripts/generate-validators.ts ./scripts/
@@ -66,6 +67,7 @@ RUN set -eu; \
     npm run build; \
     rm -f dist/*.map; \
     npm prune --omit=dev --ignore-scripts --no-audit --no-fund; \
+    rm -rf node_modules/@types node_modules/undici-types; \
     cd node_modules/better-sqlite3; \
     rm -rf deps src build/deps build/Release/obj build/Release/obj.target \
            build/Release/.deps build/Release/sqlite3.a build/Release/test_extension.node; \

@@ -25,9 +25,9 @@
 #   NODE_MATRIX_CCACHE=0  do not compile through ccache even where it is installed
 #
 # How dependencies are installed (NODE_MATRIX_INSTALL):
-#   ci    `npm ci` in the copy: the full, from-scratch install (the root `prepare`, i.e. the build).
+#   ci    `npm ci` in the copy: the full, from-scratch install.
 #   copy  (default) `cp -a` of the main checkout's node_modules, then `npm rebuild` of every
-#         package with an install script (the script phase of `npm ci`) and `npm run prepare`.
+#         package with an install script (the script phase of `npm ci`).
 #         Safe: npm lays node_modules out from package-lock.json alone, so the tree npm ci makes
 #         under Node 22/24/26 is the one it made under Node 20 except for install scripts'
 #         outputs, and those are all redone (better-sqlite3, ssh2, cpu-features compile for the
@@ -152,9 +152,9 @@ main_node_modules_current() {
 
 # The script phase of `npm ci`, on a copied tree: `npm rebuild` of the packages with install
 # scripts (better-sqlite3, esbuild, protobufjs, ssh2; ssh2 itself tolerates a failed build of
-# its optional binding); the root's `prepare` (the build) runs after it. Optional dependencies
-# (cpu-features) may fail to build, as under npm ci, which then leaves them out: so they are
-# rebuilt one by one and a failed one is removed (its users, like ssh2, load it in a try/catch).
+# its optional binding). Optional dependencies (cpu-features) may fail to build, as under npm ci,
+# which then leaves them out: so they are rebuilt one by one and a failed one is removed (its
+# users, like ssh2, load it in a try/catch).
 REBUILD_SH=$(cat <<'SH'
 set -euo pipefail
 list=$(node -e '
@@ -232,7 +232,7 @@ run_version() {
 
   t0=$(now)
   if [ "$how" = copy ]; then
-    log "Node $version: cp -a node_modules, npm rebuild, npm run prepare (in $work)"
+    log "Node $version: cp -a node_modules, npm rebuild (in $work)"
     cp -a "$REPO/node_modules" "$work/node_modules" || { fail "cp -a node_modules"; return 1; }
     # npm ls checks the copied tree against the copy's package.json, as npm ci would.
     if ! in_copy 'npm ls --all >/dev/null'; then
@@ -242,9 +242,6 @@ run_version() {
     elif ! in_copy "$REBUILD_SH" 2>&1 | tee "$work/.node-matrix-install.log"; then
       INSTALL_HOW[$major]=$how; INSTALL_SECS[$major]=$(secs "$t0" "$(now)")
       fail "npm rebuild (native addons for Node $version)"; return 1
-    elif ! in_copy 'npm run prepare --if-present' 2>&1 | tee -a "$work/.node-matrix-install.log"; then
-      INSTALL_HOW[$major]=$how; INSTALL_SECS[$major]=$(secs "$t0" "$(now)")
-      fail "npm run prepare (the project's build)"; return 1
     fi
   fi
   if [ "$how" = ci ]; then
@@ -286,7 +283,7 @@ for major in "$@"; do
 done
 
 echo
-echo "node-matrix summary (install = npm ci, or cp -a node_modules + npm rebuild + prepare)"
+echo "node-matrix summary (install = npm ci, or cp -a node_modules + npm rebuild)"
 printf '  %-9s %-6s %-5s %11s %10s  %s\n' node result how install_s test_s failed_step
 for major in "$@"; do
   [ -n "${INSTALL_HOW[$major]+x}" ] || continue

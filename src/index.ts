@@ -1,4 +1,6 @@
 // The programmatic API for test suites.
+// Its declarations use Node's types (Buffer, NodeJS.ProcessEnv), whatever a project's `types` says.
+/// <reference types="node" preserve="true" />
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { ClockState, EmulatorClock } from './lib/clock.js';
@@ -23,7 +25,11 @@ import type { LoadMode, StoreCounts } from './store/store.js';
 
 export { buildApp, type BuildOptions } from './app.js';
 export type { EmulatorState } from './control/emulator-state.js';
-export { EmulatorClock, type Clock, type ClockState } from './lib/clock.js';
+export { ClockError, EmulatorClock, type Clock, type ClockState } from './lib/clock.js';
+// What the calls of this API throw (docs/control.md#errors-it-throws).
+export { AtlasError } from './model/errors.js';
+export { FixtureFileError } from './fixtures/fixture-files.js';
+export { DatabaseOpenError } from './store/database.js';
 export {
   resolveConfig,
   ConfigError,
@@ -59,7 +65,7 @@ export type RequestFilter = Omit<JournalFilterInput, 'since'> & {
 };
 
 export interface FaultControl {
-  /** Adds a rule (throws an Error naming the field when it is malformed). */
+  /** Adds a rule (throws an AtlasError, a 400 naming the field, when it is malformed). */
   add(rule: FaultRuleInput): FaultRuleView;
   list(): FaultRuleView[];
   remove(id: string): boolean;

@@ -1,5 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import t from 'tap';
+import { documentedEngineWarnings, packageName } from '../helpers/engine-warnings.js';
 
 // Reproducible installs: every dependency pinned exactly, the lockfile agreeing with
 // package.json (what `npm ci` requires), and each runtime dependency justified in
@@ -7,12 +11,16 @@ import t from 'tap';
 
 const root = new URL('../../', import.meta.url);
 const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
+  engines: { node: string };
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
 const lock = JSON.parse(readFileSync(new URL('package-lock.json', root), 'utf8')) as {
   lockfileVersion: number;
-  packages: Record<string, { version?: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>;
+  packages: Record<
+    string,
+    { version?: string; engines?: { node?: string }; dependencies?: Record<string, string>; devDependencies?: Record<string, string> }
+  >;
 };
 const development = readFileSync(new URL('docs/development.md', root), 'utf8');
 
@@ -30,6 +38,21 @@ t.test('the lockfile agrees with package.json and locks those exact versions', a
   for (const [name, version] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies })) {
     t.equal(lock.packages[`node_modules/${name}`]?.version, version, `${name} is locked at ${version}`);
   }
+});
+
+t.test('the packages that warn EBADENGINE on the oldest supported Node.js are the ones the README names', async (t) => {
+  // npm's own semver, the one that judges engines at install time.
+  const npmRoot = execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim();
+  const semver = createRequire(join(npmRoot, 'npm', 'package.json'))('semver') as {
+    minVersion(range: string): { version: string };
+    satisfies(version: string, range: string): boolean;
+  };
+  const oldest = semver.minVersion(pkg.engines.node).version;
+  t.equal(oldest, '20.19.0');
+  const excluded = Object.entries(lock.packages)
+    .filter(([path, entry]) => path !== '' && entry.engines?.node && !semver.satisfies(oldest, entry.engines.node))
+    .map(([path]) => packageName(path));
+  t.same(excluded, documentedEngineWarnings(), `the README's list (${documentedEngineWarnings().join(', ')}) is exact`);
 });
 
 t.test('docs/development.md justifies every runtime dependency, and only those', async (t) => {
