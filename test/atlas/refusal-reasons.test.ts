@@ -1,7 +1,7 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import t, { type Test } from 'tap';
+import type { FastifyInstance } from 'fastify';
+import t from 'tap';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../../src/model/options.js';
-import { atlasError } from '../helpers/atlas-answers.js';
+import { assertError, assertRateLimited, atlasError } from '../helpers/atlas-answers.js';
 import { control } from '../helpers/control-client.js';
 import { buildTestApp, CLUSTER0, digestHeader, GROUP, json, parseChallenge, PRIVATE_KEY, V2_ACCEPT } from '../helpers/test-app.js';
 
@@ -35,13 +35,6 @@ async function refused(app: FastifyInstance, { method = 'GET', url, headers = {}
   });
   const [entry] = json(await control(app, 'GET', '/requests?limit=1')).requests;
   return { res, entry };
-}
-
-function assertAnswer(t: Test, res: LightMyRequestResponse, status: number, errorCode: string, body: string): void {
-  t.equal(res.statusCode, status);
-  t.equal(res.headers['content-type'], 'application/json');
-  t.equal(res.headers['x-error-code'], errorCode);
-  t.equal(res.body, body);
 }
 
 interface Row extends Request {
@@ -231,7 +224,7 @@ t.test("each refusal: Atlas's answer unchanged, and the journal entry says why i
   for (const row of rows) {
     await t.test(row.name, async (t) => {
       const { res, entry } = await refused(app, row);
-      assertAnswer(t, res, row.status, row.errorCode, row.body);
+      assertError(t, res, row.status, row.errorCode, row.body);
       for (const [name, value] of Object.entries(row.headersSent ?? {})) t.equal(res.headers[name], value, name);
       t.equal(entry.status, row.status);
       t.equal(entry.reason, row.reason);
@@ -244,15 +237,7 @@ t.test('429: the project rate limit says which limit and when to retry', async (
   const app = buildTestApp(t, { rateLimit: '1/60s' });
   t.equal((await refused(app, { url: CLUSTER0 })).res.statusCode, 200);
   const { res, entry } = await refused(app, { url: CLUSTER0 });
-  const resource = `/api/atlas/v1.0/groups/${GROUP}`;
-  assertAnswer(
-    t,
-    res,
-    429,
-    'RATE_LIMITED',
-    atlasError(429, 'RATE_LIMITED', `Resource ${resource} is limited to 1 requests every 1 minutes.`, [resource, '1', '1']),
-  );
-  t.equal(res.headers['retry-after'], '60');
+  assertRateLimited(t, res, 'v1.0', GROUP);
   t.equal(entry.reason, 'The project used up its rate limit (ATLAS_EMU_RATE_LIMIT: 1 requests every 1 minutes); retry after 60 s.');
 });
 
