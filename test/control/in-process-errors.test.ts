@@ -58,7 +58,11 @@ t.test("a running emulator's calls: AtlasError, the control plane's 400", async 
   const emulator = await startEmulator({ clock: '2026-01-01T00:00:00Z' });
   t.teardown(() => emulator.close());
   const refusals: [string, () => unknown, string][] = [
-    ['load', () => emulator.load({ projects: [{ id: 'not-an-id' }] }), 'Invalid $.projects[0].id: must be a 24-hexadecimal-digit id.'],
+    [
+      'load',
+      () => emulator.load({ projects: [{ id: 'not-an-id' }] }),
+      'Invalid $.projects[0].id: must be a 24-hexadecimal-digit id, got "not-an-id".',
+    ],
     ['requests', () => emulator.requests({ status: 99 }), 'Invalid status: must be an integer from 100 to 599.'],
     [
       'faults.add',
