@@ -41,9 +41,12 @@ t.test('the lockfile agrees with package.json and locks those exact versions', a
 });
 
 t.test('the packages that warn EBADENGINE on the oldest supported Node.js are the ones the README names', async (t) => {
-  // npm's own semver, the one that judges engines at install time.
-  const npmRoot = execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim();
-  const semver = createRequire(join(npmRoot, 'npm', 'package.json'))('semver') as {
+  // npm's own semver, the one that judges engines at install time: found from the npm that runs
+  // the tests (npm_execpath), else from the global root (which is not npm's when another Node.js
+  // without npm comes first on PATH, as in .ci/node-matrix.sh).
+  const npmCli =
+    process.env.npm_execpath ?? join(execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim(), 'npm', 'bin', 'npm-cli.js');
+  const semver = createRequire(npmCli)('semver') as {
     minVersion(range: string): { version: string };
     satisfies(version: string, range: string): boolean;
   };
