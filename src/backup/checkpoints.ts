@@ -82,10 +82,9 @@ export class Checkpoints {
   /** One checkpoint by id, if the list shows it now. */
   get(cluster: ClusterRecord, now: number, id: string): string | undefined {
     const stored = this.store.checkpoint(cluster, id);
-    const ts = stored === undefined ? undefined : Date.parse(JSON.parse(stored).timestamp);
-    if (!cluster.live) return ts !== undefined && ts <= now ? stored : undefined;
+    if (!cluster.live) return stored !== undefined && stored.ts <= now ? stored.body : undefined;
     const { windowMs, spans } = this.window(cluster, now);
-    if (ts !== undefined) return ts > now - windowMs && ts <= now ? stored : undefined;
+    if (stored !== undefined) return stored.ts > now - windowMs && stored.ts <= now ? stored.body : undefined;
     // A derived checkpoint's id starts with its second: the slot it would stand for.
     const time = parseInt(id.slice(0, 8), 16) * 1000;
     const span = spans.find((s) => time > s.from && time <= s.to && time % s.every === 0);

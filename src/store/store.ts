@@ -26,6 +26,11 @@ export interface StoreCounts {
   checkpoints: number;
 }
 export type LoadMode = 'merge' | 'replace';
+/** A stored checkpoint: its time (epoch ms, the body's timestamp) and its body (JSON, without links). */
+export interface StoredCheckpoint {
+  ts: number;
+  body: string;
+}
 
 const CLUSTER_COLUMNS = `rowid, project_id AS projectId, name, cluster_id AS clusterId, type, shards, backup, checkpoint_count AS checkpointCount,
   live, live_from AS liveFrom`;
@@ -59,7 +64,7 @@ export class Store {
       page: db.prepare<[number, number, number], { body: string }>(
         'SELECT body FROM checkpoints WHERE cluster = ? AND ord >= ? AND ord < ? ORDER BY ord',
       ),
-      checkpoint: db.prepare<[number, string], { body: string }>('SELECT body FROM checkpoints WHERE cluster = ? AND id = ?'),
+      checkpoint: db.prepare<[number, string], StoredCheckpoint>('SELECT ts, body FROM checkpoints WHERE cluster = ? AND id = ?'),
       deleteCluster: db.prepare('DELETE FROM clusters WHERE project_id = ? AND name = ?'),
       deleteProject: db.prepare('DELETE FROM projects WHERE id = ?'),
       projects: db.prepare<[], ProjectRecord>('SELECT id, name FROM projects ORDER BY id'),
@@ -97,7 +102,7 @@ export class Store {
     if (last === undefined || last <= ms) return high;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if (this.sql.tsAt.get(cluster.rowid, mid)!.ts > ms) high = mid;
+      if (this.checkpointTime(cluster, mid)! > ms) high = mid;
       else low = mid + 1;
     }
     return low;
@@ -113,8 +118,9 @@ export class Store {
     return this.sql.page.all(cluster.rowid, offset, offset + limit).map((row) => row.body);
   }
 
-  checkpoint(cluster: ClusterRecord, id: string): string | undefined {
-    return this.sql.checkpoint.get(cluster.rowid, id)?.body;
+  /** A stored checkpoint by id: its time (epoch ms) and body. */
+  checkpoint(cluster: ClusterRecord, id: string): StoredCheckpoint | undefined {
+    return this.sql.checkpoint.get(cluster.rowid, id);
   }
 
   counts(): StoreCounts {
